@@ -9,7 +9,6 @@ Exit codes: 0 success; 1 a verified problem (FAIL findings, tampered bundle);
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import NoReturn, Optional
@@ -29,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -103,6 +103,8 @@ def schema(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
 ) -> None:
     """Print the profile's JSON Schema (for editor completion and CI)."""
+    import json
+
     from questionnaire.profile import json_schema
 
     text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"

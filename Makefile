@@ -1,0 +1,23 @@
+# Two commands on a fresh machine (Python 3.11+):
+#   make demo   # creates .venv, installs .[demo], runs the offline demo
+#   make test   # creates .venv, installs .[test] (non-editable), runs the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+demo: $(BIN)/python
+	$(BIN)/python -m pip install -q '.[demo]'
+	$(BIN)/questionnaire demo --out demo-out
+
+test: $(BIN)/python
+	$(BIN)/python -m pip install -q '.[test]'
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) build dist demo-out
