@@ -109,3 +109,10 @@ def test_validate_does_not_import_heavy_modules():
 def test_python_dash_m():
     r = subprocess.run([sys.executable, "-m", "questionnaire", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+def test_shipped_data_is_found():
+    from questionnaire import resources
+
+    assert (resources.templates_dir() / "catalog.yaml").is_file()
+    assert resources.example_profile().is_file()
