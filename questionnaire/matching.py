@@ -1,0 +1,494 @@
+"""Question text -> catalog entry, or abstain, with a calibrated confidence.
+
+Pipeline for one question (``Matcher.match``):
+
+1. ``_match_by_id``: a known question id of a known framework (CAIQ, HECVAT...)
+   is looked up by ``questionnaire.mapping.match_by_question_id`` when that
+   module exists; its answer (an entry or an explicit "out of scope") wins.
+2. Text normalisation (``normalise``): HTML stripped, lower-cased, synonyms
+   folded into concept tokens (AI/ML/LLM/generative -> ``ai``, sub-processor ->
+   ``subprocessor``, "how long" -> ``duration``...), stop words and questionnaire
+   boilerplate ("established, documented, approved...") dropped, light stemming.
+3. Gates, per entry (precision first): the question must name the entry's own
+   concept (``keywords``), must not name a concept that rules it out
+   (``unless``), and, unless the entry is ``generic``, must contain an AI anchor
+   term (AI, ML, LLM, generative, agent, prompt, copilot, "model" next to
+   training/inference/hosting...; look-alikes such as "promptly", "user agent",
+   "threat model" are folded away first). A question about "logs" or "data" in
+   general therefore never reaches an AI-specific entry. An optional
+   ``context`` (a section title such as "AI" or "Artificial Intelligence", not
+   a questionnaire name) can supply the AI anchor for a whole section.
+4. Lexical similarity: IDF-weighted cosine between the question's tokens and
+   each phrasing of the surviving entries (inverted index built once), best
+   phrasing per entry.
+5. Confidence: a logistic function of the best score and its margin over the
+   runner-up (Platt scaling fitted on the dev split of
+   ``tests/data/matching_devset.yaml``, see ``benchmarks/matching_eval.py
+   --fit``). Below ``threshold`` the matcher abstains (``catalog_id=None``).
+
+No file formats, no network, no models: pure Python (+ yaml for the loader).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = [
+    "Match",
+    "Matcher",
+    "default_matcher",
+    "has_ai_anchor",
+    "is_ai_section",
+    "load_entries",
+    "normalise",
+    "stem",
+    "tokens",
+]
+
+
+@dataclass(frozen=True)
+class Match:
+    catalog_id: str | None  # None = abstain (leave the question for a person)
+    confidence: float  # 0..1
+    reason: str
+
+
+# --------------------------------------------------------------------------- text
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+
+# Multi-word phrases and spellings folded into one concept token. Applied to the
+# lower-cased text with hyphens/slashes turned into spaces, longest first.
+_SYNONYMS: list[tuple[str, str]] = [
+    # AI anchors
+    (r"artificial intelligence", "ai"),
+    (r"generative ai", "ai"),
+    (r"gen ai|genai", "ai"),
+    (r"machine learning", "ai"),
+    (r"large language models?", "ai"),
+    (r"language models?", "ai"),
+    (r"foundation models?", "ai"),
+    (r"llms?", "ai"),
+    (r"ml", "ai"),
+    (r"chat ?gpt|gpt ?\d*|chatbots?", "ai"),
+    (r"ai models?|ai systems?|ai services?|ai tools?|ai features?|ai functionality|ai capabilities", "ai"),
+    (r"ai ai", "ai"),
+    # look like AI anchors but are not
+    (r"prompt(?:ly)?(?= (?:notif\w*|notice|respon\w*|action|attention|payment|manner|basis|report\w*|inform\w*))|promptly", "timely"),
+    (r"(?:user|endpoint|monitoring|antivirus|anti virus|security|edr|backup|insurance|travel|registered|law enforcement) agents?", "softwareagent"),
+    (r"(?:administrative|executive|personal|teaching|research) assistants?", "staffassistant"),
+    (r"browser (?:plugins?|plug ins?|extensions?)", "browserextension"),
+    # coding assistants
+    (r"(?:ai )?(?:coding|code|programming) (?:assistants?|agents?|tools?)|pair programm\w*|copilot|claude code|codewhisperer|code generation tools?|code completion tools?", "codingassistant ai"),
+    # processors, agreements
+    (r"sub ?processors?|sub processing", "subprocessor"),
+    (r"third parties|third party|3rd party|3rd parties", "third party"),
+    (r"data processing (?:agreement|addendum)s?", "dpa"),
+    (r"model (?:vendors?|providers?|developers?|labs?|makers?)", "model vendor"),
+    # privacy / data
+    (r"personally identifiable information|personal information|personal data|\bpii\b", "pii"),
+    (r"fine ?tun\w*|finetun\w*", "finetune"),
+    (r"retrain\w*", "train"),
+    (r"opt(?:ing|ed)? ?out", "opt out"),
+    (r"opt(?:ing|ed)? ?in", "opt in"),
+    (r"data residency|data locali[sz]ation", "residency"),
+    (r"regions?|regional", "region"),
+    (r"countr(?:y|ies)", "country"),
+    (r"european economic area|european union|\beu\b|\beea\b|europe(?:an)?", "eea"),
+    (r"united states|usa|us(?= (?:based|regions?|data cent\w*|east|west))|(?<=in the |to the )us(?! to)", "united states"),
+    (r"classif\w*", "classif"),
+    (r"retention|retain\w*", "retain"),
+    (r"how long|for how long|how many days|period of time|time period", "duration"),
+    # security controls
+    (r"prompt injections?|jailbreak\w*|prompt attacks?", "promptinjection"),
+    (r"human in the loop|human oversight|human review|human intervention|human approval|human involvement", "humanloop human"),
+    (r"least privileged?|minimum (?:necessary )?privileges?|need to know", "least privilege"),
+    (r"private ?link|private endpoints?|vpc endpoints?|private network\w*|private connectivity", "privatenetwork"),
+    (r"in transit|tls|ssl|https", "transit"),
+    (r"secrets? manag\w*|key vault|hashicorp vault", "secretsmanager"),
+    (r"api keys?|access keys?|access tokens?|service account keys?", "credential"),
+    (r"credentials?", "credential"),
+    (r"secrets?", "secret"),
+    (r"acceptable use|acceptable usage", "acceptable use"),
+    (r"hard ?coded", "hardcod"),
+    (r"licen[cs]\w*", "licence"),
+    (r"sign(?:s|ed|ing)? off", "signoff"),
+    (r"audit trails?", "audit trail"),
+    (r"e ?mails?", "email"),
+    (r"logs|logged|logging", "log"),
+]
+_SYN_RE = [(re.compile(r"\b(?:" + pat + r")\b"), rep) for pat, rep in _SYNONYMS]
+
+_STOP = frozenset(
+    """
+    a an the of to in on for by with and or nor be been being is are was were will would shall should
+    can could may might must do does did done have has had having it its this that these those there
+    their them they you your yours we our ours us i me my he she his her as at from into about than then
+    so such any all each every some own same also no yes if when while what which who whom
+    whose why how where e g eg ie i e etc please provide describe list whether per via between
+    but only just more most very one two both either neither
+    established establish documented document approved approve communicated communicate applied apply
+    evaluated evaluate maintained maintain reviewed review updated update annually least significant
+    changes change defined define implemented implement procedures procedure technical measures measure
+    processes organization organisation organizational organisational solution solutions product products
+    company vendor's ensure ensured appropriate relevant applicable accordance according necessary
+    """.split()
+)
+# not stop words despite the list above: concept words we need
+_KEEP = frozenset({"which", "describe", "list", "how", "where", "who"})
+
+_SUFFIXES = (
+    "izations", "ization", "isations", "isation", "ational", "ations", "ation", "ments", "ment",
+    "ingly", "ings", "ing", "ities", "ity", "ions", "ion", "ies", "ied", "ed",
+    "age", "es", "s", "ly",
+)
+
+_AI_ANCHORS = frozenset({"ai", "codingassistant", "agent", "plugin", "prompt", "promptinjection", "assistant",
+                         "adversarial", "finetune", "model", "bedrock", "openai", "anthropic", "claude", "inference"})
+# "model" alone is too weak (risk model, threat model, SSRM): it counts only next to these
+_MODEL_CONTEXT = frozenset({"train", "vendor", "output", "inference", "host", "prompt", "improve", "improvement"})
+
+
+_REPLACE = {"ies": "y", "ied": "y", "ations": "at", "ation": "at", "isations": "is", "isation": "is",
+            "izations": "iz", "ization": "iz"}
+
+
+_IRREGULAR = {"use": "use", "used": "use", "uses": "use", "using": "use", "usage": "use", "data": "data",
+              "ai": "ai", "access": "access", "process": "process", "address": "address"}
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper (same on questions and phrasings)."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or word.endswith("ss") and len(word) <= 6:
+        return word
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            if suf == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            if suf in ("ion", "ions") and word[-len(suf) - 1] != "t":
+                continue  # region, opinion; but protection -> protect
+            return word[: -len(suf)] + _REPLACE.get(suf, "")
+    if word.endswith("e") and len(word) >= 4:  # store/stored, type/types, employee/employees
+        word = word[:-1]
+    return word
+
+
+def normalise(text: str) -> str:
+    """Lower-cased, HTML-free, synonym-folded text (before stop words / stemming)."""
+    t = html.unescape(_TAG_RE.sub(" ", str(text or "")))
+    t = t.lower().replace("\u2019", "'").replace("'s ", " ")
+    t = _SPLIT_RE.sub(" ", t)
+    for rx, rep in _SYN_RE:
+        t = rx.sub(rep, t)
+    return " ".join(t.split())
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised, stop-word-free, stemmed tokens of ``text``."""
+    out = []
+    for w in normalise(text).split():
+        if w in _STOP and w not in _KEEP:
+            continue
+        if len(w) == 1 and not w.isdigit():
+            continue
+        out.append(stem(w))
+    return out
+
+
+_STRONG_ANCHORS = frozenset(stem(w) for w in _AI_ANCHORS - {"model", "inference"})
+_MODEL_CTX_STEMS = frozenset(stem(w) for w in _MODEL_CONTEXT | {"inference"})
+
+
+def has_ai_anchor(toks: Iterable[str]) -> bool:
+    """True when the (stemmed) tokens place the question in an AI context."""
+    s = set(toks)
+    if s & _STRONG_ANCHORS:
+        return True
+    return "model" in s and bool(s & _MODEL_CTX_STEMS)
+
+
+def is_ai_section(title: str | None) -> bool:
+    """A short section/sheet title that is mostly about AI ("AI", "Artificial
+    Intelligence", "AI governance"), not a questionnaire name that merely
+    contains "AI" ("AI-CAIQv1.1.0", where backups and pentests are asked too)."""
+    if not title:
+        return False
+    toks = set(tokens(title))
+    if not toks or len(toks) > 4 or any(ch.isdigit() for t in toks for ch in t):  # "AI-CAIQv1.1.0"
+        return False
+    anchors = {t for t in toks if has_ai_anchor([t])}
+    return len(anchors) * 2 >= len(toks)
+
+
+# ----------------------------------------------------------------------- entries
+
+
+def _get(entry: Any, name: str, default: Any = None) -> Any:
+    if isinstance(entry, dict):
+        return entry.get(name, default)
+    val = getattr(entry, name, None)
+    if val is None:
+        extra = getattr(entry, "extra", None)
+        if isinstance(extra, dict):
+            val = extra.get(name)
+    return default if val is None else val
+
+
+def _templates_dir() -> Path:
+    try:
+        from questionnaire.resources import templates_dir
+
+        return templates_dir()
+    except Exception:  # pragma: no cover - only when used outside the package
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=4)
+def _phrasings_file(path: str) -> dict[str, dict[str, Any]]:
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        return {}
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    ph = data.get("phrasings", data) if isinstance(data, dict) else {}
+    return {k: (v if isinstance(v, dict) else {"phrasings": v}) for k, v in ph.items()}
+
+
+def load_entries(templates: Path | None = None) -> list[dict[str, Any]]:
+    """catalog.yaml + phrasings.yaml as plain dicts (no dependency on catalog.py)."""
+    import yaml
+
+    base = Path(templates) if templates else _templates_dir()
+    cat = yaml.safe_load((base / "catalog.yaml").read_text(encoding="utf-8"))
+    ph = _phrasings_file(str(base / "phrasings.yaml"))
+    out = []
+    for e in cat["entries"]:
+        d = dict(e)
+        d.update({k: v for k, v in ph.get(e["id"], {}).items() if k != "id"})
+        out.append(d)
+    return out
+
+
+class _Concept:
+    """A keyword: "a + b" = every part present; each part a (normalised) phrase."""
+
+    __slots__ = ("parts", "text")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.parts = [tuple(tokens(p)) for p in text.split("+")]
+        self.parts = [p for p in self.parts if p]
+
+    def found(self, prefixes: set[str], joined: str) -> bool:
+        """``prefixes``: the question's tokens plus their prefixes of 5+ characters
+        (so "privileg" finds "privileges"); ``joined``: " tok tok ... " for phrases."""
+        for part in self.parts:
+            if len(part) == 1:
+                if part[0] not in prefixes:
+                    return False
+            elif " " + " ".join(part) + " " not in joined:  # phrases: contiguous
+                return False
+        return bool(self.parts)
+
+
+@dataclass
+class _Entry:
+    id: str
+    kind: str
+    generic: bool
+    keywords: list[_Concept]
+    unless: list[_Concept]
+
+
+# ----------------------------------------------------------------------- matcher
+
+# Platt scaling: confidence = sigmoid(A * score + B * margin + C) for the best
+# entry that passed the gates. Fitted on the dev split (benchmarks/matching_eval.py --fit).
+_PLATT = (6.80, 3.92, -1.63)
+DEFAULT_THRESHOLD = 0.5
+
+
+class Matcher:
+    """Match questionnaire questions to catalog entries, or abstain.
+
+    ``entries``: CatalogEntry objects or dicts with ``id``, ``topic``, ``question``,
+    ``kind`` and optionally ``phrasings``, ``keywords``, ``unless``, ``generic``.
+    Missing phrasings/rules are taken from ``templates/phrasings.yaml``.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[Any],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        detected_version: str | None = None,
+        phrasings_path: Path | None = None,
+        use_id_mapping: bool = True,
+    ):
+        self.threshold = threshold
+        self.detected_version = detected_version
+        self.use_id_mapping = use_id_mapping
+        extra = _phrasings_file(str(phrasings_path or (_templates_dir() / "phrasings.yaml")))
+        self.entries: list[_Entry] = []
+        docs: list[tuple[int, list[str]]] = []  # (entry index, tokens)
+        for e in entries:
+            eid = str(_get(e, "id"))
+            fallback = extra.get(eid, {})
+
+            def rule(name: str, _e: Any = e, _f: dict = fallback) -> Any:
+                v = _get(_e, name)
+                return v if v not in (None, (), []) else _f.get(name)
+
+            phr = [str(_get(e, "question", ""))] + [str(p) for p in (rule("phrasings") or [])]
+            kws = [_Concept(str(k)) for k in (rule("keywords") or [])]
+            unl = [_Concept(str(k)) for k in (rule("unless") or [])]
+            idx = len(self.entries)
+            self.entries.append(_Entry(eid, str(_get(e, "kind", "")), bool(rule("generic")), kws, unl))
+            for p in phr:
+                t = sorted(set(tokens(p)))
+                if t:
+                    docs.append((idx, t))
+        # IDF over entries (how well a token discriminates between entries)
+        n = max(len(self.entries), 1)
+        df: dict[str, int] = {}
+        for tok in {(i, t) for i, ts in docs for t in ts}:
+            df[tok[1]] = df.get(tok[1], 0) + 1
+        self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
+        self._unknown = math.log(1.0 + n)  # as rare as a token of one entry
+        self._doc_entry = [i for i, _ in docs]
+        self._doc_norm = [math.sqrt(sum(self._idf[t] for t in ts)) for _, ts in docs]
+        self._index: dict[str, list[int]] = {}
+        self._index_generic: dict[str, list[int]] = {}  # used when the question has no AI anchor
+        for d, (i, ts) in enumerate(docs):
+            for t in ts:
+                self._index.setdefault(t, []).append(d)
+                if self.entries[i].generic:
+                    self._index_generic.setdefault(t, []).append(d)
+        self._cache: dict[tuple[str, str | None], Match] = {}
+
+    # -- hook: id-based matching (mapping module, when present) ----------------
+    def _match_by_id(self, question_id: str | None, question_text: str) -> Match | None:
+        if not question_id or not self.use_id_mapping:
+            return None
+        try:
+            from questionnaire import mapping  # type: ignore[attr-defined]
+        except ImportError:
+            return None
+        fn = getattr(mapping, "match_by_question_id", None)
+        if fn is None:
+            return None
+        hit = fn(question_id, question_text, self.detected_version)
+        if hit is None:
+            return None
+        cid = getattr(hit, "catalog_id", None)
+        conf = float(getattr(hit, "confidence", 1.0))
+        if cid is not None and cid not in {e.id for e in self.entries}:
+            return None
+        why = f"question id {question_id} mapped" + (f" to {cid}" if cid else " as out of scope")
+        return Match(cid, max(0.0, min(1.0, conf)), why)
+
+    # -- text matching ---------------------------------------------------------
+    def scores(self, question_text: str, context: str | None = None) -> list[tuple[float, str]]:
+        """(score, entry id) for every entry that passes the gates, best first.
+
+        ``context`` (sheet name, section header) only counts for the AI-anchor
+        gate: a question under an "Artificial Intelligence" section is about AI
+        even when its own text does not say so. It adds no similarity.
+        """
+        toks = tokens(question_text)
+        tset = frozenset(toks)
+        if not tset:
+            return []
+        joined = " " + " ".join(toks) + " "
+        ai = has_ai_anchor(tset) or is_ai_section(context)
+        qnorm = math.sqrt(sum(self._idf.get(t, self._unknown) for t in tset))
+        index = self._index if ai else self._index_generic
+        overlap: dict[int, float] = {}
+        for t in tset:
+            w = self._idf.get(t)
+            if w is None:
+                continue
+            for d in index.get(t, ()):
+                overlap[d] = overlap.get(d, 0.0) + w
+        best: dict[int, float] = {}
+        for d, ov in overlap.items():
+            s = ov / (qnorm * self._doc_norm[d])
+            i = self._doc_entry[d]
+            if s > best.get(i, 0.0):
+                best[i] = s
+        prefixes = set(tset)
+        for t in tset:
+            prefixes.update(t[:k] for k in range(5, len(t)))
+        out = []
+        for i, s in best.items():
+            e = self.entries[i]
+            if not e.generic and not ai:
+                continue
+            if e.keywords and not any(k.found(prefixes, joined) for k in e.keywords):
+                continue
+            if any(k.found(prefixes, joined) for k in e.unless):
+                continue
+            out.append((s, e.id))
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return out
+
+    @staticmethod
+    def calibrate(score: float, margin: float) -> float:
+        a, b, c = _PLATT
+        return 1.0 / (1.0 + math.exp(-(a * score + b * margin + c)))
+
+    def match(self, question_text: str, question_id: str | None = None, context: str | None = None) -> Match:
+        """Best catalog entry for one question, or ``catalog_id=None`` (abstain).
+
+        ``question_id``: the questionnaire's own id (e.g. ``AIGN-04``), used by the
+        id mapping when available. ``context``: optional sheet/section title.
+        """
+        by_id = self._match_by_id(question_id, question_text)
+        if by_id is not None:
+            return by_id
+        key = (question_text[:2000], context)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._match_text(question_text, context)
+            if len(self._cache) < 100_000:
+                self._cache[key] = hit
+        return hit
+
+    def _match_text(self, question_text: str, context: str | None = None) -> Match:
+        ranked = self.scores(question_text, context)
+        if not ranked:
+            return Match(None, 0.0, "no catalog entry's concept (and AI context) appears in the question")
+        s1, top = ranked[0]
+        s2 = ranked[1][0] if len(ranked) > 1 else 0.0
+        conf = round(self.calibrate(s1, s1 - s2), 3)
+        runner = f", runner-up {ranked[1][1]} {s2:.2f}" if len(ranked) > 1 else ""
+        if conf < self.threshold:
+            return Match(None, conf, f"closest {top} (score {s1:.2f}{runner}) below threshold")
+        return Match(top, conf, f"text similarity {s1:.2f}{runner}")
+
+
+_DEFAULT: Matcher | None = None
+
+
+def default_matcher() -> Matcher:
+    """A matcher over the shipped catalog (catalog.py when available, else the YAML)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        try:
+            from questionnaire.catalog import load_catalog
+
+            entries: list[Any] = list(load_catalog())
+        except Exception:
+            entries = load_entries()
+        _DEFAULT = Matcher(entries)
+    return _DEFAULT
