@@ -1,0 +1,361 @@
+"""Standard answers: facts from the profile and the findings, rendered from the catalog.
+
+Rules (issue 6):
+- verified: every dependent check has findings and all PASS -> the confident
+  answer plus a short evidence reference (check ids);
+- contradicted: a dependent check FAILed -> never the declared answer; the text
+  states what was observed, ``value`` is None and ``needs_review`` is set;
+- declared: no bundle (``source="profile"``), an UNKNOWN or missing finding, or
+  no automated check -> the declared answer, marked "declared, not verified";
+  ``needs_review`` when a yes/no answer claims a control;
+- not_applicable: the entry's ``applies`` expression is false.
+
+Profile values are *data* passed to templates; template source comes only from
+the catalog, and rendered output is never rendered again.
+No openpyxl, docx or boto3 here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from questionnaire.errors import UserInputError
+from questionnaire.findings import Finding, Status
+from questionnaire.profile import Profile
+
+STATUSES = ("verified", "contradicted", "declared", "not_applicable")
+SOURCES = ("bundle", "profile")
+NOT_VERIFIABLE = "declared.not_verifiable"
+
+DECLARED_NOTE = "Declared in the company's AI deployment profile, not verified against the AWS account."
+UNVERIFIABLE_NOTE = "Declared, not verified: no automated check covers this."
+
+# AWS regions inside the EEA (EU 27 + Iceland, Liechtenstein, Norway).
+# London (eu-west-2) and Zurich (eu-central-2) are in Europe but not in the EEA.
+EEA_CLOUD_REGIONS = frozenset(
+    {
+        # AWS
+        "eu-west-1", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eusc-de-east-1",
+        # Azure
+        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
+        "swedencentral", "italynorth", "polandcentral", "spaincentral", "norwayeast", "norwaywest",
+        # Google Cloud
+        "europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
+        "europe-west12", "europe-north1", "europe-central2", "europe-southwest1",
+    }
+)
+EEA_NAMES = frozenset(
+    n.lower()
+    for n in (
+        "EEA", "EU", "European Union", "European Economic Area", "Austria", "Belgium", "Bulgaria", "Croatia",
+        "Cyprus", "Czechia", "Czech Republic", "Denmark", "Estonia", "Finland", "France", "Germany", "Greece",
+        "Hungary", "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg", "Malta", "Netherlands", "Poland",
+        "Portugal", "Romania", "Slovakia", "Slovenia", "Spain", "Sweden", "Iceland", "Liechtenstein", "Norway",
+    )
+)
+
+TIER_TEXT = {
+    "consumer": "consumer",
+    "commercial_api": "commercial API",
+    "infrastructure": "cloud infrastructure",
+}
+PLATFORM_TEXT = {
+    "aws_bedrock": "Amazon Bedrock",
+    "azure_ai_foundry": "Azure AI Foundry",
+    "google_vertex": "Google Vertex AI",
+    "openai_api": "the OpenAI API",
+    "anthropic_api": "the Anthropic API",
+    "other": "another platform",
+}
+SENSITIVE_USE = ("commercial_or_infrastructure_only", "infrastructure_only")
+
+
+# --------------------------------------------------------------------------- filters (pure)
+
+
+@lru_cache(maxsize=1)
+def _region_descriptions() -> dict[str, str]:
+    """Region code -> description from botocore's endpoints.json (botocore is not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    data_file = Path(list(spec.submodule_search_locations)[0]) / "data" / "endpoints.json"
+    try:
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, str] = {}
+    for partition in data.get("partitions", []):
+        for code, meta in partition.get("regions", {}).items():
+            if isinstance(meta, dict) and meta.get("description"):
+                out[code] = meta["description"]
+    return out
+
+
+def region_name(code: str) -> str:
+    """'eu-west-1' -> 'Europe (Ireland)'; anything unknown is returned unchanged."""
+    return _region_descriptions().get(str(code), str(code))
+
+
+def region_label(code: str) -> str:
+    """'eu-west-1' -> 'eu-west-1 (Europe, Ireland)'; 'United States' -> 'United States'."""
+    name = region_name(code)
+    if name == code:
+        return str(code)
+    return f"{code} ({name.replace(' (', ', ').rstrip(')')})"
+
+
+def in_eea(region: str) -> bool:
+    r = str(region).strip()
+    return r in EEA_CLOUD_REGIONS or r.lower() in EEA_NAMES
+
+
+def join_and(items: Iterable[Any], last: str = "and") -> str:
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def days(n: Any) -> str:
+    if n is None:
+        return "an unspecified period"
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def humanize(s: Any) -> str:
+    """'external_communications' -> 'external communications'."""
+    return str(s).replace("_", " ")
+
+
+FILTERS = {
+    "region_name": region_name,
+    "region": region_label,
+    "join_and": join_and,
+    "days": days,
+    "humanize": humanize,
+    "nodot": lambda s: str(s).rstrip(". "),
+    "tier_text": lambda t: TIER_TEXT.get(str(t), humanize(t)),
+    "platform_text": lambda p: PLATFORM_TEXT.get(str(p), humanize(p)),
+}
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one Jinja environment: StrictUndefined, no autoescape (plain text out)."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass
+class Answer:
+    id: str
+    topic: str
+    question: str
+    kind: str
+    value: str | None
+    text: str
+    status: str
+    needs_review: bool
+    evidence: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "question": self.question,
+            "kind": self.kind,
+            "value": self.value,
+            "text": self.text,
+            "status": self.status,
+            "needs_review": self.needs_review,
+            "evidence": list(self.evidence),
+            "checks": list(self.checks),
+        }
+
+
+def _deployment_facts(d: dict[str, Any], categories: dict[int, dict[str, Any]], sensitive: set[int]) -> dict[str, Any]:
+    regions = list(d["regions"])
+    cats = sorted(d.get("data_categories") or [])
+    return {
+        **d,
+        "tier_text": TIER_TEXT.get(d["tier"], humanize(d["tier"])),
+        "platform_text": PLATFORM_TEXT.get(d["platform"], humanize(d["platform"])),
+        "regions_text": join_and(region_label(r) for r in regions),
+        "outside_eea": [r for r in regions if not in_eea(r)],
+        "all_in_eea": all(in_eea(r) for r in regions),
+        "customer": any(c in sensitive for c in cats),
+        "infra": d["tier"] == "infrastructure",
+        "is_aws": d["platform"] == "aws_bedrock" and d.get("aws") is not None,
+        "cats_text": join_and(f"{c} ({categories[c]['name']})" if c in categories else str(c) for c in cats),
+        "developers_text": join_and(d.get("model_developers") or []) or "the model developer",
+    }
+
+
+def facts(profile: Profile, source: str = "bundle") -> dict[str, Any]:
+    """Everything a template may use (plain data; profile values are never template source)."""
+    p = profile.normalised()
+    categories = {c["category"]: c for c in p["data_classification"]}
+    # Categories that hold customer data: those that need commercial/infrastructure
+    # terms (in the example, category 2 "customer data, source code, ..."), plus any
+    # whose description mentions customer data.
+    sensitive = {
+        n
+        for n, c in categories.items()
+        if c["ai_use"] in SENSITIVE_USE
+        or (c["ai_use"] != "prohibited" and "customer" in f"{c['name']} {c.get('description') or ''}".lower())
+    }
+    deps = [_deployment_facts(d, categories, sensitive) for d in p["deployments"]]
+    cats = []
+    for n, c in sorted(categories.items()):
+        cats.append({**c, "customer": n in sensitive, "deployments": [d["id"] for d in deps if n in d["data_categories"]]})
+    controls = p["controls"]
+    from questionnaire.profile import Agents, CodingAgents
+
+    return {
+        "p": p,
+        "org": p["organization"],
+        "product": p["organization"].get("product") or p["organization"]["name"],
+        "deps": deps,
+        "cust": [d for d in deps if d["customer"]],
+        "aws": [d for d in deps if d["is_aws"]],
+        "cust_aws": [d for d in deps if d["customer"] and d["is_aws"]],
+        "cats": cats,
+        "cust_cats": [c for c in cats if c["customer"]],
+        "prohibited_cats": [c for c in cats if c["ai_use"] == "prohibited"],
+        "c": controls,
+        "coding": controls.get("coding_agents") or CodingAgents().model_dump(mode="json"),
+        "agents": controls.get("agents") or Agents().model_dump(mode="json"),
+        "secrets": controls.get("secrets"),
+        "logging": controls.get("logging"),
+        "documents": p.get("documents") or [],
+        "source": source,
+    }
+
+
+def _render(template: str, ctx: dict[str, Any]) -> str:
+    text = environment().from_string(template).render(**ctx)
+    return " ".join(text.split())
+
+
+def _eval(expr: str, ctx: dict[str, Any]) -> Any:
+    return environment().compile_expression(expr, undefined_to_none=False)(**ctx)
+
+
+def _where(f: Finding) -> str:
+    return ", ".join(x for x in (f.deployment, f.region) if x and x != "-")
+
+
+def _observed_sentence(f: Finding) -> str:
+    msg = " ".join(str(f.message or "").split()).rstrip(".")
+    if not msg:
+        msg = f"{f.check_id} failed (declared {f.declared!r}, observed {f.observed!r})"
+    where = _where(f)
+    return f"{msg} ({where})" if where else msg
+
+
+def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | None, source: str) -> Answer:
+    base = dict(id=entry.id, topic=entry.topic, question=entry.question, kind=entry.kind, checks=list(entry.checks))
+    if entry.applies and not _eval(entry.applies, ctx):
+        text = _render(entry.template, ctx)
+        return Answer(**base, value=None, text=text, status="not_applicable", needs_review=False)
+
+    text = _render(entry.template, ctx)
+    value: str | None = None
+    if entry.kind == "yes_no":
+        value = "Yes" if _eval(entry.value, ctx) else "No"
+    claims = entry.kind == "yes_no" and entry.claim is not None and value == entry.claim
+
+    relevant: list[Finding] = []
+    if by_check is not None:
+        for c in entry.checks:
+            relevant.extend(by_check.get(c, []))
+    evidence = [f.id for f in relevant]
+    failed = [f for f in relevant if f.status == Status.FAIL]
+
+    if source == "bundle" and failed:
+        observed = "; ".join(_observed_sentence(f) for f in failed)
+        checks = join_and(sorted({f.check_id for f in failed}))
+        text = (
+            f"Needs review: the observed configuration does not match the declared one. "
+            f"Observed: {observed}. Failed check(s): {checks}."
+        )
+        return Answer(**base, value=None, text=text, status="contradicted", needs_review=True,
+                      evidence=[f.id for f in failed] + [e for e in evidence if e not in {f.id for f in failed}])
+
+    if value is not None:
+        text = f"{value}. {text}"
+    covered = {f.check_id for f in relevant}
+    if source == "bundle" and entry.checks and all(c in covered for c in entry.checks) and all(
+        f.status == Status.PASS for f in relevant
+    ):
+        text = f"{text} Verified (checks: {', '.join(entry.checks)})."
+        return Answer(**base, value=value, text=text, status="verified", needs_review=False, evidence=evidence)
+
+    if source == "profile":
+        note = DECLARED_NOTE
+    elif entry.checks:
+        unknown = [c for c in entry.checks if c not in covered] + sorted(
+            {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
+        )
+        reasons = []
+        off_aws = sorted({f.deployment for f in relevant if f.check_id == NOT_VERIFIABLE and f.deployment})
+        if off_aws:
+            reasons.append(f"{join_and(off_aws)} cannot be checked against AWS")
+        if unknown:
+            reasons.append(f"{', '.join(dict.fromkeys(unknown))} could not be confirmed")
+        note = f"Declared, not verified: {'; '.join(reasons) or 'no finding covers this'}."
+    else:
+        note = UNVERIFIABLE_NOTE
+    return Answer(**base, value=value, text=f"{text} {note}", status="declared", needs_review=claims, evidence=evidence)
+
+
+def build_answers(
+    profile: Profile,
+    findings: list[Finding] | None,
+    *,
+    source: str = "bundle",
+    entries: list | None = None,
+) -> list[Answer]:
+    """One Answer per catalog entry, in catalog order."""
+    if source not in SOURCES:
+        raise UserInputError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+    if source == "profile":
+        findings = None
+    if entries is None:
+        from questionnaire.catalog import load_catalog
+
+        entries = load_catalog()
+    by_check: dict[str, list[Finding]] | None = None
+    if findings is not None:
+        by_check = {}
+        for f in findings:
+            by_check.setdefault(f.check_id, []).append(f)
+    elif source == "bundle":
+        source = "profile"  # no findings: nothing is verified
+    ctx = facts(profile, source)
+    return [_answer(e, ctx, by_check, source) for e in entries]
+
+
+def summary(answers: list[Answer]) -> dict[str, int]:
+    out = {s: 0 for s in STATUSES}
+    for a in answers:
+        out[a.status] += 1
+    out["needs_review"] = sum(1 for a in answers if a.needs_review)
+    out["total"] = len(answers)
+    return out
