@@ -1,0 +1,1 @@
+"""Reading and writing customer documents (xlsx/xlsm/docx) and exports."""

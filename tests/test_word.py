@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from questionnaire.documents import word
+from questionnaire.fill import fill
+from tests.fixtures_docs import KeywordMatcher, fake_answers, make_tricky_docx
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory) -> Path:
+    return make_tricky_docx(tmp_path_factory.mktemp("docx") / "tricky.docx")
+
+
+@pytest.fixture(scope="module")
+def filled(tricky, tmp_path_factory):
+    out = tmp_path_factory.mktemp("docxout") / "filled.docx"
+    return out, fill(tricky, out, answers=fake_answers(), matcher=KeywordMatcher())
+
+
+def test_detects_header_tables_pairs_and_below(tricky):
+    qs = word.detect_questions(word.open_document(tricky))
+    assert [q.location for q in qs] == [
+        "table 1, row 2", "table 1, row 4", "table 1, row 5", "table 1, row 6",  # row 3 is a merged section row
+        "table 2, row 1",  # question | empty cell; 'Company name: | ACME' is filled
+        "table 3, row 2",  # answer cell below the question
+    ]
+    assert qs[0].comment_col == 2 and qs[0].existing is None  # a content-control placeholder is not an answer
+    assert qs[1].section == "Data handling"
+
+
+def test_fill_writes_runs_and_keeps_the_rest(tricky, filled):
+    out, result = filled
+    by = {it.location: it for it in result.items}
+    assert by["table 1, row 2"].answer == "Yes" and by["table 1, row 2"].status == "answered"
+    assert by["table 1, row 5"].answer is None and by["table 1, row 5"].status == "unanswered"
+    doc = word.open_document(out)
+    t1 = doc.tables[0]._tbl
+    rows = t1.findall(word._qn("w:tr"))
+    cell = lambda r, c: word._cell_at(word._grid(rows[r]), c)
+    # content control kept, placeholder flag removed, text inside it
+    sdt = cell(1, 1).find(".//" + word._qn("w:sdt"))
+    assert sdt is not None and sdt.find(".//" + word._qn("w:showingPlcHdr")) is None
+    assert sdt.find(".//" + word._qn("w:alias")).get(word._qn("w:val")) == "Answer"
+    assert word.tc_text(cell(1, 1)) == "Yes"
+    assert word.tc_text(cell(1, 2)).startswith("Yes. Every model invocation is logged")
+    # the styled run's formatting is carried to the written text
+    p = doc.tables[0].rows[3].cells[1].paragraphs[0]
+    assert p.runs[-1].text == "No" and p.runs[-1].bold and p.runs[-1].font.size.pt == 14
+    assert word.tc_text(cell(4, 1)) == ""  # abstained: left empty
+    assert word.tc_text(cell(5, 1)).startswith("=Logs are kept")  # plain text, control character stripped
+    assert "\x07" not in word.tc_text(cell(5, 1))
+    assert doc.tables[2].rows[1].cells[0].text == "The assistant drafts replies.\nA person approves each one."
+    assert doc.tables[1].rows[1].cells[1].text == "ACME"
+    assert doc.tables[3].rows[0].cells[1].text == "1.0"
+    assert doc.sections[0].header.paragraphs[0].text == "CONFIDENTIAL - ACME"
+    assert [p.text for p in doc.paragraphs][:2] == ["Supplier AI questionnaire", "Please complete every table below."]
+    assert doc.tables[0].style.name == "Table Grid"
+    # the header's bold run is untouched
+    assert doc.tables[0].rows[0].cells[0].paragraphs[0].runs[0].bold
+
+
+def test_other_parts_identical(tricky, filled):
+    out, _ = filled
+    with zipfile.ZipFile(tricky) as a, zipfile.ZipFile(out) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        for name in ("word/styles.xml", "word/numbering.xml", "word/settings.xml", "word/fontTable.xml"):
+            if name in a.namelist():
+                assert a.read(name) == b.read(name), name
+
+
+def test_title_row_above_header_and_question_rows_are_not_headers(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    t = doc.add_table(rows=4, cols=2)
+    t.rows[0].cells[0].merge(t.rows[0].cells[1]).paragraphs[0].add_run("Section A: AI use")
+    t.rows[1].cells[0].text, t.rows[1].cells[1].text = "Question", "Supplier Response"
+    t.rows[2].cells[0].text = "What is your incident response process?"
+    t.rows[3].cells[0].text = "Are all AI model invocations logged?"
+    p = tmp_path / "t.docx"
+    doc.save(p)
+    qs = word.detect_questions(word.open_document(p))
+    assert [q.location for q in qs] == ["table 1, row 3", "table 1, row 4"]
+    # a first row that merely mentions 'response' in a question is not taken for a header
+    doc = Document()
+    t = doc.add_table(rows=2, cols=2)
+    t.rows[0].cells[0].text = "Describe the incident response for AI misuse:"
+    t.rows[1].cells[0].text = "Are all AI model invocations logged?"
+    doc.save(p)
+    qs = word.detect_questions(word.open_document(p))
+    assert [q.location for q in qs] == ["table 1, row 1", "table 1, row 2"]
