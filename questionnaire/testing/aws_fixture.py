@@ -1,0 +1,295 @@
+"""THE emulated AWS account for the example profile (evidence/examples/acme/profile.yaml).
+
+Used by tests, the benchmark and the offline demo. ``seed_account`` creates the resources
+with ordinary boto3 calls, so it works inside ``moto.mock_aws()`` and against a
+``ThreadedMotoServer`` (set ``AWS_ENDPOINT_URL`` first). moto 5.x does not emulate Bedrock
+guardrails, foundation-model listing or inference profiles; :class:`BedrockExtras` serves
+those operations with responses shaped like the real API (botocore's service model), via
+:func:`questionnaire.aws.emulators`. Runs that use them record the operations as emulated.
+
+Variants: ``compliant`` and drifted ones, each flipping specific findings (see VARIANTS).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+ACCOUNT_ID = "123456789012"  # moto's default account = the example profile's account
+MODEL_ID = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+LOG_BUCKET = "acme-bedrock-invocation-logs"
+TRAIL_BUCKET = "acme-cloudtrail-logs"
+LOG_GROUP = "/aws/bedrock/invocations"
+TRAIL = "acme-org-trail"
+ROLE = "insights-assistant"
+SECRET = "acme/insights/db-credentials"
+GUARDRAIL_NAME = "insights-guardrail"
+
+# variant -> what it changes (the finding that must flip)
+VARIANTS: dict[str, str] = {
+    "compliant": "everything as the example profile declares",
+    "logging_off": "no Bedrock model invocation logging (bedrock.invocation_logging.enabled FAIL)",
+    "validation_off": "CloudTrail log file validation off (cloudtrail.trail.log_file_validation FAIL)",
+    "trail_stopped": "CloudTrail logging stopped (cloudtrail.trail.logging FAIL)",
+    "admin_policy": "AdministratorAccess attached to the agent role (iam.agent_role.least_privilege FAIL)",
+    "rotation_off": "secret rotation and KMS key rotation off (secretsmanager.secret.rotation, kms.key_rotation.enabled FAIL)",
+    "undeclared_region_logging": "invocation logging also configured in an undeclared region (bedrock.invocation_logging.only_declared_regions FAIL)",
+    "no_guardrail_filters": "guardrail without PROMPT_ATTACK and PII filters (bedrock.guardrail.* FAIL)",
+    "no_endpoint": "no bedrock-runtime VPC endpoint (ec2.vpc_endpoint.bedrock_runtime FAIL)",
+    "bucket_drift": "log bucket with AES256 only, no versioning, no public access block (s3.log_bucket.* FAIL)",
+    "short_retention": "log group retention 30 days (cloudwatch.log_group.retention FAIL)",
+}
+
+
+def undeclared_region(regions: list[str] | tuple[str, ...]) -> str:
+    for r in ("us-east-1", "ap-southeast-2", "us-west-2"):
+        if r not in regions:
+            return r
+    raise ValueError("no spare region")
+
+
+def fake_credentials_env() -> dict[str, str]:
+    return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+@dataclass
+class BedrockExtras:
+    """Bedrock state moto lacks: models, guardrails, application inference profiles, per region."""
+
+    models: dict[str, list[str]] = field(default_factory=dict)
+    guardrails: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    inference_profiles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def table(self) -> dict[tuple[str, str], Any]:
+        return {
+            ("bedrock", "ListFoundationModels"): self._list_models,
+            ("bedrock", "ListGuardrails"): self._list_guardrails,
+            ("bedrock", "GetGuardrail"): self._get_guardrail,
+            ("bedrock", "ListInferenceProfiles"): self._list_profiles,
+        }
+
+    def _list_models(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {
+            "modelSummaries": [
+                {
+                    "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{m}",
+                    "modelId": m,
+                    "modelName": m.split(".", 1)[-1],
+                    "providerName": m.split(".", 1)[0].title(),
+                    "inputModalities": ["TEXT"],
+                    "outputModalities": ["TEXT"],
+                    "responseStreamingSupported": True,
+                    "customizationsSupported": [],
+                    "inferenceTypesSupported": ["ON_DEMAND"],
+                    "modelLifecycle": {"status": "ACTIVE"},
+                }
+                for m in self.models.get(region, [])
+            ]
+        }
+
+    def _list_guardrails(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {
+            "guardrails": [
+                {k: g[k] for k in ("id", "arn", "status", "name", "version", "createdAt", "updatedAt")}
+                for g in self.guardrails.get(region, [])
+            ]
+        }
+
+    def _get_guardrail(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        ident = params.get("guardrailIdentifier")
+        for g in self.guardrails.get(region, []):
+            if ident in (g["id"], g["arn"]):
+                out = {
+                    "name": g["name"], "guardrailId": g["id"], "guardrailArn": g["arn"], "version": g["version"],
+                    "status": g["status"], "createdAt": g["createdAt"], "updatedAt": g["updatedAt"],
+                    "blockedInputMessaging": "Sorry, I cannot help with that.",
+                    "blockedOutputsMessaging": "Sorry, I cannot help with that.",
+                }
+                out.update(g.get("policies") or {})
+                return out
+        raise EmulatedError("ResourceNotFoundException", f"Guardrail {ident} not found", 404)
+
+    def _list_profiles(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        want = params.get("typeEquals")
+        return {"inferenceProfileSummaries": [p for p in self.inference_profiles.get(region, []) if not want or p["type"] == want]}
+
+
+def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
+    when = _dt.datetime(2025, 1, 15, 9, 0, tzinfo=_dt.timezone.utc)
+    gid = "a1b2c3d4e5f6"
+    policies: dict[str, Any] = {}
+    if filters:
+        policies = {
+            "contentPolicy": {"filters": [
+                {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+                {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            ]},
+            "sensitiveInformationPolicy": {
+                "piiEntities": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK"}],
+                "regexes": [],
+            },
+        }
+    else:
+        policies = {"contentPolicy": {"filters": [{"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"}]}}
+    return {
+        "id": gid, "arn": f"arn:aws:bedrock:{region}:{ACCOUNT_ID}:guardrail/{gid}", "status": "READY",
+        "name": GUARDRAIL_NAME, "version": "DRAFT", "createdAt": when, "updatedAt": when, "policies": policies,
+    }
+
+
+AGENT_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+         "Resource": f"arn:aws:bedrock:*::foundation-model/{MODEL_ID}"},
+        {"Effect": "Allow", "Action": ["bedrock:ApplyGuardrail"], "Resource": f"arn:aws:bedrock:*:{ACCOUNT_ID}:guardrail/*"},
+    ],
+}
+READ_DATA_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::acme-insights-data/*"}],
+}
+
+
+def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> BedrockExtras:
+    """Create the example account's resources in ``regions`` (first = home). Returns the Bedrock extras."""
+    from questionnaire.aws import new_session
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
+    regions = list(regions)
+    home = regions[0]
+    extras = BedrockExtras()
+    session = new_session()  # shares parsed service models with the checks' sessions
+    clients: dict[tuple[str, str], Any] = {}
+
+    class boto3:  # noqa: N801 - local stand-in: cached clients of one session
+        @staticmethod
+        def client(service: str, region_name: str) -> Any:
+            key = (service, region_name)
+            if key not in clients:
+                clients[key] = session.client(service, region_name=region_name)
+            return clients[key]
+
+    # IAM (global)
+    iam = boto3.client("iam", region_name="us-east-1")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName=ROLE, PolicyName="invoke-declared-models", PolicyDocument=json.dumps(AGENT_POLICY))
+    pol = iam.create_policy(PolicyName="insights-read-data", PolicyDocument=json.dumps(READ_DATA_POLICY))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=pol)
+    if variant == "admin_policy":
+        try:
+            iam.attach_role_policy(RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        except iam.exceptions.NoSuchEntityException:  # moto loads AWS managed policies only on request
+            admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            arn = iam.create_policy(PolicyName="AdministratorAccess", PolicyDocument=json.dumps(admin))["Policy"]["Arn"]
+            iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+
+    # KMS keys per region, log bucket in the home region
+    keys: dict[str, str] = {}
+    for r in regions:
+        kms = boto3.client("kms", region_name=r)
+        keys[r] = kms.create_key(Description=f"bedrock invocation logs {r}")["KeyMetadata"]["Arn"]
+        if variant != "rotation_off":
+            kms.enable_key_rotation(KeyId=keys[r])
+    s3 = boto3.client("s3", region_name=home)
+    loc = {} if home == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": home}}
+    for b in (LOG_BUCKET, TRAIL_BUCKET):
+        s3.create_bucket(Bucket=b, **loc)
+        if variant == "bucket_drift" and b == LOG_BUCKET:
+            continue
+        s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    sse = {"SSEAlgorithm": "AES256"} if variant == "bucket_drift" else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keys[home]}
+    s3.put_bucket_encryption(Bucket=LOG_BUCKET, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": sse, "BucketKeyEnabled": True}]})
+    if variant != "bucket_drift":
+        s3.put_bucket_versioning(Bucket=LOG_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+
+    # CloudTrail: one multi-region trail in the home region
+    ct = boto3.client("cloudtrail", region_name=home)
+    ct.create_trail(Name=TRAIL, S3BucketName=TRAIL_BUCKET, IsMultiRegionTrail=True,
+                    EnableLogFileValidation=variant != "validation_off")
+    if variant != "trail_stopped":
+        ct.start_logging(Name=TRAIL)
+
+    # Secrets Manager (home region); DescribeSecret only ever reads metadata
+    sm = boto3.client("secretsmanager", region_name=home)
+    sm.create_secret(Name=SECRET, SecretString="not-a-real-secret")  # placeholder value for the emulator only
+    if variant != "rotation_off":
+        sm.rotate_secret(SecretId=SECRET, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
+
+    logging_regions = [] if variant == "logging_off" else list(regions)
+    if variant == "undeclared_region_logging":
+        logging_regions.append(undeclared_region(regions))
+    for r in regions:
+        logs = boto3.client("logs", region_name=r)
+        logs.create_log_group(logGroupName=LOG_GROUP, kmsKeyId=keys[r])
+        logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if variant == "short_retention" else 400)
+        if variant != "no_endpoint":
+            ec2 = boto3.client("ec2", region_name=r)
+            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface")
+        extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
+        extras.guardrails[r] = [guardrail(r, filters=variant != "no_guardrail_filters")]
+        extras.inference_profiles[r] = []
+    for r in logging_regions:
+        boto3.client("bedrock", region_name=r).put_model_invocation_logging_configuration(loggingConfig={
+            "s3Config": {"bucketName": LOG_BUCKET, "keyPrefix": f"bedrock/{r}/"},
+            "cloudWatchConfig": {"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging"},
+            "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": False, "embeddingDataDeliveryEnabled": False,
+        })
+    return extras
+
+
+def profile_for_regions(regions: list[str] | tuple[str, ...] | None = None):
+    """The example profile as a LoadedProfile, with the Bedrock deployment's regions replaced."""
+    from questionnaire.profile import LoadedProfile, load_profile, profile_from_bytes
+    from questionnaire.resources import example_profile
+
+    loaded = load_profile(example_profile())
+    if not regions or list(regions) == ["eu-west-1"]:
+        return loaded
+    text = loaded.raw_bytes.decode("utf-8")
+    new = text.replace("regions: [eu-west-1]", f"regions: [{', '.join(regions)}]", 1)
+    if new == text:
+        raise ValueError("example profile layout changed: cannot set regions")
+    raw = new.encode("utf-8")
+    return LoadedProfile(profile=profile_from_bytes(raw), path=loaded.path, raw_bytes=raw)
+
+
+@contextmanager
+def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> Iterator[BedrockExtras]:
+    """In-process: moto's mock_aws + the seeded account + Bedrock extras. Use ``seed_account`` for a server."""
+    import os
+
+    from moto import mock_aws
+
+    from questionnaire.aws import emulators
+
+    saved = {k: os.environ.get(k) for k in fake_credentials_env()}
+    os.environ.update(fake_credentials_env())
+    try:
+        with mock_aws():
+            extras = seed_account(variant, regions)
+            with emulators(extras.table()):
+                yield extras
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def example_profile_path() -> Path:
+    from questionnaire.resources import example_profile
+
+    return example_profile()
