@@ -21,7 +21,7 @@ from questionnaire.findings import Finding, RawResponse, Status
 TOPICS = frozenset(
     {"residency", "auditability", "guardrails", "network", "agents", "secrets", "identity", "coding_agents", "training", "processor"}
 )
-SCOPES = frozenset({"region", "global", "scan", "profile"})
+SCOPES = frozenset({"region", "global", "scan", "profile", "repo"})
 
 
 def _always(dep: Any, profile: Any) -> bool:
@@ -160,5 +160,12 @@ from questionnaire.checks import ec2 as _ec2  # noqa: E402,F401
 from questionnaire.checks import iam as _iam  # noqa: E402,F401
 from questionnaire.checks import secretsmanager as _secretsmanager  # noqa: E402,F401
 from questionnaire.checks import declared as _declared  # noqa: E402,F401
+
+# Repository checks (scan-repo) are judged outside the AWS runner but listed here with their
+# metadata so that the registry names every check id a finding can carry.
+from questionnaire.repo_scan import REGISTRY_METADATA as _REPO_METADATA  # noqa: E402
+
+for _cid, _meta in _REPO_METADATA.items():
+    REGISTRY[_cid] = {"id": _cid, **_meta, "scope": "repo"}
 
 from questionnaire.checks.runner import CheckRun, run_checks  # noqa: E402,F401
