@@ -1,11 +1,11 @@
 # Two commands on a fresh machine (Python 3.11+):
-#   make demo   # creates .venv, installs .[demo], runs the offline demo
-#   make test   # creates .venv, installs .[test] (non-editable), runs the test suite
+#   make demo   # creates .venv, installs .[demo], runs the offline demo (emulated AWS account, ~10 s)
+#   make test   # creates .venv, installs .[test] (non-editable), runs the test suite on 2 workers
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv clean
+.PHONY: demo test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,10 @@ demo: $(BIN)/python
 	$(BIN)/python -m pip install -q '.[demo]'
 	$(BIN)/questionnaire demo --out demo-out
 
+# `python -m pytest` puts the checkout on sys.path: the tests import helpers as `tests.*`.
 test: $(BIN)/python
 	$(BIN)/python -m pip install -q '.[test]'
-	$(BIN)/pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) build dist demo-out

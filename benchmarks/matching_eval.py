@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from questionnaire.matching import Matcher, load_entries  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "matching_devset.yaml"
+BLIND = ROOT / "tests" / "data" / "matching_blind.yaml"
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
@@ -107,7 +108,18 @@ def main() -> int:
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--context", action="store_true", help="pass the sheet name as context (AI anchor)")
+    ap.add_argument("--blind", choices=["blind-a", "blind-b", "both"],
+                    help="score the blind set (tests/data/matching_blind.yaml) instead of the dev set")
     args = ap.parse_args()
+    if args.blind:
+        blind = load_devset(BLIND)
+        matcher = Matcher(load_entries())
+        sps = ["blind-a", "blind-b"] if args.blind == "both" else [args.blind]
+        for sp in sps:
+            report(sp, evaluate(matcher, [i for i in blind if i["split"] == sp]), args.verbose)
+        if args.blind == "both":
+            report("blind (all)", evaluate(matcher, blind), False)
+        return 0
     items = load_devset()
     t0 = time.perf_counter()
     matcher = Matcher(load_entries())

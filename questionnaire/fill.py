@@ -141,13 +141,18 @@ def plan_answer(q, answer) -> tuple[str | None, str | None, str | None]:
     return text or None, None, None
 
 
-def _load_matcher(matcher):
+def _load_matcher(matcher, wb=None):
     if matcher is not None:
         return matcher
     from questionnaire.catalog import load_catalog
     from questionnaire.matching import Matcher
 
-    return Matcher(load_catalog())
+    version = None
+    if wb is not None:  # a known questionnaire version (CAIQ A1, AI-CAIQ JSON blob, HECVAT tabs) enables id matching
+        from questionnaire.mapping import detect_workbook_version
+
+        version = detect_workbook_version(wb)
+    return Matcher(load_catalog(), detected_version=version)
 
 
 def _load_answers(answers, profile, findings, source) -> dict[str, Any]:
@@ -194,7 +199,7 @@ def fill(
         questions = word.detect_questions(doc, input_path)
     if doc is None:
         try:
-            matcher = _load_matcher(matcher)
+            matcher = _load_matcher(matcher, wb)
             by_id = _load_answers(answers, profile, findings, source)
             items = _fill_excel(input_path, output_path, wb, questions, matcher, by_id, source)
         finally:

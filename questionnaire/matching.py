@@ -18,6 +18,12 @@ Pipeline for one question (``Matcher.match``):
    general therefore never reaches an AI-specific entry. An optional
    ``context`` (a section title such as "AI" or "Artificial Intelligence", not
    a questionnaire name) can supply the AI anchor for a whole section.
+3b. Scope guards (``_guard``, on the raw text): abstain on AI-adjacent topics the
+   catalog does not cover (ethics, bias, explainability, EU AI Act...), on negated
+   questions (a Yes/No would flip), on two yes/no questions joined by "and", and on
+   the customer's own duties or wh-compounds unless the entry's ``allow`` covers that
+   shape (and both parts point to it). Generic entries abstain when the question is
+   scoped to another system ("for your payment gateway") without an AI anchor.
 4. Lexical similarity: IDF-weighted cosine between the question's tokens and
    each phrasing of the surviving entries (inverted index built once), best
    phrasing per entry.
@@ -67,6 +73,8 @@ _SPLIT_RE = re.compile(r"[^a-z0-9]+")
 # Multi-word phrases and spellings folded into one concept token. Applied to the
 # lower-cased text with hyphens/slashes turned into spaces, longest first.
 _SYNONYMS: list[tuple[str, str]] = [
+    # the developer of a model, before "foundation model" becomes a bare AI anchor
+    (r"(?:foundation|base|frontier|ai) model (?:vendors?|providers?|developers?|labs?|makers?)", "model vendor"),
     # AI anchors
     (r"artificial intelligence", "ai"),
     (r"generative ai", "ai"),
@@ -308,6 +316,69 @@ class _Entry:
     generic: bool
     keywords: list[_Concept]
     unless: list[_Concept]
+    allow: frozenset[str] = frozenset()  # guard kinds this entry may still answer
+
+
+# ------------------------------------------------------------------ scope guards
+# Question shapes where any catalog answer would be unsafe, checked on the raw
+# (lower-cased) text before similarity. A wrong answer is far worse than an
+# abstention, so these are deliberately broad.
+
+# Negated / inverted questions: a literal Yes/No to the catalog's canonical
+# question would flip ("Is data ever NOT encrypted...", "Are any calls not logged?").
+_NEGATION_RE = re.compile(r"\b(?:not|never|cannot|n't|nothing|none of)\b|\w+n't\b|\bexcept(?:ion)?s?\b")
+# The customer's own obligations / configuration, not what we do.
+_CUSTOMER_DUTY_RE = re.compile(
+    r"\b(?:customers?|clients?|institutions?|tenants?|users?|subscribers?)(?: themselves)? "
+    r"(?:need|needs|must|should|have|has|is required|are required|is expected|are expected|is responsible|are responsible)\b"
+    r"|\bmust (?:the |our |we )?(?:customers?|clients?|institutions?|tenants?|we)\b"
+    r"|\b(?:is|are) (?:the |our )?(?:customers?|clients?|institutions?|tenants?) (?:responsible|required|expected|obliged)\b"
+    r"|\b(?:does|do|will) (?:the |our )?(?:customers?|clients?|institutions?|tenants?|we) (?:need|have) to\b"
+    r"|\bcustomer responsibilit|\bshared responsibilit|\bthemselves\b"
+)
+# Two questions in one: "..., and who/how/is ...", or a second sentence asking anew.
+_COMPOUND_RE = re.compile(
+    r"\band (?:who|how|what|where|which|when|why|whether)\b"
+    r"|\?\s+(?!if so|if yes|if not|please|e\.?g|for example|provide|describe|explain|list|include)\w+[^?]*\?"
+)
+# Two yes/no questions joined ("..., and do those vendors retain ...?"): no single
+# entry answers both, so never allowed.
+_COMPOUND_YN_RE = re.compile(r"\band (?:is|are|do|does|did|can|could|will|would|has|have|should|must)"
+                             r" (?:it|they|them|those|these|the|this|that|any|you|we|there|your|our|such)\b")
+# AI-adjacent topics the catalog does not cover (governance, model quality,
+# regulation). A question about them must not borrow a nearby entry's answer.
+_OUT_OF_SCOPE_RE = re.compile(
+    r"\b(?:ethic\w*|bias\w*|fairness|explainab\w*|interpretab\w*|hallucination (?:rates?|metrics?|frequency)|model cards?|system cards?"
+    r"|ai act|conformity|high.risk ai|risk classification|drift\w*|accuracy (?:of|rate|metric)\w*|red.?team\w*|copyright\w*"
+    r"|incident response|impact assessment|watermark\w*|transparency notice|register of (?:all )?ai"
+    r"|ai inventory|automated decision\w*|legal effects?|profiling)\b"
+)
+
+# A generic (non-AI) entry answers company-wide questions only: "secrets for
+# your CI/CD pipeline" or "on the payroll system" names a system we hold no
+# evidence about, unless the question is about AI anyway.
+_SCOPED_RE = re.compile(r"\b(?:for|of|in|on|within|used by) (?:your|the|our|its|all|each|any) (?!(?:organi[sz]ation|company|"
+                        r"product|service|application|solution|platform|ai|agents?|employees|staff)\b)[a-z]+")
+
+
+def _guard(question_text: str) -> tuple[str, str] | None:
+    """(kind, reason) when the question must not be answered from the catalog, or None.
+
+    kind "customer_duty" / "compound" may still be answered by an entry whose own
+    canonical question has that shape (``allow: [customer_duty]`` / ``[compound]``
+    in phrasings.yaml, e.g. "do we need to opt out?", "who has access, and how?")."""
+    t = " ".join(html.unescape(_TAG_RE.sub(" ", str(question_text or ""))).lower().replace("\u2019", "'").split())
+    if _OUT_OF_SCOPE_RE.search(t):
+        return "scope", "AI-adjacent topic the catalog does not cover (governance, model quality, regulation)"
+    if _NEGATION_RE.search(t):
+        return "negation", "negated question: a Yes/No from the catalog could be inverted"
+    if _COMPOUND_YN_RE.search(t):
+        return "compound_yn", "compound question (two yes/no questions)"
+    if _CUSTOMER_DUTY_RE.search(t):
+        return "customer_duty", "asks about the customer's own responsibilities"
+    if _COMPOUND_RE.search(t):
+        return "compound", "compound question (asks two things)"
+    return None
 
 
 # ----------------------------------------------------------------------- matcher
@@ -353,7 +424,8 @@ class Matcher:
             kws = [_Concept(str(k)) for k in (rule("keywords") or [])]
             unl = [_Concept(str(k)) for k in (rule("unless") or [])]
             idx = len(self.entries)
-            self.entries.append(_Entry(eid, str(_get(e, "kind", "")), bool(rule("generic")), kws, unl))
+            allow = frozenset(str(a) for a in (rule("allow") or []))
+            self.entries.append(_Entry(eid, str(_get(e, "kind", "")), bool(rule("generic")), kws, unl, allow))
             for p in phr:
                 t = sorted(set(tokens(p)))
                 if t:
@@ -375,6 +447,8 @@ class Matcher:
                 if self.entries[i].generic:
                     self._index_generic.setdefault(t, []).append(d)
         self._cache: dict[tuple[str, str | None], Match] = {}
+        self._allow = {e.id: e.allow for e in self.entries}
+        self._generic = {e.id: e.generic for e in self.entries}
 
     # -- hook: id-based matching (mapping module, when present) ----------------
     def _match_by_id(self, question_id: str | None, question_text: str) -> Match | None:
@@ -465,7 +539,24 @@ class Matcher:
         return hit
 
     def _match_text(self, question_text: str, context: str | None = None) -> Match:
+        guard = _guard(question_text)
+        if guard is not None and guard[0] not in ("customer_duty", "compound"):
+            return Match(None, 0.0, guard[1])
         ranked = self.scores(question_text, context)
+        if ranked and self._generic.get(ranked[0][1]) and not has_ai_anchor(tokens(question_text)) \
+                and not is_ai_section(context) and _SCOPED_RE.search(question_text.lower()):
+            return Match(None, 0.0, f"closest {ranked[0][1]} is company-wide; the question is scoped to another system")
+        if guard is not None and ranked:
+            allow = self._allow.get(ranked[0][1], frozenset())
+            if guard[0] not in allow:
+                return Match(None, 0.0, f"{guard[1]}; closest {ranked[0][1]} does not cover that")
+            if guard[0] == "compound":  # each part must point to the same entry (or to none)
+                cut = _COMPOUND_RE.search(question_text.lower())
+                if cut is not None:
+                    for part in (question_text[: cut.start()], question_text[cut.start():]):
+                        r = self.scores(part, context)
+                        if r and r[0][1] != ranked[0][1]:
+                            return Match(None, 0.0, f"{guard[1]}; its parts point to {ranked[0][1]} and {r[0][1]}")
         if not ranked:
             return Match(None, 0.0, "no catalog entry's concept (and AI context) appears in the question")
         s1, top = ranked[0]

@@ -208,6 +208,10 @@ def run_checks(
     dep_order = {d.id: i for i, d in enumerate(profile.deployments)}
     chk_order = {cid: i for i, cid in enumerate(reg.CHECKS)}
     findings.sort(key=lambda f: (dep_order.get(f.deployment or "", 999), chk_order.get(f.check_id, 999), f.region or "", f.subject or ""))
+    # mapped framework controls on every finding (check --json and the bundle's findings.json)
+    from questionnaire.mapping import annotate_findings
+
+    findings = annotate_findings(findings)
     emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw if r.emulated})
     return CheckRun(
         findings=findings,

@@ -43,6 +43,11 @@ VARIANTS: dict[str, str] = {
     "bucket_drift": "log bucket with AES256 only, no versioning, no public access block (s3.log_bucket.* FAIL)",
     "short_retention": "log group retention 30 days (cloudwatch.log_group.retention FAIL)",
 }
+# combined variants (not in VARIANTS, which lists single drifts) -> the single variants they apply;
+# "drifted" is the offline demo's --drift
+COMBINED: dict[str, frozenset[str]] = {
+    "drifted": frozenset({"logging_off", "admin_policy", "no_guardrail_filters", "validation_off"}),
+}
 
 
 def undeclared_region(regions: list[str] | tuple[str, ...]) -> str:
@@ -161,8 +166,9 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
     """Create the example account's resources in ``regions`` (first = home). Returns the Bedrock extras."""
     from questionnaire.aws import new_session
 
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
+    if variant not in VARIANTS and variant not in COMBINED:
+        raise ValueError(f"unknown variant {variant!r}; one of {', '.join([*VARIANTS, *COMBINED])}")
+    flags = COMBINED.get(variant, frozenset({variant}))  # the single drifts this variant applies
     regions = list(regions)
     home = regions[0]
     extras = BedrockExtras()
@@ -184,7 +190,7 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
     iam.put_role_policy(RoleName=ROLE, PolicyName="invoke-declared-models", PolicyDocument=json.dumps(AGENT_POLICY))
     pol = iam.create_policy(PolicyName="insights-read-data", PolicyDocument=json.dumps(READ_DATA_POLICY))["Policy"]["Arn"]
     iam.attach_role_policy(RoleName=ROLE, PolicyArn=pol)
-    if variant == "admin_policy":
+    if "admin_policy" in flags:
         try:
             iam.attach_role_policy(RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
         except iam.exceptions.NoSuchEntityException:  # moto loads AWS managed policies only on request
@@ -197,48 +203,48 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
     for r in regions:
         kms = boto3.client("kms", region_name=r)
         keys[r] = kms.create_key(Description=f"bedrock invocation logs {r}")["KeyMetadata"]["Arn"]
-        if variant != "rotation_off":
+        if "rotation_off" not in flags:
             kms.enable_key_rotation(KeyId=keys[r])
     s3 = boto3.client("s3", region_name=home)
     loc = {} if home == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": home}}
     for b in (LOG_BUCKET, TRAIL_BUCKET):
         s3.create_bucket(Bucket=b, **loc)
-        if variant == "bucket_drift" and b == LOG_BUCKET:
+        if "bucket_drift" in flags and b == LOG_BUCKET:
             continue
         s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
-    sse = {"SSEAlgorithm": "AES256"} if variant == "bucket_drift" else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keys[home]}
+    sse = {"SSEAlgorithm": "AES256"} if "bucket_drift" in flags else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keys[home]}
     s3.put_bucket_encryption(Bucket=LOG_BUCKET, ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": sse, "BucketKeyEnabled": True}]})
-    if variant != "bucket_drift":
+    if "bucket_drift" not in flags:
         s3.put_bucket_versioning(Bucket=LOG_BUCKET, VersioningConfiguration={"Status": "Enabled"})
 
     # CloudTrail: one multi-region trail in the home region
     ct = boto3.client("cloudtrail", region_name=home)
     ct.create_trail(Name=TRAIL, S3BucketName=TRAIL_BUCKET, IsMultiRegionTrail=True,
-                    EnableLogFileValidation=variant != "validation_off")
-    if variant != "trail_stopped":
+                    EnableLogFileValidation="validation_off" not in flags)
+    if "trail_stopped" not in flags:
         ct.start_logging(Name=TRAIL)
 
     # Secrets Manager (home region); DescribeSecret only ever reads metadata
     sm = boto3.client("secretsmanager", region_name=home)
     sm.create_secret(Name=SECRET, SecretString="not-a-real-secret")  # placeholder value for the emulator only
-    if variant != "rotation_off":
+    if "rotation_off" not in flags:
         sm.rotate_secret(SecretId=SECRET, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
 
-    logging_regions = [] if variant == "logging_off" else list(regions)
-    if variant == "undeclared_region_logging":
+    logging_regions = [] if "logging_off" in flags else list(regions)
+    if "undeclared_region_logging" in flags:
         logging_regions.append(undeclared_region(regions))
     for r in regions:
         logs = boto3.client("logs", region_name=r)
         logs.create_log_group(logGroupName=LOG_GROUP, kmsKeyId=keys[r])
-        logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if variant == "short_retention" else 400)
-        if variant != "no_endpoint":
+        logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if "short_retention" in flags else 400)
+        if "no_endpoint" not in flags:
             ec2 = boto3.client("ec2", region_name=r)
             vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
             ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface")
         extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
-        extras.guardrails[r] = [guardrail(r, filters=variant != "no_guardrail_filters")]
+        extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
         extras.inference_profiles[r] = []
     for r in logging_regions:
         boto3.client("bedrock", region_name=r).put_model_invocation_logging_configuration(loggingConfig={

@@ -1,0 +1,85 @@
+"""Per-control coverage of one framework: supporting checks and answers, their status, and gaps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from questionnaire.errors import OutputError, UserInputError
+
+
+def compliance_report(fw, findings, answers) -> dict[str, Any]:
+    """``fw``: a mapping.Framework; ``findings``: list[Finding] or None; ``answers``: list[Answer]."""
+    by_check: dict[str, list[str]] = {}
+    for f in findings or []:
+        by_check.setdefault(f.check_id, []).append(f.status.value if hasattr(f.status, "value") else str(f.status))
+    ans = {a.id: a for a in answers}
+    rows = []
+    for cid, title in fw.controls.items():
+        checks, entries = [], []
+        for key, ids in fw.map.items():
+            if cid not in ids:
+                continue
+            if key in ans:
+                a = ans[key]
+                entries.append({"id": key, "status": a.status, "value": a.value, "needs_review": a.needs_review})
+            else:
+                st = by_check.get(key)
+                status = ("FAIL" if "FAIL" in st else "UNKNOWN" if "UNKNOWN" in st else "PASS") if st else "not run"
+                checks.append({"id": key, "status": status})
+        rows.append({"control": cid, "title": title, "covered": bool(checks or entries), "checks": checks, "answers": entries})
+    return {
+        "framework": fw.name,
+        "name": fw.title,
+        "version": fw.version,
+        "source": fw.source,
+        "verified": findings is not None,
+        "controls": rows,
+        "not_covered": [r["control"] for r in rows if not r["covered"]],
+    }
+
+
+def _markdown(rep: dict[str, Any]) -> str:
+    lines = [f"# {rep['name']} {rep['version']}: coverage", "", f"Source: {rep['source']}", ""]
+    if not rep["verified"]:
+        lines += ["Made from the profile only: answers are declared, checks were not run.", ""]
+    lines += ["| Control | Title | Checks | Answers |", "|---|---|---|---|"]
+    for r in rep["controls"]:
+        if not r["covered"]:
+            continue
+        c = ", ".join(f"`{x['id']}` {x['status']}" for x in r["checks"]) or "-"
+        a = ", ".join(f"`{x['id']}` {x['status']}" for x in r["answers"]) or "-"
+        lines.append(f"| {r['control']} | {r['title']} | {c} | {a} |")
+    lines += ["", "## Not covered by this tool", ""]
+    lines += [f"- {r['control']} {r['title']}" for r in rep["controls"] if not r["covered"]] or ["(none)"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(rep: dict[str, Any], out: Path) -> None:
+    ext = out.suffix.lower()
+    try:
+        if ext == ".json":
+            out.write_text(json.dumps(rep, indent=2) + "\n", encoding="utf-8")
+        elif ext == ".md":
+            out.write_text(_markdown(rep), encoding="utf-8")
+        elif ext == ".xlsx":
+            from openpyxl import Workbook
+
+            wb = Workbook()
+            ws = wb.active
+            ws.title = "Coverage"
+            ws.append(["Control", "Title", "Covered", "Checks", "Answers"])
+            for r in rep["controls"]:
+                ws.append([r["control"], r["title"], "yes" if r["covered"] else "not covered by this tool",
+                           ", ".join(f"{x['id']} {x['status']}" for x in r["checks"]),
+                           ", ".join(f"{x['id']} {x['status']}" for x in r["answers"])])
+            wb.save(out)
+        else:
+            raise UserInputError(f"{out}: output must end in .md, .xlsx or .json")
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write: {e.strerror}") from None
+
+
+def markdown(rep: dict[str, Any]) -> str:
+    return _markdown(rep)

@@ -1,0 +1,343 @@
+"""The offline demo: the whole pipeline on an emulated AWS account, in under a minute.
+
+``run_demo`` starts moto's ``ThreadedMotoServer`` on 127.0.0.1 (a free port) and the
+Bedrock stand-in (:mod:`questionnaire.testing.bedrock_standin`, for the operations moto
+does not emulate), seeds the account with :func:`questionnaire.testing.aws_fixture.seed_account`
+(the same code the tests use), points boto3 at them through the environment
+(``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_BEDROCK``, fake credentials, region) and then runs
+the real CLI commands (the typer app, nothing special-cased): ``check --bundle``, ``verify``,
+``answers`` to xlsx and docx, ``fill`` on the sample questionnaires with ``--report``.
+
+It returns a :class:`DemoResult` (steps with their output and exit codes, and the tour);
+``cli.py`` prints it. Servers and environment are restored on return, error and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from questionnaire.errors import OptionalDependencyMissing, OutputError, QuestionnaireError
+
+HOST = "127.0.0.1"
+
+
+class DemoError(QuestionnaireError):
+    """A demo step could not run (not a drift: drift is an expected outcome)."""
+
+
+@dataclass
+class Step:
+    name: str
+    argv: list[str]
+    exit_code: int
+    output: str
+    seconds: float
+
+
+@dataclass
+class DemoResult:
+    out: Path
+    drift: bool
+    variant: str
+    steps: list[Step] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # label -> path
+    findings: dict[str, int] = field(default_factory=dict)  # PASS/FAIL/UNKNOWN counts
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (finding id, message)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
+    check_ids: int = 0
+    emulated: list[str] = field(default_factory=list)  # operations the manifest records as emulated
+    standin_served: list[str] = field(default_factory=list)
+    review: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # sample name -> items needing review
+    left_empty: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    answer_counts: dict[str, int] = field(default_factory=dict)
+    endpoints: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise DemoError(f"the emulated AWS endpoint on {HOST}:{port} did not start within {timeout:.0f} s")
+
+
+@contextmanager
+def _environment(values: dict[str, str], remove: tuple[str, ...]) -> Iterator[None]:
+    keys = set(values) | set(remove)
+    saved = {k: os.environ.get(k) for k in keys}
+    try:
+        for k in remove:
+            os.environ.pop(k, None)
+        os.environ.update(values)
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
+    """moto server + Bedrock stand-in, seeded with ``variant``; environment pointed at them.
+
+    Yields ``{"moto": url, "bedrock": url, "standin": BedrockStandIn}``. Everything is
+    stopped and the environment restored when the block exits, however it exits.
+    """
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as e:
+        raise OptionalDependencyMissing(
+            f"the demo needs moto's server ({e.name or 'moto'} missing); install it with: pip install '.[demo]'"
+        ) from None
+    from questionnaire.testing.aws_fixture import fake_credentials_env, seed_account
+    from questionnaire.testing.bedrock_standin import BedrockStandIn
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+    standin: BedrockStandIn | None = None
+    moto_url = f"http://{HOST}:{port}"
+    devnull = os.devnull
+    env = {
+        **fake_credentials_env(),
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_DEFAULT_REGION": regions[0],
+        "AWS_REGION": regions[0],
+        # keep the user's own AWS configuration (profiles, SSO, endpoints) out of the demo
+        "AWS_CONFIG_FILE": devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    remove = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_BEDROCK", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+    started = False
+    quiet = logging.getLogger("werkzeug")  # moto's server logs every request otherwise
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with _environment(env, remove):
+            server.start()
+            started = True
+            _wait_ready(port)
+            _reset(moto_url)  # moto's state is per process: start from an empty account every time
+            try:
+                extras = seed_account(variant, regions)
+            except QuestionnaireError:
+                raise
+            except Exception as e:  # botocore errors from the emulator: the demo cannot run
+                raise DemoError(f"could not seed the emulated account: {type(e).__name__}: {str(e)[:200]}") from e
+            standin = BedrockStandIn(extras, upstream=moto_url, host=HOST).start()
+            os.environ["AWS_ENDPOINT_URL_BEDROCK"] = standin.url
+            yield {"moto": moto_url, "bedrock": standin.url, "standin": standin}
+    finally:
+        if standin is not None:
+            standin.stop()
+        if started:
+            try:
+                _reset(moto_url)  # leave no emulated resources behind for later in-process users
+            except DemoError:
+                pass  # best effort: never hide the error or Ctrl-C that got us here
+            finally:
+                server.stop()
+        quiet.setLevel(level)
+
+
+@contextmanager
+def _sigint_seen() -> Iterator[list[bool]]:
+    """Record whether SIGINT arrived (still raising KeyboardInterrupt as usual)."""
+    import signal
+
+    seen: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield seen
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: Any) -> None:
+        seen.append(True)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _reset(moto_url: str) -> None:
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10).close()
+    except OSError as e:
+        raise DemoError(f"could not reset the emulated AWS account at {moto_url}: {e}") from None
+
+
+def _invoke(result: DemoResult, name: str, argv: list[str], ok: tuple[int, ...] = (0,)) -> Step:
+    """Run one real CLI command in-process; a crash or an unexpected exit code is a DemoError."""
+    from typer.testing import CliRunner
+
+    from questionnaire.cli import app
+
+    t0 = time.perf_counter()
+    with _sigint_seen() as seen:
+        res = CliRunner().invoke(app, argv, catch_exceptions=True)
+    if seen:  # click turns Ctrl-C into "Aborted!" and exit 1; the demo must stop, not read it as drift
+        raise KeyboardInterrupt
+    step = Step(name, ["questionnaire", *argv], res.exit_code, res.output, time.perf_counter() - t0)
+    result.steps.append(step)
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        if isinstance(res.exception, KeyboardInterrupt):
+            raise res.exception
+        raise DemoError(f"`{' '.join(step.argv)}` crashed: {type(res.exception).__name__}: {res.exception}")
+    if res.exit_code not in ok:
+        last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
+        raise DemoError(f"`{' '.join(step.argv)}` exited {res.exit_code}: {last[0][:300]}")
+    return step
+
+
+def _sample(name: str) -> Path:
+    from questionnaire.resources import examples_dir
+
+    path = examples_dir() / "acme" / name
+    if not path.is_file():
+        raise DemoError(f"sample questionnaire {path} is missing; rebuild it with evidence/examples/acme/make_samples.py")
+    return path
+
+
+def run_demo(out: Path, drift: bool = False, on_step: Callable[[str], None] | None = None) -> DemoResult:
+    """Run the demo into ``out`` (created if missing). Raises QuestionnaireError subclasses."""
+    from questionnaire.resources import example_profile
+
+    t_start = time.perf_counter()
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{out}: cannot create the output folder ({e.strerror or e})") from None
+    profile = example_profile()
+    from questionnaire.profile import load_profile
+
+    loaded = load_profile(profile)
+    regions: list[str] = []
+    for d in loaded.profile.aws_deployments():
+        for r in d.regions:
+            if r not in regions:
+                regions.append(r)
+    variant = "drifted" if drift else "compliant"
+    result = DemoResult(out=out, drift=drift, variant=variant)
+    files = {
+        "evidence bundle": out / "evidence-bundle.zip",
+        "findings (JSON)": out / "findings.json",
+        "answers (xlsx)": out / "answers.xlsx",
+        "answers (docx)": out / "answers.docx",
+        "filled questionnaire (xlsx)": out / "customer-questionnaire-filled.xlsx",
+        "filled questionnaire (docx)": out / "customer-questionnaire-filled.docx",
+        "review report (xlsx)": out / "fill-report-xlsx.json",
+        "review report (docx)": out / "fill-report-docx.json",
+    }
+    for p in files.values():  # a rerun into the same folder replaces the previous demo's files
+        if p.is_file():
+            p.unlink()
+    say = on_step or (lambda _m: None)
+    say(f"starting an emulated AWS account ({variant}) on {HOST} ...")
+    with emulated_aws(variant, regions) as ep:
+        result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"]}
+        bundle = files["evidence bundle"]
+        say("check --bundle ...")
+        step = _invoke(
+            result, "check",
+            ["check", str(profile), "--bundle", str(bundle), "--json", str(files["findings (JSON)"])],  # no --region: as a user runs it
+            ok=(0, 1),
+        )
+        if not bundle.is_file():
+            raise DemoError(f"check did not write the bundle {bundle}: {step.output.strip()[-300:]}")
+        result.standin_served = list(ep["standin"].served)
+    # the account is no longer needed: everything below works from the bundle, offline
+    say("verify, answers, fill ...")
+    _invoke(result, "verify", ["verify", str(bundle)])
+    _invoke(result, "answers-xlsx", ["answers", "--bundle", str(bundle), "-o", str(files["answers (xlsx)"])])
+    _invoke(result, "answers-docx", ["answers", "--bundle", str(bundle), "-o", str(files["answers (docx)"])])
+    for kind in ("xlsx", "docx"):
+        _invoke(
+            result, f"fill-{kind}",
+            ["fill", str(_sample(f"customer-questionnaire.{kind}")), "-o", str(files[f"filled questionnaire ({kind})"]),
+             "--bundle", str(bundle), "--report", str(files[f"review report ({kind})"])],
+        )
+    result.files = files
+    _collect(result, bundle)
+    result.seconds = time.perf_counter() - t_start
+    return result
+
+
+def _collect(result: DemoResult, bundle: Path) -> None:
+    """Facts for the tour, read back from the outputs (not from the demo's own state)."""
+    from questionnaire.answers import build_answers
+    from questionnaire.bundle import load_bundle
+    from questionnaire.fill import KEPT_NOTE
+    from questionnaire.findings import Status
+
+    b = load_bundle(bundle)
+    result.emulated = sorted(b.manifest.get("emulated") or (b.predicate or {}).get("emulated") or [])
+    result.check_ids = len({f.check_id for f in b.findings})
+    for s in Status:
+        result.findings[s.value] = sum(1 for f in b.findings if f.status == s)
+    result.failed = [(f.id, f.message) for f in b.findings if f.status == Status.FAIL]
+    result.unknown = [(f.id, f.message) for f in b.findings if f.status == Status.UNKNOWN]
+    answers = {a.id: a for a in build_answers(b.profile, b.findings, source="bundle")}
+    result.answer_counts = {
+        "total": len(answers),
+        "needs_review": sum(1 for a in answers.values() if a.needs_review),
+        "contradicted": sum(1 for a in answers.values() if a.status == "contradicted"),
+    }
+    failed_ids = {f.id: f for f in b.findings if f.status == Status.FAIL}
+    for kind in ("xlsx", "docx"):
+        report = json.loads(result.files[f"review report ({kind})"].read_text(encoding="utf-8"))
+        review, empty = [], []
+        for it in report["items"]:
+            a = answers.get(it.get("catalog_id") or "")
+            if it["status"] == "needs_review":
+                review.append({"location": it["location"], "question": it["question"], "written": True,
+                               "why": _why_review(a, failed_ids)})
+            elif it["status"] == "unanswered" and a is not None and a.status == "contradicted":
+                review.append({"location": it["location"], "question": it["question"], "written": False,
+                               "why": _why_review(a, failed_ids) + "; left empty"})
+            elif it["status"] == "unanswered" and not (it.get("note") or "").startswith(KEPT_NOTE):
+                empty.append({"location": it["location"], "question": it["question"],
+                              "why": it.get("note") or "no standard answer covers it"})
+        result.review[kind] = review
+        result.left_empty[kind] = empty
+
+
+def _why_review(answer: Any, failed: dict[str, Any]) -> str:
+    if answer is None:
+        return "matched with low confidence"
+    if answer.status == "contradicted":
+        fails = [failed[e].check_id for e in answer.evidence if e in failed]
+        return "the account contradicts the profile" + (f" ({', '.join(sorted(set(fails)))} FAIL)" if fails else "")
+    if answer.status == "declared":
+        return "declared in the profile; no AWS check can verify it"
+    return f"answer status {answer.status}"
+
