@@ -19,6 +19,8 @@ demo: $(BIN)/python
 test: $(BIN)/python
 	$(BIN)/python -m pip install -q '.[test]'
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	@# packaging smoke test: the installed wheel works outside the checkout (templates shipped inside it)
+	cd "$${TMPDIR:-/tmp}" && "$(CURDIR)/$(BIN)/python" -I -c "from questionnaire.resources import templates_dir; from questionnaire.catalog import load_catalog; d = templates_dir(); assert 'site-packages' in str(d), d; print('installed wheel ships', len(load_catalog()), 'catalog entries from', d)"
 
 clean:
 	rm -rf $(VENV) build dist demo-out
