@@ -408,6 +408,18 @@ def test_project_scans_itself_clean_of_repo_scan_files():
             assert hits == [], [(h.line, h.kind) for h in hits]
 
 
+def test_whole_project_passes_its_own_secret_scan():
+    """`questionnaire scan-repo .` on this checkout: the only planted credentials
+    are in the test files named in .questionnaire-allow-secrets."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout (e.g. an sdist)")
+    scan = rs.scan_repo(root)
+    assert scan.is_git and scan.files_scanned > 50
+    assert scan.hits == [], [h.to_dict() for h in scan.hits]
+    assert scan.allowed >= 1
+
+
 def test_run_checks_and_bundle_carry_repo_findings_without_the_secret(tmp_path):
     """A profile without AWS deployments: run_checks makes no AWS call, only the repo scan."""
     import yaml
