@@ -8,7 +8,6 @@ so that a broken catalog fails loudly with a one-line message naming the entry.
 from __future__ import annotations
 
 import re
-import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,7 +81,7 @@ class CatalogEntry:
 
 def _field_exists(dotted: str) -> bool:
     """Does ``deployments[].aws.models`` name a field of the Profile model?"""
-    from questionnaire.profile import Profile
+    from questionnaire.profile import Profile, inner_model
 
     model: Any = Profile
     for part in dotted.split("."):
@@ -92,18 +91,8 @@ def _field_exists(dotted: str) -> bool:
         f = model.model_fields.get(name)
         if f is None:
             return False
-        model = _inner(f.annotation)
+        model = inner_model(f.annotation)
     return True
-
-
-def _inner(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        m = _inner(arg)
-        if m is not None:
-            return m
-    return None
 
 
 def _load_yaml(path: Path) -> Any:

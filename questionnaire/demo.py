@@ -84,23 +84,6 @@ def _wait_ready(port: int, timeout: float = 10.0) -> None:
 
 
 @contextmanager
-def _environment(values: dict[str, str], remove: tuple[str, ...]) -> Iterator[None]:
-    keys = set(values) | set(remove)
-    saved = {k: os.environ.get(k) for k in keys}
-    try:
-        for k in remove:
-            os.environ.pop(k, None)
-        os.environ.update(values)
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-@contextmanager
 def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
     """moto server + Bedrock stand-in, seeded with ``variant``; environment pointed at them.
 
@@ -113,7 +96,7 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
         raise OptionalDependencyMissing(
             f"the demo needs moto's server ({e.name or 'moto'} missing); install it with: pip install '.[demo]'"
         ) from None
-    from questionnaire.testing.aws_fixture import fake_credentials_env, seed_account
+    from questionnaire.testing.aws_fixture import fake_credentials_env, patched_environ, seed_account
     from questionnaire.testing.bedrock_standin import BedrockStandIn
 
     port = _free_port()
@@ -137,7 +120,7 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        with _environment(env, remove):
+        with patched_environ(env, remove):
             server.start()
             started = True
             _wait_ready(port)

@@ -369,17 +369,18 @@ def _model_for(loc: Loc) -> type[BaseModel] | None:
         field = model.model_fields.get(part) if model is not None else None
         if field is None:
             return None
-        model = _inner_model(field.annotation)
+        model = inner_model(field.annotation)
     return model
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``list[Deployment] | None``."""
     import typing
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        m = _inner_model(arg)
+        m = inner_model(arg)
         if m is not None:
             return m
     return None

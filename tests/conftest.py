@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,3 +19,14 @@ def example_profile_path() -> Path:
 @pytest.fixture
 def example_profile_text() -> str:
     return EXAMPLE_PROFILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def no_aws_credentials(monkeypatch, tmp_path) -> None:
+    """No AWS credentials anywhere: environment, shared files or instance metadata."""
+    for k in list(os.environ):
+        if k.startswith("AWS_"):
+            monkeypatch.delenv(k)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")

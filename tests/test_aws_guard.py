@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import time
 
@@ -135,12 +134,6 @@ def test_unreachable_endpoint_fails_fast(monkeypatch):
     assert time.monotonic() - t < 15
 
 
-def test_no_credentials(monkeypatch, tmp_path):
-    for k in list(os.environ):
-        if k.startswith("AWS_"):
-            monkeypatch.delenv(k)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+def test_no_credentials(no_aws_credentials):
     with pytest.raises(CredentialsError, match="no AWS credentials"):
         aws.identity(aws.AwsContext(), "eu-west-1")

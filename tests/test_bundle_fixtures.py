@@ -7,9 +7,8 @@ No tests here; imported by tests/test_bundle*.py and benchmarks/bundle_bench.py.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
 
+from questionnaire.checks.runner import CheckRun
 from questionnaire.findings import Finding, RawResponse, Status
 
 ACCOUNT = "123456789012"
@@ -31,17 +30,8 @@ PLANTED = {
 }
 
 
-@dataclass
-class FakeRun:
-    findings: list[Finding]
-    raw: list[RawResponse]
-    identity: dict[str, Any]
-    started: str
-    ended: str
-    regions: list[str]
-    check_ids: list[str]
-    errors: list[str] = field(default_factory=list)
-    emulated: list[str] = field(default_factory=list)
+# the real run record: the bundle writer reads nothing else
+FakeRun = CheckRun
 
 
 def _raw(service, operation, region, params, response, n=0, emulated=False):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import time
 
@@ -89,13 +88,7 @@ def test_check_unreachable_endpoint_exits_2_quickly(monkeypatch):
     assert time.monotonic() - t < 15
 
 
-def test_check_no_credentials_exits_2(monkeypatch, tmp_path):
-    for k in list(os.environ):
-        if k.startswith("AWS_"):
-            monkeypatch.delenv(k)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+def test_check_no_credentials_exits_2(no_aws_credentials):
     res = runner.invoke(app, ["check", str(example_profile())])
     assert res.exit_code == 2 and "no AWS credentials" in res.output
 

@@ -144,6 +144,18 @@ def test_demo_drift_shows_fails_exit_1_and_review(drifted):
     assert report["summary"]["needs_review"] >= 1
 
 
+def _assert_interrupted_demo_cleans_up(out):
+    """run_demo raises KeyboardInterrupt, leaves no thread behind and restores the AWS environment."""
+    from questionnaire.demo import run_demo
+
+    before_env = {k: os.environ.get(k) for k in AWS_ENV}
+    before = _threads()
+    with pytest.raises(KeyboardInterrupt):
+        run_demo(out)
+    assert _threads() - before == set()
+    assert {k: os.environ.get(k) for k in AWS_ENV} == before_env
+
+
 def test_demo_stops_servers_and_restores_env_on_error(tmp_path, monkeypatch):
     import questionnaire.testing.aws_fixture as fx
 
@@ -160,14 +172,7 @@ def test_demo_stops_servers_and_restores_env_on_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr("questionnaire.demo._free_port", record_port)
     monkeypatch.setattr(fx, "seed_account", boom)
-    before_env = {k: os.environ.get(k) for k in AWS_ENV}
-    before = _threads()
-    from questionnaire.demo import run_demo
-
-    with pytest.raises(KeyboardInterrupt):
-        run_demo(tmp_path / "o")
-    assert _threads() - before == set()
-    assert {k: os.environ.get(k) for k in AWS_ENV} == before_env
+    _assert_interrupted_demo_cleans_up(tmp_path / "o")
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", ports[0]), timeout=0.5).close()
 
@@ -231,12 +236,5 @@ def test_ctrl_c_inside_a_cli_step_stops_the_demo_and_cleans_up(tmp_path, monkeyp
         return real(*a, **k)
 
     monkeypatch.setattr(checks, "run_checks", interrupted)
-    before_env = {k: os.environ.get(k) for k in AWS_ENV}
-    before = _threads()
-    from questionnaire.demo import run_demo
-
-    with pytest.raises(KeyboardInterrupt):
-        run_demo(tmp_path / "o")
-    assert _threads() - before == set()
-    assert {k: os.environ.get(k) for k in AWS_ENV} == before_env
+    _assert_interrupted_demo_cleans_up(tmp_path / "o")
     assert not (tmp_path / "o" / "answers.xlsx").exists()  # stopped after check, went no further

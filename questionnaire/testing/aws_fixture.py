@@ -272,27 +272,35 @@ def profile_for_regions(regions: list[str] | tuple[str, ...] | None = None):
 
 
 @contextmanager
-def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> Iterator[BedrockExtras]:
-    """In-process: moto's mock_aws + the seeded account + Bedrock extras. Use ``seed_account`` for a server."""
+def patched_environ(values: dict[str, str], remove: tuple[str, ...] = ()) -> Iterator[None]:
+    """Set ``values`` and unset ``remove`` in os.environ; restore everything on exit."""
     import os
 
-    from moto import mock_aws
-
-    from questionnaire.aws import emulators
-
-    saved = {k: os.environ.get(k) for k in fake_credentials_env()}
-    os.environ.update(fake_credentials_env())
+    saved = {k: os.environ.get(k) for k in set(values) | set(remove)}
     try:
-        with mock_aws():
-            extras = seed_account(variant, regions)
-            with emulators(extras.table()):
-                yield extras
+        for k in remove:
+            os.environ.pop(k, None)
+        os.environ.update(values)
+        yield
     finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@contextmanager
+def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> Iterator[BedrockExtras]:
+    """In-process: moto's mock_aws + the seeded account + Bedrock extras. Use ``seed_account`` for a server."""
+    from moto import mock_aws
+
+    from questionnaire.aws import emulators
+
+    with patched_environ(fake_credentials_env()), mock_aws():
+        extras = seed_account(variant, regions)
+        with emulators(extras.table()):
+            yield extras
 
 
 def example_profile_path() -> Path:
