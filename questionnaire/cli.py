@@ -109,7 +109,12 @@ def schema(
 
     text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        from questionnaire.errors import OutputError
+
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            fail(OutputError(f"cannot write {output}: {e.strerror or e}"))
         err(f"wrote {output}")
     else:
         sys.stdout.write(text)
@@ -218,7 +223,8 @@ def fill(
             try:
                 b = load_bundle(bundle)
             except BundleError as e:
-                raise UserInputError(f"{bundle}: {e}") from e
+                detail = "; ".join(e.problems) if len(e.problems) > 1 else str(e)
+                raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from e
             prof, findings, source = b.profile, b.findings, "bundle"
         else:
             from questionnaire.profile import load_profile

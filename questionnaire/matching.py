@@ -132,7 +132,88 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"e ?mails?", "email"),
     (r"logs|logged|logging", "log"),
 ]
-_SYN_RE = [(re.compile(r"\b(?:" + pat + r")\b"), rep) for pat, rep in _SYNONYMS]
+
+
+def _match_prefixes(pattern: str, k: int = 3) -> tuple[str, ...] | None:
+    """Every string that the first ``k`` characters of a match of ``pattern`` can be
+    (shorter when the match is shorter), or None when that cannot be worked out.
+
+    Used as an exact pre-filter: a pattern none of whose prefixes occurs in the text
+    cannot match it, so its (comparatively slow) ``re.sub`` is skipped."""
+    try:
+        from re import _constants as C, _parser as P  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        try:
+            import sre_constants as C  # type: ignore[no-redef]
+            import sre_parse as P  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    limit = 4000
+    word = {chr(c) for c in range(128) if chr(c).isalnum()} | {"_"}
+    cats = {C.CATEGORY_DIGIT: set("0123456789"), C.CATEGORY_WORD: word, C.CATEGORY_SPACE: set(" \t\n\r\f\v")}
+
+    def cat(a: set[str], b: set[str]) -> set[str]:
+        out = {x if len(x) >= k else (x + y)[:k] for x in a for y in (b if len(x) < k else ("",))}
+        if len(out) > limit:
+            raise ValueError
+        return out
+
+    def seq(items) -> set[str]:
+        acc = {""}
+        for op, av in items:
+            if all(len(x) >= k for x in acc):
+                break
+            acc = cat(acc, one(op, av))
+        return acc
+
+    def one(op, av) -> set[str]:
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is C.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is C.RANGE:
+                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                elif iop is C.CATEGORY and iav in cats:
+                    chars |= cats[iav]
+                else:
+                    raise ValueError
+            return chars
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return {""}  # zero width
+        if op is C.SUBPATTERN:
+            return seq(av[-1])
+        if op is C.BRANCH:
+            return set().union(*(seq(b) for b in av[1]))
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, hi, body = av
+            part = seq(body)
+            out, acc = set(), {""}
+            for r in range(0, min(hi, lo + k) + 1):
+                if r >= lo:
+                    out |= acc
+                acc = cat(acc, part)
+            if hi > lo + k:
+                out |= acc
+            return out
+        raise ValueError
+
+    try:
+        parsed = P.parse(pattern)
+        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+            return None
+        return tuple(sorted(seq(list(parsed))))
+    except Exception:
+        return None
+
+
+# (regex, replacement, prefixes or None): the prefixes tell when a pattern cannot apply
+_SYN_RE = [
+    (rx, rep, _match_prefixes(rx.pattern))
+    for rx, rep in ((re.compile(r"\b(?:" + pat + r")\b"), rep) for pat, rep in _SYNONYMS)
+]
 
 _STOP = frozenset(
     """
@@ -172,6 +253,7 @@ _IRREGULAR = {"use": "use", "used": "use", "uses": "use", "using": "use", "usage
               "ai": "ai", "access": "access", "process": "process", "address": "address"}
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light suffix stripper (same on questions and phrasings)."""
     if word in _IRREGULAR:
@@ -195,13 +277,26 @@ def normalise(text: str) -> str:
     t = html.unescape(_TAG_RE.sub(" ", str(text or "")))
     t = t.lower().replace("\u2019", "'").replace("'s ", " ")
     t = _SPLIT_RE.sub(" ", t)
-    for rx, rep in _SYN_RE:
-        t = rx.sub(rep, t)
+    for rx, rep, prefixes in _SYN_RE:
+        if prefixes is None:
+            t = rx.sub(rep, t)
+            continue
+        for p in prefixes:
+            if p in t:
+                t = rx.sub(rep, t)
+                break
     return " ".join(t.split())
 
 
 def tokens(text: str) -> list[str]:
     """Normalised, stop-word-free, stemmed tokens of ``text``."""
+    if isinstance(text, str):
+        return list(_tokens_of(text))
+    return list(_tokens_of(str(text or "")))
+
+
+@lru_cache(maxsize=8192)
+def _tokens_of(text: str) -> tuple[str, ...]:
     out = []
     for w in normalise(text).split():
         if w in _STOP and w not in _KEEP:
@@ -209,7 +304,7 @@ def tokens(text: str) -> list[str]:
         if len(w) == 1 and not w.isdigit():
             continue
         out.append(stem(w))
-    return out
+    return tuple(out)
 
 
 _STRONG_ANCHORS = frozenset(stem(w) for w in _AI_ANCHORS - {"model", "inference"})
@@ -224,6 +319,7 @@ def has_ai_anchor(toks: Iterable[str]) -> bool:
     return "model" in s and bool(s & _MODEL_CTX_STEMS)
 
 
+@lru_cache(maxsize=1024)
 def is_ai_section(title: str | None) -> bool:
     """A short section/sheet title that is mostly about AI ("AI", "Artificial
     Intelligence", "AI governance"), not a questionnaire name that merely
@@ -297,6 +393,15 @@ class _Concept:
         self.parts = [tuple(tokens(p)) for p in text.split("+")]
         self.parts = [p for p in self.parts if p]
 
+    def compiled(self) -> tuple[frozenset[str], tuple[str, ...]] | None:
+        """(single tokens that must all be present, phrases " a b " that must all occur
+        in ``joined``): the same test as ``found``; None when the concept can never match."""
+        if not self.parts:
+            return None
+        singles = frozenset(p[0] for p in self.parts if len(p) == 1)
+        phrases = tuple(" " + " ".join(p) + " " for p in self.parts if len(p) > 1)
+        return singles, phrases
+
     def found(self, prefixes: set[str], joined: str) -> bool:
         """``prefixes``: the question's tokens plus their prefixes of 5+ characters
         (so "privileg" finds "privileges"); ``joined``: " tok tok ... " for phrases."""
@@ -307,6 +412,35 @@ class _Concept:
             elif " " + " ".join(part) + " " not in joined:  # phrases: contiguous
                 return False
         return bool(self.parts)
+
+
+def _concept_triggers(entries: list["_Entry"], attr: str) -> dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]]:
+    """token -> (entry index, single tokens, phrases) of each concept in ``attr`` ("keywords"
+    or "unless"), filed under one token the question must contain for the concept to be found
+    (a single part, else the first word of its first phrase). ``_found_in`` then tests only the
+    concepts whose token is present: the same answer as ``_Concept.found`` on each concept."""
+    out: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
+    for i, e in enumerate(entries):
+        for c in getattr(e, attr):
+            comp = c.compiled()
+            if comp is None:
+                continue
+            singles, phrases = comp
+            key = max(singles, key=lambda t: (len(t), t)) if singles else phrases[0].split()[0]
+            out.setdefault(key, []).append((i, singles, phrases))
+    return out
+
+
+def _found_in(triggers, prefixes: set[str], joined: str) -> set[int]:
+    """Entries with at least one concept found in the question (see ``_concept_triggers``)."""
+    hit: set[int] = set()
+    for p in prefixes:
+        for i, singles, phrases in triggers.get(p, ()):
+            if i in hit:
+                continue
+            if singles <= prefixes and all(ph in joined for ph in phrases):
+                hit.add(i)
+    return hit
 
 
 @dataclass
@@ -446,6 +580,16 @@ class Matcher:
                 self._index.setdefault(t, []).append(d)
                 if self.entries[i].generic:
                     self._index_generic.setdefault(t, []).append(d)
+        # gates first, then similarity for the docs of the entries that pass (same scores:
+        # a doc's overlap is summed over the question's tokens in the same order as before)
+        self._doc_tokens = [frozenset(ts) for _, ts in docs]
+        self._entry_docs: list[list[int]] = [[] for _ in self.entries]
+        for d, (i, _) in enumerate(docs):
+            self._entry_docs[i].append(d)
+        self._tok_entries = {t: frozenset(self._doc_entry[d] for d in ds) for t, ds in self._index.items()}
+        self._tok_entries_generic = {t: frozenset(self._doc_entry[d] for d in ds) for t, ds in self._index_generic.items()}
+        self._kw_triggers = _concept_triggers(self.entries, "keywords")
+        self._unless_triggers = _concept_triggers(self.entries, "unless")
         self._cache: dict[tuple[str, str | None], Match] = {}
         self._allow = {e.id: e.allow for e in self.entries}
         self._generic = {e.id: e.generic for e in self.entries}
@@ -483,36 +627,46 @@ class Matcher:
         tset = frozenset(toks)
         if not tset:
             return []
-        joined = " " + " ".join(toks) + " "
         ai = has_ai_anchor(tset) or is_ai_section(context)
-        qnorm = math.sqrt(sum(self._idf.get(t, self._unknown) for t in tset))
-        index = self._index if ai else self._index_generic
-        overlap: dict[int, float] = {}
+        tok_entries = self._tok_entries if ai else self._tok_entries_generic
+        cands: set[int] = set()
         for t in tset:
-            w = self._idf.get(t)
-            if w is None:
-                continue
-            for d in index.get(t, ()):
-                overlap[d] = overlap.get(d, 0.0) + w
-        best: dict[int, float] = {}
-        for d, ov in overlap.items():
-            s = ov / (qnorm * self._doc_norm[d])
-            i = self._doc_entry[d]
-            if s > best.get(i, 0.0):
-                best[i] = s
+            es = tok_entries.get(t)
+            if es is not None:
+                cands |= es
+        if not cands:
+            return []
+        joined = " " + " ".join(toks) + " "
         prefixes = set(tset)
         for t in tset:
             prefixes.update(t[:k] for k in range(5, len(t)))
+        qnorm = math.sqrt(sum(self._idf.get(t, self._unknown) for t in tset))
+        known = [(t, self._idf[t]) for t in tset if t in self._idf]
+        kw_found = _found_in(self._kw_triggers, prefixes, joined)
+        ruled_out = _found_in(self._unless_triggers, prefixes, joined)
         out = []
-        for i, s in best.items():
+        for i in cands:
             e = self.entries[i]
             if not e.generic and not ai:
                 continue
-            if e.keywords and not any(k.found(prefixes, joined) for k in e.keywords):
+            if e.keywords and i not in kw_found:
                 continue
-            if any(k.found(prefixes, joined) for k in e.unless):
+            if i in ruled_out:
                 continue
-            out.append((s, e.id))
+            best = 0.0
+            for d in self._entry_docs[i]:
+                dt = self._doc_tokens[d]
+                ov = 0.0
+                hit = False
+                for t, w in known:
+                    if t in dt:
+                        ov = ov + w if hit else w
+                        hit = True
+                if hit:
+                    sc = ov / (qnorm * self._doc_norm[d])
+                    if sc > best:
+                        best = sc
+            out.append((best, e.id))
         out.sort(key=lambda x: (-x[0], x[1]))
         return out
 

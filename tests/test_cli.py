@@ -116,3 +116,10 @@ def test_shipped_data_is_found():
 
     assert (resources.templates_dir() / "catalog.yaml").is_file()
     assert resources.example_profile().is_file()
+
+
+def test_schema_to_unwritable_path_is_an_error_not_a_traceback(tmp_path):
+    r = runner.invoke(app, ["schema", "-o", str(tmp_path / "missing-dir" / "schema.json")])
+    assert r.exit_code == 2
+    assert isinstance(r.exception, SystemExit)
+    assert "cannot write" in r.output and "Traceback" not in r.output

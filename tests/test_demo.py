@@ -34,6 +34,11 @@ AWS_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK", "AWS_ACCESS_KEY_ID", 
 
 
 def _threads() -> set[str]:
+    """Names of live threads; a request-handler thread still finishing its last reply gets 2 s to end
+    (the server itself is shut down and its listening thread joined by the demo)."""
+    for t in threading.enumerate():
+        if t.name.startswith("process_request_thread") or "(process_request_thread)" in t.name:
+            t.join(timeout=2)
     return {t.name for t in threading.enumerate() if t.is_alive()}
 
 

@@ -14,6 +14,8 @@ ID = "iam.agent_role.least_privilege"
 BROAD_MANAGED = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonBedrockFullAccess"}
 DANGEROUS_IAM = ("iam:PutRolePolicy", "iam:PutUserPolicy", "iam:AttachRolePolicy", "iam:AttachUserPolicy",
                  "iam:CreateRole", "iam:CreateUser", "iam:CreateAccessKey", "iam:CreatePolicyVersion")
+# actions that hand the agent other identities' permissions when allowed on any resource
+ESCALATE_ON_ANY = ("iam:PassRole", "sts:AssumeRole")
 INVOKE = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Converse", "bedrock:ConverseStream")
 
 
@@ -73,6 +75,8 @@ def problems_in(doc: dict[str, Any], label: str) -> list[str]:
                 out.append(f"{label}: grants every action ('{a}')")
             elif al.startswith("iam:") and any(fnmatch.fnmatch(d.lower(), al) for d in DANGEROUS_IAM):
                 out.append(f"{label}: grants IAM write action '{a}'")
+            elif any(fnmatch.fnmatch(e.lower(), al) for e in ESCALATE_ON_ANY) and any(r == "*" or r.endswith(":*") or r.endswith("/*") for r in resources):
+                out.append(f"{label}: '{a}' on any role ({resources[0]})")
             elif any(fnmatch.fnmatch(i.lower(), al) for i in INVOKE):
                 broad = [r for r in resources if r == "*" or r.rsplit("/", 1)[-1] in ("*", "") or "/*" in r and r.endswith("*")]
                 if broad:

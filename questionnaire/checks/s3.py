@@ -83,7 +83,8 @@ def judge_integrity(profile: Any, dep: Any, region: str | None, data: dict[str, 
 
 
 def collect_public(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"pab": s3_call(ctx, dep, "get_public_access_block", Bucket=bucket(dep))}
+    return {"pab": s3_call(ctx, dep, "get_public_access_block", Bucket=bucket(dep)),
+            "policy_status": s3_call(ctx, dep, "get_bucket_policy_status", Bucket=bucket(dep))}
 
 
 FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -100,9 +101,17 @@ def judge_public(profile: Any, dep: Any, region: str | None, data: dict[str, Any
         return [unknown(PUBLIC, dep, None, "all blocked", raw)]
     cfg = (raw.response or {}).get("PublicAccessBlockConfiguration") or {}
     off = [f for f in FLAGS if not cfg.get(f)]
-    if off:
-        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", cfg, f"public access block off: {', '.join(off)}", [raw])]
-    return [make(PUBLIC, dep, None, Status.PASS, "all blocked", cfg, "all four public access block settings are on", [raw])]
+    ps = data.get("policy_status")
+    raws = [raw] + ([ps] if ps is not None else [])
+    # a bucket policy granting Principal "*" is a drift even while the block neutralises it
+    public_policy = ok(ps) and bool(((ps.response or {}).get("PolicyStatus") or {}).get("IsPublic"))
+    obs = {**cfg, "policy_is_public": public_policy if ok(ps) else (False if err_code(ps) == "NoSuchBucketPolicy" else None)}
+    if off or public_policy:
+        why = ([f"public access block off: {', '.join(off)}"] if off else []) + (["bucket policy is public"] if public_policy else [])
+        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", obs, "; ".join(why), raws)]
+    if ps is not None and not ok(ps) and err_code(ps) != "NoSuchBucketPolicy":
+        return [unknown(PUBLIC, dep, None, "all blocked", ps, extra=raws)]
+    return [make(PUBLIC, dep, None, Status.PASS, "all blocked", obs, "all four public access block settings are on and the bucket policy is not public", raws)]
 
 
 def _has_bucket(dep: Any, profile: Any) -> bool:
@@ -120,6 +129,6 @@ register(Check(id=INTEGRITY, title="Invocation-log bucket protects log integrity
                proves="Log objects cannot be silently overwritten or deleted (versioning or Object Lock).",
                scope="global", collect=collect_integrity, judge=judge_integrity, applies=_has_bucket))
 register(Check(id=PUBLIC, title="Invocation-log bucket blocks public access", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.s3_bucket", iam_actions=("s3:GetBucketPublicAccessBlock",),
-               proves="The log bucket's public access block is fully on.",
+               profile_field="deployments[].aws.invocation_logging.s3_bucket", iam_actions=("s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus"),
+               proves="The log bucket's public access block is fully on and its bucket policy is not public.",
                scope="global", collect=collect_public, judge=judge_public, applies=_has_bucket))

@@ -40,7 +40,10 @@ def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> l
         r = raw.response or {}
         days = interval_days(r)
         obs = {"rotation": bool(r.get("RotationEnabled")), "days": days, "schedule": (r.get("RotationRules") or {}).get("ScheduleExpression")}
-        if not r.get("RotationEnabled"):
+        if r.get("DeletedDate"):
+            out.append(make(ID, dep, region, Status.FAIL, declared, {**obs, "deleted": str(r.get("DeletedDate"))},
+                            f"{name} is scheduled for deletion", [raw], name))
+        elif not r.get("RotationEnabled"):
             out.append(make(ID, dep, region, Status.FAIL, declared, obs, f"rotation is off for {name}", [raw], name))
         elif limit is not None and days is None:
             out.append(make(ID, dep, region, Status.UNKNOWN, declared, obs,

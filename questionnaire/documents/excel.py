@@ -432,13 +432,17 @@ _WS = re.compile(r"\s+")
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", re.sub(r"[^\w/#?]+", " ", (text or "").lower())).strip()
+    t = _WS.sub(" ", re.sub(r"[^\w/#?]+", " ", (text or "").lower())).strip()
+    return re.sub(r" ?/ ?", "/", t)  # "Yes / No / N/A" is "yes/no/n/a"
 
 
 _ANSWER = re.compile(
     r"\b(answers?|responses?|reply|replies|yes/no(/n/?a)?|y/n|compliant|compliance status|vendor answers?)\b"
 )
-_ANSWER_EXCLUDE = re.compile(r"\b(guidance|analyst|score|scoring|weight|example|expected|institution|reviewer|auditor)\b")
+_ANSWER_EXCLUDE = re.compile(
+    r"\b(guidance|analyst|score|scoring|weight|example|expected|institution|reviewer|auditor|"
+    r"options?|choices|allowed|possible|valid)\b"  # "Response Options": the list of values, not the answer
+)
 _STRONG_ANSWER = {
     "answer", "answers", "response", "responses", "vendor answer", "vendor answers", "vendor response",
     "supplier response", "supplier answer", "your answer", "your response", "yes/no", "yes/no/na", "yes/no/n/a", "y/n",
@@ -446,13 +450,26 @@ _STRONG_ANSWER = {
 _COMMENT = re.compile(
     r"\b(comments?|additional information|additional info|additional details|supporting (details|information|evidence)|"
     r"evidence|explanation|explain|notes|justification|implementation description|remarks|details|description|rationale|"
-    r"interview notes)\b"
+    r"interview notes|supporting documentation|documentation|clarifications?|elaboration)\b"
 )
 _COMMENT_EXCLUDE = re.compile(r"\b(analyst|reviewer|auditor|institution|guidance|internal|csc|customer responsibilit)")
 _QUESTION = re.compile(r"\b(questions?|requirements?|query|queries|control questions?|question text)\b")
 _PLAIN_QUESTION = {"question", "questions", "question text", "control question", "requirement", "requirements"}
 _ID = re.compile(r"^(id|#|no|nr|ref|reference|number|item|q#|qid|new id|question id|question #|question no|control id|\w+ id)$")
 _QID_VALUE = re.compile(r"^[A-Za-z&]{1,12}[-_. ]?\d+([-.]\d+)*[A-Za-z]?$|^[A-Z][\w&]*(-[\w&]+){1,5}$|^\d+(\.\d+)*\.?$")
+
+
+# text a form puts in an empty answer cell ("Please select", "[Insert response]", "Click here to enter text")
+_PLACEHOLDER = re.compile(
+    r"(?:please )?(?:click (?:or tap )?here (?:to )?)?(?:select|choose|pick|enter|type|insert|fill in)"
+    r"(?: (?:one|an?|option|item|value|your|the|answer|response|text|here|from|list|drop ?down|below|yes/no(?:/n/?a)?))*"
+)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True for a prompt left in an answer cell by the form's author, not an answer."""
+    t = _WS.sub(" ", re.sub(r"[^a-z/ ]+", " ", (text or "").lower())).strip()
+    return bool(t) and len(t) <= 60 and _PLACEHOLDER.fullmatch(t) is not None
 
 
 def header_role(text: str | None) -> str | None:
@@ -576,10 +593,29 @@ def _is_text_question(text: str) -> bool:
     return len(t) >= 8 and (t.endswith("?") or len(t.split()) >= 3)
 
 
-def _pick_question_col(scan: SheetScan, rows: list[int], answer: int, hint: int | None, qid: int | None) -> int | None:
+# columns beside the question that carry long text but are not the question
+_NOT_QUESTION_HEADER = re.compile(
+    r"\b(guidance|instructions?|help|hints?|examples?|expected|explanat\w*|notes?|rationale|purpose|"
+    r"why we ask|scoring|weight\w*|mapping|mapped|crosswalk)\b"
+)
+
+
+def _non_question_cols(scan: SheetScan, header_row: int, answer: int) -> set[int]:
+    out = set()
+    for c in range(1, answer):
+        t = _norm(scan.value(header_row, c)) if header_row else ""
+        if t and _NOT_QUESTION_HEADER.search(t) and header_role(t) != "question":
+            out.add(c)
+    return out
+
+
+def _pick_question_col(scan: SheetScan, rows: list[int], answer: int, hint: int | None, qid: int | None,
+                       skip: set[int] = frozenset()) -> int | None:
     scores: dict[int, float] = {}
     for r in rows[:60]:
         for c in range(1, answer):
+            if c in skip:
+                continue
             v = scan.value(r, c)
             if v and " " in v.strip() and len(v.strip()) >= 12:
                 scores[c] = scores.get(c, 0) + min(len(v), 200) + (50 if v.strip().endswith("?") else 0)
@@ -649,7 +685,8 @@ def _detect_sheet(wb: Workbook, sheet: SheetInfo, ov: Overrides) -> list[Questio
     for i, h in enumerate(headers):
         end = headers[i + 1].row if i + 1 < len(headers) else scan.max_row + 1
         rows = [r for r in all_rows if h.row < r < end]
-        qcol = q_over or _pick_question_col(scan, rows, h.answer, h.question, h.qid)
+        qcol = q_over or _pick_question_col(scan, rows, h.answer, h.question, h.qid,
+                                            _non_question_cols(scan, h.row, h.answer))
         if qcol is None or qcol == h.answer:
             continue
         comment = c_over if c_over else h.comment
@@ -700,7 +737,7 @@ def _question_at(wb, sheet, scan, r, qcol, acol, ccol, qid_col, section) -> Ques
         ccell = scan.cells.get((r, q.comment_col))
         if (cm is not None and (cm[0], cm[1]) != (r, q.comment_col)) or (ccell is not None and ccell.formula):
             q.comment_col = None
-        elif ccell is not None and ccell.value not in (None, ""):
+        elif ccell is not None and ccell.value not in (None, "") and not is_placeholder(ccell.value):
             q.comment_writable = False
     q.answer_style = scan.style_of(r, acol)
     if q.comment_col is not None:
@@ -711,7 +748,7 @@ def _question_at(wb, sheet, scan, r, qcol, acol, ccol, qid_col, section) -> Ques
             q.note = "answer cell is locked on a protected sheet"
         if q.comment_col is not None and wb.xf(q.comment_style).locked:
             q.comment_col = None
-    if acell is not None and acell.value not in (None, ""):
+    if acell is not None and acell.value not in (None, "") and not is_placeholder(acell.value):
         q.existing = acell.value
     q.options = wb.list_options(sheet, scan.validation_at(r, acol))
     return q

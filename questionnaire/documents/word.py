@@ -4,7 +4,12 @@ Two table shapes are recognised:
 - a header row naming a question column and an answer column (and maybe a
   comment column); each following row is one question;
 - tables without such a header where a question cell has an empty answer cell
-  beside it (two cells in the row) or directly below it (one-column tables).
+  beside it (two cells in the row, or three with a number/ID first) or directly
+  below it (one-column tables);
+- a one-cell answer-box table right after a question paragraph ("3. Do you ...?").
+
+An answer cell holding only a form prompt ("[Insert response]", "Click here to
+enter text.") counts as empty; the prompt is replaced when the answer is written.
 
 Writing edits runs inside the target cell's first paragraph (or the text of a
 content control in the cell) and never assigns ``cell.text``, so styles,
@@ -15,10 +20,11 @@ imported lazily.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from questionnaire.documents.excel import _STRONG_ANSWER, _is_text_question, _norm, header_role
+from questionnaire.documents.excel import _QID_VALUE, _STRONG_ANSWER, _is_text_question, _norm, header_role, is_placeholder
 from questionnaire.errors import InputFileError, OutputError
 
 
@@ -111,6 +117,12 @@ def filled_text(tc) -> str:
     return tc_text(clone)
 
 
+def answer_text(tc) -> str:
+    """What was already answered in a cell: '' for an empty cell or a form prompt ("[Insert response]")."""
+    text = filled_text(tc)
+    return "" if is_placeholder(text) else text
+
+
 def _cell_at(grid, col):
     for start, span, tc in grid:
         if start <= col < start + span:
@@ -148,8 +160,66 @@ def detect_questions(doc, path: Path | str = "document") -> list[WordQuestion]:
         found = _with_header(ti, rows)
         if found is None:
             found = _without_header(ti, rows)
+        if not found:
+            found = _answer_box(ti, tbl, rows)
         out.extend(found)
     return out
+
+
+# "3.", "Q4)", "A.1.2", "SEC-01:" before a question paragraph
+_ENUM = re.compile(r"^\s*((?:q(?:uestion)?\s?)?\d+(?:\.\d+)*[a-z]?|[a-z]{1,4}[-.]?\d+(?:\.\d+)*|[a-z])[.):]\s+", re.I)
+_ASKS = frozenset("describe explain list provide outline detail specify state identify give please confirm indicate "
+                  "summarise summarize name".split())
+
+
+def _previous_paragraph_text(tbl) -> str:
+    """Text of the paragraph just before a table (empty paragraphs skipped; '' if a table comes first)."""
+    el = tbl.getprevious()
+    p_tag = _qn("w:p")
+    while el is not None:
+        if el.tag == p_tag:
+            text = tc_text(el)
+            if text:
+                return text
+        elif el.tag == _qn("w:tbl"):
+            return ""
+        el = el.getprevious()
+    return ""
+
+
+_INTERROGATIVE = frozenset("is are do does did can could will would has have had should shall must may how what which "
+                           "who whom where when why".split())
+
+
+def _asks(text: str) -> bool:
+    """A key-value row's left cell reads as a question ("...?", "...:", "...", or it starts with
+    "Is/Do/How/Describe..."), not a label such as "Company name"."""
+    t = text.rstrip()
+    if t.endswith(("?", ":", ".")):
+        return True
+    m = _ENUM.match(t)
+    words = (t[m.end():] if m else t).split()
+    return bool(words) and words[0].lower().strip(",:") in (_INTERROGATIVE | _ASKS)
+
+
+def _answer_box(ti, tbl, rows) -> list[WordQuestion]:
+    """A one-cell table (an answer box) right after a question paragraph: "1. Do you ...?" then [     ]."""
+    cells = [g for grid in rows for g in grid if not _is_vmerge_continue(g[2])]
+    if len(rows) != 1 or len(cells) != 1:
+        return []
+    text = _previous_paragraph_text(tbl)
+    m = _ENUM.match(text)
+    qid, body = (m.group(1), text[m.end():].strip()) if m else (None, text)
+    words = body.split()
+    if not _is_text_question(body) or len(body) > 600:
+        return []
+    if not (body.rstrip().endswith("?") or (words and words[0].lower().strip(",:") in _ASKS)):
+        return []
+    q = WordQuestion(ti, 1, cells[0][0], body, question_id=qid)
+    existing = answer_text(cells[0][2])
+    if existing:
+        q.existing = existing
+    return [q]
 
 
 def _with_header(ti, all_rows) -> list[WordQuestion] | None:
@@ -204,14 +274,14 @@ def _with_header(ti, all_rows) -> list[WordQuestion] | None:
             q.question_id = tc_text(itc) or None if itc is not None and itc is not qtc else None
         if _is_vmerge_continue(atc):
             q.writable, q.note = False, "answer cell is merged into the cell above"
-        existing = filled_text(atc)
+        existing = answer_text(atc)
         if existing:
             q.existing = existing
         if ccol is not None:
             ctc = _cell_at(grid, ccol)
             if ctc is not None and ctc is not atc and not _is_vmerge_continue(ctc):
                 q.comment_col = ccol
-                if filled_text(ctc):
+                if answer_text(ctc):
                     q.comment_writable = False
         out.append(q)
     return out
@@ -221,15 +291,19 @@ def _without_header(ti, rows) -> list[WordQuestion]:
     out = []
     for ri, grid in enumerate(rows, 1):
         cells = [g for g in grid if not _is_vmerge_continue(g[2])]
+        qid = None
+        if len(cells) == 3 and _QID_VALUE.match(tc_text(cells[0][2])):
+            qid = tc_text(cells[0][2])  # "1.2" | question | answer
+            cells = cells[1:]
         if len(cells) == 2:
             (qs, _qsp, qtc), (as_, _asp, atc) = cells
             text = tc_text(qtc)
-            if _is_text_question(text) and text.rstrip().endswith(("?", ":", ".")) and not filled_text(atc):
-                out.append(WordQuestion(ti, ri, as_, text))
+            if _is_text_question(text) and _asks(text) and not answer_text(atc):
+                out.append(WordQuestion(ti, ri, as_, text, question_id=qid))
         elif len(cells) == 1 and ri < len(rows):
             text = tc_text(cells[0][2])
             below = [g for g in rows[ri] if not _is_vmerge_continue(g[2])]
-            if _is_text_question(text) and text.rstrip().endswith("?") and len(below) == 1 and not filled_text(below[0][2]):
+            if _is_text_question(text) and text.rstrip().endswith("?") and len(below) == 1 and not answer_text(below[0][2]):
                 out.append(WordQuestion(ti, ri, below[0][0], text, answer_row=ri + 1))
     return out
 
@@ -273,6 +347,9 @@ def set_cell_text(tc, text: str) -> None:
             if p is not None:
                 Paragraph(p, None).add_run(text)
                 return
+    if is_placeholder(tc_text(tc)):  # "[Insert response]": replace the prompt, do not append to it
+        for r in list(tc.iter(_qn("w:r"))):
+            r.getparent().remove(r)
     p = tc.find(_qn("w:p"))
     if p is None:
         p = tc.makeelement(_qn("w:p"), {})
