@@ -290,8 +290,6 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised, stop-word-free, stemmed tokens of ``text``."""
-    if isinstance(text, str):
-        return list(_tokens_of(text))
     return list(_tokens_of(str(text or "")))
 
 
@@ -394,31 +392,22 @@ class _Concept:
         self.parts = [p for p in self.parts if p]
 
     def compiled(self) -> tuple[frozenset[str], tuple[str, ...]] | None:
-        """(single tokens that must all be present, phrases " a b " that must all occur
-        in ``joined``): the same test as ``found``; None when the concept can never match."""
+        """How to test the concept on a question: (single tokens that must all be among the
+        question's tokens and their 5+ character prefixes, so "privileg" finds "privileges";
+        phrases " a b " that must all occur contiguously in " tok tok ... "); None when the
+        concept has no parts and can never match."""
         if not self.parts:
             return None
         singles = frozenset(p[0] for p in self.parts if len(p) == 1)
         phrases = tuple(" " + " ".join(p) + " " for p in self.parts if len(p) > 1)
         return singles, phrases
 
-    def found(self, prefixes: set[str], joined: str) -> bool:
-        """``prefixes``: the question's tokens plus their prefixes of 5+ characters
-        (so "privileg" finds "privileges"); ``joined``: " tok tok ... " for phrases."""
-        for part in self.parts:
-            if len(part) == 1:
-                if part[0] not in prefixes:
-                    return False
-            elif " " + " ".join(part) + " " not in joined:  # phrases: contiguous
-                return False
-        return bool(self.parts)
-
 
 def _concept_triggers(entries: list["_Entry"], attr: str) -> dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]]:
     """token -> (entry index, single tokens, phrases) of each concept in ``attr`` ("keywords"
     or "unless"), filed under one token the question must contain for the concept to be found
     (a single part, else the first word of its first phrase). ``_found_in`` then tests only the
-    concepts whose token is present: the same answer as ``_Concept.found`` on each concept."""
+    concepts whose token is present."""
     out: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
     for i, e in enumerate(entries):
         for c in getattr(e, attr):
@@ -571,23 +560,21 @@ class Matcher:
             df[tok[1]] = df.get(tok[1], 0) + 1
         self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
         self._unknown = math.log(1.0 + n)  # as rare as a token of one entry
-        self._doc_entry = [i for i, _ in docs]
         self._doc_norm = [math.sqrt(sum(self._idf[t] for t in ts)) for _, ts in docs]
-        self._index: dict[str, list[int]] = {}
-        self._index_generic: dict[str, list[int]] = {}  # used when the question has no AI anchor
-        for d, (i, ts) in enumerate(docs):
-            for t in ts:
-                self._index.setdefault(t, []).append(d)
-                if self.entries[i].generic:
-                    self._index_generic.setdefault(t, []).append(d)
-        # gates first, then similarity for the docs of the entries that pass (same scores:
-        # a doc's overlap is summed over the question's tokens in the same order as before)
         self._doc_tokens = [frozenset(ts) for _, ts in docs]
         self._entry_docs: list[list[int]] = [[] for _ in self.entries]
-        for d, (i, _) in enumerate(docs):
+        # token -> entries with a phrasing containing it (the generic index is used when the
+        # question has no AI anchor); candidates are gated first, then scored per phrasing
+        tok_entries: dict[str, set[int]] = {}
+        tok_entries_generic: dict[str, set[int]] = {}
+        for d, (i, ts) in enumerate(docs):
             self._entry_docs[i].append(d)
-        self._tok_entries = {t: frozenset(self._doc_entry[d] for d in ds) for t, ds in self._index.items()}
-        self._tok_entries_generic = {t: frozenset(self._doc_entry[d] for d in ds) for t, ds in self._index_generic.items()}
+            for t in ts:
+                tok_entries.setdefault(t, set()).add(i)
+                if self.entries[i].generic:
+                    tok_entries_generic.setdefault(t, set()).add(i)
+        self._tok_entries = {t: frozenset(es) for t, es in tok_entries.items()}
+        self._tok_entries_generic = {t: frozenset(es) for t, es in tok_entries_generic.items()}
         self._kw_triggers = _concept_triggers(self.entries, "keywords")
         self._unless_triggers = _concept_triggers(self.entries, "unless")
         self._cache: dict[tuple[str, str | None], Match] = {}

@@ -429,11 +429,13 @@ def scan_sheet_xml(data: bytes, shared: list[str], what: str = "sheet") -> Sheet
 # --------------------------------------------------------------------------- layout detection
 
 _WS = re.compile(r"\s+")
+_NOT_HEADER_CHAR = re.compile(r"[^\w/#?]+")
+_SPACED_SLASH = re.compile(r" ?/ ?")
 
 
 def _norm(text: str | None) -> str:
-    t = _WS.sub(" ", re.sub(r"[^\w/#?]+", " ", (text or "").lower())).strip()
-    return re.sub(r" ?/ ?", "/", t)  # "Yes / No / N/A" is "yes/no/n/a"
+    t = _WS.sub(" ", _NOT_HEADER_CHAR.sub(" ", (text or "").lower())).strip()
+    return _SPACED_SLASH.sub("/", t)  # "Yes / No / N/A" is "yes/no/n/a"
 
 
 _ANSWER = re.compile(
