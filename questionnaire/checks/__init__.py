@@ -168,4 +168,9 @@ from questionnaire.repo_scan import REGISTRY_METADATA as _REPO_METADATA  # noqa:
 for _cid, _meta in _REPO_METADATA.items():
     REGISTRY[_cid] = {"id": _cid, **_meta, "scope": "repo"}
 
+# Providers other than AWS (checks/<provider>/ subpackages defining PROVIDER): their checks' metadata
+from questionnaire.checks.providers import provider_metadata as _provider_metadata  # noqa: E402
+
+REGISTRY.update(_provider_metadata())
+
 from questionnaire.checks.runner import CheckRun, run_checks  # noqa: E402,F401

@@ -11,7 +11,9 @@ ID = "declared.not_verifiable"
 
 
 def applies(dep: Any, profile: Any) -> bool:
-    return not (dep.platform.value == "aws_bedrock" and dep.aws is not None)
+    from questionnaire.checks.providers import handled_by_provider
+
+    return not (dep.platform.value == "aws_bedrock" and dep.aws is not None) and not handled_by_provider(dep)
 
 
 def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:

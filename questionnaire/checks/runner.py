@@ -202,6 +202,11 @@ def run_checks(
 
     repo_findings, repo_raw = profile_repo_findings(loaded)
     findings.extend(repo_findings)
+    from questionnaire.checks.providers import run_providers  # Azure, Google Cloud, OpenAI, Anthropic
+
+    provider_findings, provider_raw = run_providers(loaded, progress)
+    findings.extend(provider_findings)
+    repo_raw = repo_raw + provider_raw
     for source in FINDING_SOURCES:
         findings.extend(source(loaded))
 
