@@ -95,6 +95,8 @@ def credentials() -> tuple[Any, bool]:
             "no Google credentials: run `gcloud auth application-default login`, or set "
             f"GOOGLE_APPLICATION_CREDENTIALS or {TOKEN_ENV}"
         ) from None
+    except Exception as e:  # e.g. the metadata-server probe failing in an unusual network
+        raise GcpNoCredentials(f"Google credentials could not be loaded ({type(e).__name__})") from None
     return creds, False
 
 
@@ -177,10 +179,23 @@ class GcpClient:
         raw = RawResponse(
             service=f"gcp.{api}", operation=operation, region=location,
             params={"method": method, "url": recorded_url, **({"query": params} if params else {}), **({"body": body} if body is not None else {})},
-            response=response if error is None else None, timestamp=started, error=error, emulated=self.emulated,
+            response=self._scrub(response) if error is None else None, timestamp=started, error=self._scrub(error),
+            emulated=self.emulated,
         )
         self.raw.append(raw)
         return raw
+
+    def _scrub(self, value: Any) -> Any:
+        """A server that echoes the bearer token must not put it into the evidence."""
+        secrets = [t for t in (os.environ.get(TOKEN_ENV), getattr(self.session.credentials, "token", None)) if isinstance(t, str) and len(t) >= 8]
+        if value is None or not secrets:
+            return value
+        text = json.dumps(value)
+        if not any(t in text for t in secrets):
+            return value
+        for t in secrets:
+            text = text.replace(json.dumps(t)[1:-1], "[REDACTED:token]")
+        return json.loads(text)
 
     def get(self, api: str, operation: str, path: str, **kw: Any) -> RawResponse:
         return self.call(api, operation, "GET", path, **kw)
