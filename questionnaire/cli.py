@@ -478,6 +478,16 @@ def iam_policy_cmd() -> None:
     typer.echo(json.dumps(iam_policy(), indent=2))
 
 
+@app.command("gcp-role")
+def gcp_role_cmd() -> None:
+    """Print the least-privilege Google Cloud custom role the Vertex AI checks need (for `gcloud iam roles create --file`)."""
+    import json
+
+    from questionnaire.checks.gcp import custom_role
+
+    typer.echo(json.dumps(custom_role(), indent=2))
+
+
 @app.command()
 def compliance(
     framework: str = typer.Option(..., "--framework", help="Framework: soc2, iso27001, iso42001, nist-ai-rmf, eu-ai-act, gdpr, hipaa, caiq, ai-caiq, hecvat, hecvat3."),

@@ -176,3 +176,39 @@ def test_vertex_deployment_is_not_declared_unverifiable(loaded):
 
     dep = loaded.profile.deployment("ticket-summaries")
     assert not applies(dep, loaded.profile)
+
+
+def test_gcp_role_lists_every_declared_permission():
+    import json
+
+    from typer.testing import CliRunner
+
+    from questionnaire.cli import app
+
+    res = CliRunner().invoke(app, ["gcp-role"])
+    assert res.exit_code == 0
+    role = json.loads(res.output)
+    want = sorted({p for meta in CHECKS.values() for p in meta["permissions"]})
+    assert role["includedPermissions"] == want and "logging.privateLogEntries.list" in want
+    assert not any(p.endswith((".create", ".update", ".delete", ".setIamPolicy", ".predict")) for p in want)
+
+
+def test_registry_names_the_vertex_checks():
+    from questionnaire.checks import REGISTRY, TOPICS
+
+    for cid, meta in CHECKS.items():
+        assert REGISTRY[cid]["topic"] in TOPICS and REGISTRY[cid]["permissions"] and REGISTRY[cid]["proves"]
+
+
+def test_every_call_made_is_covered_by_the_role(httpserver, loaded):
+    from questionnaire.checks.gcp import custom_role
+    from questionnaire.checks.gcp.collect import OPERATION_PERMISSIONS
+
+    role = set(custom_role()["includedPermissions"])
+    ops = set()
+    for variant in emu.VARIANTS:
+        with emu.emulated_gcp(variant):
+            _findings, raws = runner.run_gcp(loaded)
+        ops |= {f"{r.service.removeprefix('gcp.')}.{r.operation}" for r in raws}
+    assert "cloudresourcemanager.organizations.getIamPolicy" in ops
+    assert all(OPERATION_PERMISSIONS[op] in role for op in ops)

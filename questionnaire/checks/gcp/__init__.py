@@ -14,8 +14,9 @@ from questionnaire.checks.providers import ProviderSource
 
 
 def _meta(title: str, topic: str, field: str, permissions: list[str], proves: str) -> dict[str, Any]:
+    # iam_actions: the registry's name for what a check needs (here Google IAM permissions, not AWS actions)
     return {"title": title, "topic": topic, "profile_field": f"deployments[].gcp.{field}", "permissions": permissions,
-            "proves": proves, "scope": "global"}
+            "iam_actions": permissions, "proves": proves, "scope": "global"}
 
 
 # id -> registry metadata. `permissions` are Google IAM permissions (what `questionnaire gcp-role` prints).

@@ -139,3 +139,20 @@ COLLECTORS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "perimeter": perimeter,
     "floor_setting": floor_setting,
 }
+
+# "<api>.<operation>" of every call above -> the IAM permission it needs (tested against `gcp-role`)
+OPERATION_PERMISSIONS = {
+    "cloudresourcemanager.projects.getIamPolicy": "resourcemanager.projects.getIamPolicy",
+    "cloudresourcemanager.folders.getIamPolicy": "resourcemanager.folders.getIamPolicy",
+    "cloudresourcemanager.organizations.getIamPolicy": "resourcemanager.organizations.getIamPolicy",
+    "cloudresourcemanager.projects.get": "resourcemanager.projects.get",
+    "cloudresourcemanager.folders.get": "resourcemanager.folders.get",
+    "logging.entries.list": "logging.privateLogEntries.list",  # the Data Access log is a private log
+    "aiplatform.endpoints.list": "aiplatform.endpoints.list",
+    "aiplatform.publishers.models.fetchPublisherModelConfig": "aiplatform.publisherModelConfigs.get",
+    "aiplatform.projects.getCacheConfig": "aiplatform.cacheConfigs.get",
+    "aiplatform.cachedContents.list": "aiplatform.cachedContents.list",
+    "orgpolicy.policies.getEffectivePolicy": "orgpolicy.policy.get",
+    "accesscontextmanager.servicePerimeters.get": "accesscontextmanager.servicePerimeters.get",
+    "modelarmor.floorSetting.get": "modelarmor.floorSettings.get",
+}
