@@ -212,3 +212,9 @@ def test_every_call_made_is_covered_by_the_role(httpserver, loaded):
         ops |= {f"{r.service.removeprefix('gcp.')}.{r.operation}" for r in raws}
     assert "cloudresourcemanager.organizations.getIamPolicy" in ops
     assert all(OPERATION_PERMISSIONS[op] in role for op in ops)
+
+
+def test_catalog_knows_the_vertex_check_ids():
+    from questionnaire.catalog import KNOWN_CHECK_IDS
+
+    assert set(CHECKS) <= KNOWN_CHECK_IDS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from questionnaire.checks.gcp import CHECKS
-from questionnaire.checks.gcp import judges as J
-from questionnaire.checks.gcp import judges_store as S
+import questionnaire.checks.gcp.judges as J
+import questionnaire.checks.gcp.judges_store as S
+from questionnaire.checks.gcp.registry import CHECKS, handles
 from questionnaire.errors import QuestionnaireError
 from questionnaire.findings import Finding, RawResponse, Status
 
@@ -68,7 +68,6 @@ def no_credentials(settings: Any, dep: Any, why: str) -> list[Finding]:
 
 
 def run_gcp(loaded: Any, progress: Callable[[str], None] | None = None, client: Any = None) -> tuple[list[Finding], list[RawResponse]]:
-    from questionnaire.checks.gcp import handles
     from questionnaire.checks.gcp.client import GcpClient, GcpNoCredentials, assign_paths
 
     deps = [d for d in loaded.profile.deployments if handles(d)]
