@@ -226,11 +226,7 @@ _STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSI
 
 def assign_paths(raws: list[RawResponse], project: str) -> None:
     """Deterministic bundle paths: raw/gcp/<project>/<api>.<operation>[-n].json."""
+    from questionnaire.checks.runner import assign_paths as numbered
+
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", project) or "project"
-    order = sorted(raws, key=lambda r: (r.service, r.operation, r.region or "", json.dumps(r.params, sort_keys=True, default=str)))
-    seen: dict[str, int] = {}
-    for r in order:
-        base = f"raw/gcp/{safe}/{r.service.removeprefix('gcp.')}.{r.operation}"
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        r.path = f"{base}.json" if n == 1 else f"{base}-{n}.json"
+    numbered(raws, lambda r: f"raw/gcp/{safe}/{r.service.removeprefix('gcp.')}.{r.operation}")

@@ -25,6 +25,7 @@ ARMOR = "vertex.model_armor.floor_setting"
 SERVICE = "aiplatform.googleapis.com"
 DATA_LOG_TYPES = ("DATA_READ", "DATA_WRITE")
 _LOC_RE = re.compile(r"/locations/([a-z0-9-]+)(/|$)")
+_POLICY_RE = re.compile(r"/v3/([^:]+):getIamPolicy")
 
 
 def ok(raw: Any) -> bool:
@@ -87,7 +88,7 @@ def audit_verdict(iam: dict[str, Any]) -> tuple[bool | None, dict[str, Any], Raw
         return None, {}, project
     levels = [project, *iam.get("ancestors", [])]
     state = audit_state(levels)
-    state["levels_read"] = [r.params.get("url", "").rsplit("/", 1)[-1].split(":")[0] for r in levels if ok(r)]
+    state["levels_read"] = [m.group(1) for r in levels if ok(r) and (m := _POLICY_RE.search(str(r.params.get("url", ""))))]
     if state["enabled"]:
         return True, state, None
     failed = _errors(iam.get("ancestors", []), iam.get("walk", []))
