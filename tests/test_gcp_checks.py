@@ -73,6 +73,15 @@ def test_compliant_project_passes_every_check(httpserver, loaded):
     assert statuses(found) == {cid: "PASS" for cid in CHECKS}
 
 
+def test_evidence_names_the_google_url_and_the_endpoint_used(httpserver, loaded):
+    serve(httpserver, table())
+    client = GcpClient(AnonymousCredentials(), base_url=httpserver.url_for("/"), retries=0)
+    _findings, raws = runner.run_gcp(loaded, client=client)
+    ep = next(r for r in raws if r.operation == "endpoints.list")
+    assert ep.params["url"] == f"https://{emu.LOCATION}-aiplatform.googleapis.com{EPS[1]}"
+    assert ep.params["endpoint"] == httpserver.url_for("/").rstrip("/") and ep.emulated and ep.region == emu.LOCATION
+
+
 def test_drifted_project_fails_audit_and_location(httpserver, loaded):
     found = verdicts(httpserver, loaded, table("drifted"))
     assert found[J.AUDIT].status == Status.FAIL and "not fully on" in found[J.AUDIT].message

@@ -100,6 +100,13 @@ def credentials() -> tuple[Any, bool]:
     return creds, False
 
 
+def google_url(api: str, path: str, location: str | None = None) -> str:
+    host = HOSTS[api]
+    if api == "aiplatform" and location and location != "global":
+        host = f"https://{location}-aiplatform.googleapis.com"
+    return host + path
+
+
 class GcpNoCredentials(Exception):
     """No usable Google credentials: every Vertex check of the run is UNKNOWN (not an error)."""
 
@@ -124,12 +131,8 @@ class GcpClient:
         self.memo: dict[Any, RawResponse] = {}  # calls made once per run (e.g. the project)
 
     def url(self, api: str, path: str, location: str | None = None) -> str:
-        if self.base_url:
-            return self.base_url + path
-        host = HOSTS[api]
-        if api == "aiplatform" and location and location != "global":
-            host = f"https://{location}-aiplatform.googleapis.com"
-        return host + path
+        """Where the call goes: the override's base URL, or the API's (regional) Google host."""
+        return self.base_url + path if self.base_url else google_url(api, path, location)
 
     def _send(self, method: str, url: str, params: dict[str, Any] | None, body: Any) -> tuple[Any, dict[str, str] | None]:
         """One request with retries on 429/5xx: (parsed JSON, error or None)."""
@@ -154,7 +157,6 @@ class GcpClient:
              body: Any = None, location: str | None = None, items: str | None = None) -> RawResponse:
         """Call once, or follow ``nextPageToken`` when ``items`` names the list field (pages merged)."""
         url = self.url(api, path, location)
-        recorded_url = HOSTS[api] + path if not self.base_url else url
         started = now_iso()
         response, error = self._send(method, url, params, body)
         pages, truncated = 1, False
@@ -178,7 +180,8 @@ class GcpClient:
             response["truncated"] = truncated
         raw = RawResponse(
             service=f"gcp.{api}", operation=operation, region=location,
-            params={"method": method, "url": recorded_url, **({"query": params} if params else {}), **({"body": body} if body is not None else {})},
+            params={"method": method, "url": google_url(api, path, location), **({"endpoint": self.base_url} if self.base_url else {}),
+                    **({"query": params} if params else {}), **({"body": body} if body is not None else {})},
             response=self._scrub(response) if error is None else None, timestamp=started, error=self._scrub(error),
             emulated=self.emulated,
         )
