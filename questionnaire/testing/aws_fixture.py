@@ -284,7 +284,7 @@ def aws_part(loaded: Any) -> Any:
         return loaded
     data = yaml.safe_load(loaded.raw_bytes)
     data["deployments"] = [data["deployments"][i] for i in keep]
-    raw = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).replace("regions:\n  - eu-west-1\n", "regions: [eu-west-1]\n")
+    raw = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)  # keeps `regions: [eu-west-1]`
     return LoadedProfile(profile=profile_from_bytes(raw.encode("utf-8")), path=loaded.path, raw_bytes=raw.encode("utf-8"))
 
 
