@@ -47,6 +47,15 @@ KNOWN_CHECK_IDS = frozenset(
         "declared.not_verifiable",
         "repo.secrets.not_in_files",
         "repo.secrets.excluded_from_agent_context",
+        # Google Vertex AI (questionnaire/checks/gcp)
+        "vertex.audit_logs.data_access",
+        "vertex.location.declared_only",
+        "vertex.request_response_logging.matches_declaration",
+        "vertex.cache.matches_declaration",
+        "vertex.claude.data_retention_matches_declaration",
+        "vertex.cmek.enforced",
+        "vertex.vpc_sc.perimeter",
+        "vertex.model_armor.floor_setting",
     }
 )
 

@@ -478,6 +478,16 @@ def iam_policy_cmd() -> None:
     typer.echo(json.dumps(iam_policy(), indent=2))
 
 
+@app.command("gcp-role")
+def gcp_role_cmd() -> None:
+    """Print the least-privilege Google Cloud custom role the Vertex AI checks need (for `gcloud iam roles create --file`)."""
+    import json
+
+    from questionnaire.checks.gcp import custom_role
+
+    typer.echo(json.dumps(custom_role(), indent=2))
+
+
 @app.command()
 def compliance(
     framework: str = typer.Option(..., "--framework", help="Framework: soc2, iso27001, iso42001, nist-ai-rmf, eu-ai-act, gdpr, hipaa, caiq, ai-caiq, hecvat, hecvat3."),
@@ -530,7 +540,7 @@ def demo(
     typer.echo(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
     typer.echo(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
                f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
-    typer.echo(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
+    typer.echo(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud), recorded as such in the bundle manifest")
     typer.echo("")
     typer.echo(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
                f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "

@@ -243,3 +243,14 @@ def test_ctrl_c_inside_a_cli_step_stops_the_demo_and_cleans_up(tmp_path, monkeyp
     monkeypatch.setattr(checks, "run_checks", interrupted)
     _assert_interrupted_demo_cleans_up(tmp_path / "o")
     assert not (tmp_path / "o" / "answers.xlsx").exists()  # stopped after check, went no further
+
+
+def test_demo_verifies_the_vertex_deployment_and_drift_fails_it(compliant, drifted):
+    def vertex(out):
+        findings = json.loads((out / "findings.json").read_text())["findings"]
+        return {f["check_id"]: f["status"] for f in findings if f["deployment"] == "ticket-summaries"}
+
+    ok, bad = vertex(compliant[0]), vertex(drifted[0])
+    assert len(ok) == 8 and set(ok.values()) == {"PASS"}
+    assert {c for c, s in bad.items() if s == "FAIL"} == {"vertex.audit_logs.data_access", "vertex.location.declared_only"}
+    assert "QUESTIONNAIRE_GCP_URL" not in os.environ  # the emulated project's endpoint is gone with it

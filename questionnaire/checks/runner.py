@@ -42,12 +42,13 @@ class CheckRun:
 FINDING_SOURCES: list[Callable[[Any], list[Finding]]] = []
 
 
-def assign_paths(raws: list[RawResponse]) -> None:
-    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json."""
-    order = sorted(raws, key=lambda r: (r.region or "global", r.service, r.operation, json.dumps(r.params, sort_keys=True)))
+def assign_paths(raws: list[RawResponse], base_of: Callable[[RawResponse], str] | None = None) -> None:
+    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json (or ``base_of(r)`` + [-n].json)."""
+    base_of = base_of or (lambda r: f"raw/{r.region or 'global'}/{r.service}/{r.operation}")
+    order = sorted(raws, key=lambda r: (base_of(r), json.dumps(r.params, sort_keys=True, default=str)))
     seen: dict[str, int] = {}
     for r in order:
-        base = f"raw/{r.region or 'global'}/{r.service}/{r.operation}"
+        base = base_of(r)
         n = seen.get(base, 0) + 1
         seen[base] = n
         r.path = f"{base}.json" if n == 1 else f"{base}-{n}.json"
@@ -217,7 +218,7 @@ def run_checks(
     from questionnaire.mapping import annotate_findings
 
     findings = annotate_findings(findings)
-    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw if r.emulated})
+    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw + repo_raw if r.emulated})  # + providers (gcp.*)
     return CheckRun(
         findings=findings,
         raw=sorted(recorder.raw + repo_raw, key=lambda r: r.path),
