@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -39,13 +40,11 @@ def discover() -> list[ProviderSource]:
     """Every ``PROVIDER`` defined by a subpackage of ``questionnaire.checks`` (sorted by name)."""
     global _CACHE
     if _CACHE is None:
-        import questionnaire.checks as pkg
-
         found: list[ProviderSource] = []
-        for info in pkgutil.iter_modules(pkg.__path__):
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)]):  # the checks package, not imported here
             if not info.ispkg:
                 continue
-            mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            mod = importlib.import_module(f"{__package__}.{info.name}")
             source = getattr(mod, "PROVIDER", None)
             if isinstance(source, ProviderSource):
                 found.append(source)
