@@ -246,7 +246,9 @@ def run_demo(out: Path, drift: bool = False, on_step: Callable[[str], None] | No
             p.unlink()
     say = on_step or (lambda _m: None)
     say(f"starting an emulated AWS account ({variant}) on {HOST} ...")
-    with emulated_aws(variant, regions) as ep:
+    from questionnaire.testing.commercial_emulator import emulated_commercial  # OpenAI/Anthropic admin APIs
+
+    with emulated_aws(variant, regions) as ep, emulated_commercial(variant):
         result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"]}
         bundle = files["evidence bundle"]
         say("check --bundle ...")
