@@ -47,6 +47,9 @@ KNOWN_CHECK_IDS = frozenset(
         "declared.not_verifiable",
         "repo.secrets.not_in_files",
         "repo.secrets.excluded_from_agent_context",
+        # commercial APIs (checks/commercial/ids.py)
+        "commercial.organization.admin_api", "commercial.retention.matches_declaration", "commercial.members.company_domains",
+        "commercial.api_keys.owned_and_used", "commercial.audit_log.available", "commercial.residency.matches_declaration",
     }
 )
 

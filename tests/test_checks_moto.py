@@ -151,7 +151,7 @@ def test_registry_is_complete():
     for cid, meta in REGISTRY.items():
         assert meta["topic"] in TOPICS and meta["title"] and meta["proves"] and meta["profile_field"], cid
         if meta["scope"] not in ("profile", "repo"):
-            assert meta["iam_actions"], f"{cid} declares no IAM actions"
+            assert meta.get("iam_actions") or meta.get("permissions"), f"{cid} declares no IAM actions / permissions"
 
 
 def test_iam_policy_covers_every_operation_called(compliant):
