@@ -84,6 +84,4 @@ def run(loaded: Any, progress: Callable[[str], None] | None = None) -> tuple[lis
         f, r = verify_deployment(loaded.profile, dep)
         findings.extend(f)
         raws.extend(r)
-        if progress is not None:
-            progress(f"{dep.id}: {len(r)} {provider_of(dep).name} admin API calls")
     return findings, raws
