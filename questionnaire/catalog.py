@@ -50,6 +50,7 @@ KNOWN_CHECK_IDS = frozenset(
         # commercial APIs (checks/commercial/ids.py)
         "commercial.organization.admin_api", "commercial.retention.matches_declaration", "commercial.members.company_domains",
         "commercial.api_keys.owned_and_used", "commercial.audit_log.available", "commercial.residency.matches_declaration",
+        "coding.agents.login_enforced", "coding.agents.secrets_denied",  # questionnaire/coding_agents.py
     }
 )
 

@@ -345,13 +345,16 @@ def policy(
 
 @app.command("scan-repo")
 def scan_repo_cmd(
-    paths: list[Path] = typer.Argument(..., help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
     json_out: Optional[Path] = typer.Option(
         None, "--json", metavar="OUT", help="Write the findings (and masked evidence) as JSON."
     ),
     tool: Optional[list[str]] = typer.Option(
         None, "--tool", metavar="NAME", help="A coding tool to check exclusions for, e.g. 'Claude Code', 'Cursor' (repeatable). "
         "Default: the tools configured in each repository."
+    ),
+    machine: bool = typer.Option(
+        False, "--machine", help="Also check this machine's managed settings of coding agents (Claude Code, Codex, Cursor)."
     ),
 ) -> None:
     """Scan repositories for secrets in tracked files and for secrets exposed to coding agents.
@@ -371,7 +374,16 @@ def scan_repo_cmd(
             sys.stderr.flush()
 
     try:
-        findings, raws = scan_paths(list(paths), list(tool or []), progress=progress)
+        if not paths and not machine:
+            from questionnaire.errors import UserInputError
+
+            raise UserInputError("give at least one repository PATH, or --machine")
+        findings, raws = scan_paths(list(paths or []), list(tool or []), progress=progress)
+        if machine:
+            from questionnaire.coding_agents import machine_findings
+
+            more, more_raw = machine_findings(list(tool or []) or None)
+            findings, raws = findings + more, raws + more_raw
         if json_out is not None:
             doc = findings_document(findings, evidence={r.path: r.response for r in raws})
             try:

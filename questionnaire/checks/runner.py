@@ -202,6 +202,11 @@ def run_checks(
 
     repo_findings, repo_raw = profile_repo_findings(loaded)
     findings.extend(repo_findings)
+    from questionnaire.coding_agents import profile_agent_findings  # managed-settings files named in the profile
+
+    agent_findings, agent_raw = profile_agent_findings(loaded)
+    findings.extend(agent_findings)
+    repo_raw = repo_raw + agent_raw
     from questionnaire.checks.providers import run_providers  # Azure, Google Cloud, OpenAI, Anthropic
 
     provider_findings, provider_raw = run_providers(loaded, progress)
