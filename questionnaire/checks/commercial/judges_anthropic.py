@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks.commercial import ids
+import questionnaire.checks.commercial.ids as ids
 from questionnaire.checks.commercial.client import first_error, items
 from questionnaire.checks.commercial.common import company_domains, declared_geos, finding, on_domains, unknown
 from questionnaire.findings import Finding, Status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from questionnaire.checks.commercial import ids
+import questionnaire.checks.commercial.ids as ids
 from questionnaire.checks.commercial.client import PROVIDERS, AdminClient, Provider
 from questionnaire.checks.commercial.common import finding
 from questionnaire.errors import QuestionnaireError
