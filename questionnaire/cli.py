@@ -542,7 +542,7 @@ def demo(
     typer.echo(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
     typer.echo(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
                f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
-    typer.echo(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
+    typer.echo(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS; OpenAI admin API), recorded as such in the bundle manifest")
     typer.echo("")
     typer.echo(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
                f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
