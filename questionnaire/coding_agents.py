@@ -15,7 +15,9 @@ What a file on a machine can prove, and what it cannot:
   cannot set or override these machine-local auth keys, so a repository scan proves nothing about login.
 - **Cursor**: ``.cursorignore`` is checked by the repository scan (``repo.secrets.excluded_from_agent_context``);
   team login enforcement and Privacy Mode live only in the Cursor dashboard (UNKNOWN, declared).
-- A server-managed Claude Code policy (Claude admin console) lives in the vendor's dashboard (UNKNOWN, declared).
+- A server-managed Claude Code policy: in ``rbac_groups`` mode the Anthropic Admin API returns each group's
+  document (judged by ``checks/commercial/judges_claude_code.py`` with the rules below); in ``organization``
+  mode it is edited in claude.ai and not returned (UNKNOWN, declared).
 
 Files come from ``controls.coding_agents.managed_settings`` in the profile (``check``) or from this
 machine's standard locations (``scan-repo --machine``). Only the keys above are recorded as evidence
@@ -43,7 +45,8 @@ REGISTRY_METADATA: dict[str, dict[str, Any]] = {
         "profile_field": "controls.coding_agents.accounts, controls.coding_agents.managed_settings",
         "iam_actions": [],
         "proves": "Claude Code managed settings force the login method and the company org UUID; Codex managed config forces "
-                  "ChatGPT login to the company workspace. Dashboard-only settings (Cursor, server-managed policies) stay declared.",
+                  "ChatGPT login to the company workspace; with an Anthropic deployment, the server-managed settings of every RBAC "
+                  "group (Admin API, Claude Enterprise beta). Dashboard-only settings (Cursor, organization mode) stay declared.",
     },
     DENY: {
         "title": "Claude Code managed deny rules keep .env files out of context",

@@ -117,6 +117,8 @@ def test_anthropic_compliant_and_drifted(tmp_path, serve, httpserver):
         "commercial.api_keys.owned_and_used": Status.PASS, "commercial.residency.matches_declaration": Status.PASS,
         # zero data retention is contractual, and there is no audit-log endpoint: declared, never PASS
         "commercial.retention.matches_declaration": Status.UNKNOWN, "commercial.audit_log.available": Status.UNKNOWN,
+        # Claude Code (in the profile's tools): the server-managed settings of every RBAC group and the default
+        "coding.agents.login_enforced": Status.PASS, "coding.agents.secrets_denied": Status.PASS,
     }
     assert "contractual" in got[("support-bot", "commercial.retention.matches_declaration")].message
     _only_gets(httpserver, emu)
@@ -128,6 +130,39 @@ def test_anthropic_compliant_and_drifted(tmp_path, serve, httpserver):
     assert keys.status == Status.FAIL and "apikey_2" in keys.message
     geo = got[("support-bot", "commercial.residency.matches_declaration")]
     assert geo.status == Status.FAIL and "global" in geo.message
+    login = got[("support-bot", "coding.agents.login_enforced")]
+    assert login.status == Status.FAIL and "rbac_group_eng" in login.message and "default" not in login.message
+    assert got[("support-bot", "coding.agents.secrets_denied")].status == Status.FAIL
+
+
+def test_claude_code_server_settings_organization_mode_and_no_beta_access(tmp_path, serve, httpserver):
+    emu = AdminEmulator("compliant")
+    emu.anthropic["claude_code"]["configuration"]["mode"] = {"type": "organization"}
+    serve(emu)
+    findings, raws = run(_profile(tmp_path, anthropic=True))
+    got = _by_id(findings)
+    f = got[("support-bot", "coding.agents.login_enforced")]
+    assert f.status == Status.UNKNOWN and "claude.ai" in f.message
+    assert not any("rbac_group_default" in r.operation for r in raws)
+    conf = next(r for r in raws if r.operation == "claude_code.configuration")
+    assert conf.params["path"] == "/organizations/claude_code/managed_settings/configuration"
+    req = next(req for req, _ in httpserver.log if req.path.endswith("/configuration"))
+    assert req.headers["anthropic-beta"] == "ce-claude-code-managed-settings-2026-10-06"
+    httpserver.clear()
+    del emu.anthropic["claude_code"]["configuration"]  # not an Enterprise org: 404
+    serve(emu)
+    got = _by_id(run(_profile(tmp_path, anthropic=True))[0])
+    f = got[("support-bot", "coding.agents.secrets_denied")]
+    assert f.status == Status.UNKNOWN and "404" in f.message
+
+
+def test_claude_code_settings_env_block_is_not_recorded(tmp_path, serve):
+    emu = AdminEmulator("compliant")
+    emu.anthropic["claude_code"]["rbac_group_default"]["settings"] = dict(emu.anthropic["claude_code"]["rbac_group_default"]["settings"],
+                                                                         env={"SOME_TOKEN": "planted-env-value-1234"})
+    serve(emu)
+    _, raws = run(_profile(tmp_path, anthropic=True))
+    assert "planted-env-value-1234" not in json.dumps([r.to_dict() for r in raws])
 
 
 def test_anthropic_wrong_organization_fails(tmp_path, serve):

@@ -91,8 +91,21 @@ def anthropic_org(variant: str) -> dict[str, Any]:
                      "scope": {"type": "workspace", "workspace_id": "wrkspc_drafts"}, "principal": None})
     residency = ({"workspace_geo": "us", "allowed_inference_geos": "unrestricted", "default_inference_geo": "global"} if drift
                  else {"workspace_geo": "us", "allowed_inference_geos": ["us"], "default_inference_geo": "us"})
+    org_id = "12345678-1234-5678-1234-567812345678"
+    good = {"forceLoginMethod": "claudeai", "forceLoginOrgUUID": [org_id],
+            "permissions": {"deny": ["Read(./.env)", "Read(./.env.*)", "Read(./secrets/**)"]}, "env": {"DISABLE_TELEMETRY": "1"}}
+    group = {"permissions": {"deny": ["Read(./.env)"]}} if drift else good
+    claude_code = {
+        "configuration": {"type": "claude_code_managed_settings_configuration", "mode": {"type": "rbac_groups"},
+                          "mode_updated_at": _iso(_ago(30)), "rbac_group_order": ["rbac_group_eng"], "rbac_group_order_version": "v1"},
+        "rbac_group_default": {"type": "claude_code_rbac_group_default_managed_settings", "settings": good, "updated_at": _iso(_ago(30))},
+        "rbac_groups/rbac_group_eng": {"type": "claude_code_rbac_group_managed_settings", "rbac_group_id": "rbac_group_eng",
+                                       "rbac_group_status": {"type": "active"}, "settings": group, "created_at": _iso(_ago(60)),
+                                       "updated_at": _iso(_ago(5))},
+    }
     return {
-        "me": {"type": "organization", "id": "12345678-1234-5678-1234-567812345678", "name": "Acme Analytics GmbH"},
+        "claude_code": claude_code,
+        "me": {"type": "organization", "id": org_id, "name": "Acme Analytics GmbH"},
         "users": users,
         "api_keys": keys,
         "workspaces": [{"type": "workspace", "id": "wrkspc_drafts", "name": "Drafts", "created_at": _iso(_ago(300)), "archived_at": None,
@@ -139,7 +152,7 @@ class AdminEmulator:
         if path.startswith("/v1/organizations/"):
             if h.get("x-api-key") != self.key:
                 return 401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}
-            return self._anthropic(path[len("/v1/organizations/"):], query)
+            return self._anthropic(path[len("/v1/organizations/"):], query, h)
         return 404, {"error": {"type": "not_found_error", "message": f"no route {path}"}}
 
     def _openai(self, rest: str, q: dict[str, str]) -> tuple[int, Any]:
@@ -161,12 +174,15 @@ class AdminEmulator:
             return 200, _page(o[simple[parts[0]]], q, "after")
         return 404, {"error": {"type": "invalid_request_error", "message": f"Invalid URL (GET /v1/organization/{rest})"}}
 
-    def _anthropic(self, rest: str, q: dict[str, str]) -> tuple[int, Any]:
+    def _anthropic(self, rest: str, q: dict[str, str], h: dict[str, str]) -> tuple[int, Any]:
         a = self.anthropic
         if rest == "me":
             return 200, a["me"]
         if rest in ("users", "api_keys", "workspaces"):
             return 200, _page(a[rest], q, "after_id")
+        cc = "claude_code/managed_settings/"
+        if rest.startswith(cc) and rest[len(cc):] in a["claude_code"] and "ce-claude-code-managed-settings-2026-10-06" in h.get("anthropic-beta", ""):
+            return 200, a["claude_code"][rest[len(cc):]]
         return 404, {"type": "error", "error": {"type": "not_found_error", "message": "Not found"}}
 
 

@@ -132,7 +132,8 @@ class AdminClient:
             return f"{self.base_url}/{path.lstrip('/')}"
         return f"{self.base_url}/v1/{path.lstrip('/')}"
 
-    def get(self, path: str, params: dict[str, Any] | None = None, operation: str | None = None) -> RawResponse:
+    def get(self, path: str, params: dict[str, Any] | None = None, operation: str | None = None,
+            headers: dict[str, str] | None = None) -> RawResponse:
         """One GET, retried on 429/5xx; the RawResponse carries the body or the error."""
         params = {k: v for k, v in (params or {}).items() if v is not None}
         raw = RawResponse(service=self.provider.name, operation=operation or path, region=None,
@@ -140,7 +141,7 @@ class AdminClient:
                           emulated=self.emulated)
         attempt = 0
         while True:
-            status, body, request_id, err = self._send(path, params)
+            status, body, request_id, err = self._send(path, params, headers)
             if status in (429, 500, 502, 503, 504) and attempt < self.retries:
                 attempt += 1
                 time.sleep(self.backoff * attempt)
@@ -153,10 +154,11 @@ class AdminClient:
         self.raws.append(raw)
         return raw
 
-    def _send(self, path: str, params: dict[str, Any]) -> tuple[int | None, Any, str | None, tuple[str, str] | None]:
+    def _send(self, path: str, params: dict[str, Any],
+              headers: dict[str, str] | None = None) -> tuple[int | None, Any, str | None, tuple[str, str] | None]:
         httpx = _httpx()
         try:
-            resp = self._http.get(self._url(path), params=params)
+            resp = self._http.get(self._url(path), params=params, headers=headers)
         except ReadOnlyViolation:
             raise
         except httpx.TimeoutException:

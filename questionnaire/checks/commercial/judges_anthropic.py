@@ -111,4 +111,10 @@ def zero_retention(profile: Any, dep: Any, d: dict[str, Any]) -> list[Finding]:
                     "not verified: Anthropic's zero data retention is contractual (no Admin API setting shows it); declared")]
 
 
-JUDGES = (organization, zero_retention, members, api_keys, audit_log, residency)
+def claude_code(profile: Any, dep: Any, d: dict[str, Any]) -> list[Finding]:
+    from questionnaire.checks.commercial.judges_claude_code import claude_code_policy
+
+    return claude_code_policy(profile, dep, d)
+
+
+JUDGES = (organization, zero_retention, members, api_keys, audit_log, residency, claude_code)

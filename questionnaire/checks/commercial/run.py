@@ -27,12 +27,17 @@ def _judges(name: str) -> tuple[Any, ...]:
     return JUDGES
 
 
-def _collect(name: str, client: AdminClient, dep: Any) -> dict[str, Any]:
+def uses_claude_code(profile: Any) -> bool:
+    ca = profile.controls.coding_agents
+    return ca is not None and any("claude" in t.lower() for t in ca.tools)
+
+
+def _collect(name: str, client: AdminClient, dep: Any, profile: Any) -> dict[str, Any]:
     from questionnaire.checks.commercial.collect import collect_anthropic, collect_openai
 
     if name == "openai":
         return collect_openai(client, getattr(dep, "openai", None))
-    return collect_anthropic(client, getattr(dep, "anthropic", None))
+    return collect_anthropic(client, getattr(dep, "anthropic", None), claude_code=uses_claude_code(profile))
 
 
 def assign_paths(dep_id: str, raws: list[RawResponse]) -> None:
@@ -60,7 +65,7 @@ def verify_deployment(profile: Any, dep: Any, *, transport: Any = None, retries:
     if not key:
         return _no_key(dep, provider), []
     with AdminClient(provider, key, transport=transport, retries=retries, backoff=backoff) as client:
-        data = _collect(provider.name, client, dep)
+        data = _collect(provider.name, client, dep, profile)
         raws = client.raws
     assign_paths(dep.id, raws)
     findings: list[Finding] = []
