@@ -42,15 +42,20 @@ class CheckRun:
 FINDING_SOURCES: list[Callable[[Any], list[Finding]]] = []
 
 
-def assign_paths(raws: list[RawResponse]) -> None:
-    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json."""
-    order = sorted(raws, key=lambda r: (r.region or "global", r.service, r.operation, json.dumps(r.params, sort_keys=True)))
+def number_paths(raws: list[RawResponse], base_of: Callable[[RawResponse], str]) -> None:
+    """``path = <base>.json``, then ``<base>-2.json``, ... in the order given."""
     seen: dict[str, int] = {}
-    for r in order:
-        base = f"raw/{r.region or 'global'}/{r.service}/{r.operation}"
+    for r in raws:
+        base = base_of(r)
         n = seen.get(base, 0) + 1
         seen[base] = n
         r.path = f"{base}.json" if n == 1 else f"{base}-{n}.json"
+
+
+def assign_paths(raws: list[RawResponse]) -> None:
+    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json."""
+    order = sorted(raws, key=lambda r: (r.region or "global", r.service, r.operation, json.dumps(r.params, sort_keys=True)))
+    number_paths(order, lambda r: f"raw/{r.region or 'global'}/{r.service}/{r.operation}")
 
 
 def bedrock_regions() -> list[str]:

@@ -5,19 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from questionnaire.checks import evidence as paths
 from questionnaire.findings import Finding, RawResponse, Status
-
-
-def paths(*raws: Any) -> tuple[str, ...]:
-    out: list[str] = []
-    for r in raws:
-        if isinstance(r, (list, tuple)):
-            out.extend(paths(*r))
-        elif isinstance(r, dict):
-            out.extend(paths(*r.values()))
-        elif isinstance(r, RawResponse) and r.path:
-            out.append(r.path)
-    return tuple(dict.fromkeys(out))
 
 
 def finding(check_id: str, dep: Any, status: Status, declared: Any, observed: Any, message: str,

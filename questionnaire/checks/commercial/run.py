@@ -42,12 +42,9 @@ def _collect(name: str, client: AdminClient, dep: Any, profile: Any) -> dict[str
 
 def assign_paths(dep_id: str, raws: list[RawResponse]) -> None:
     """raw/<provider>/<deployment>/<operation>[-page].json: unique and deterministic (call order is fixed)."""
-    seen: dict[str, int] = {}
-    for r in raws:
-        base = f"raw/{r.service}/{dep_id}/{r.operation}"
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        r.path = f"{base}.json" if n == 1 else f"{base}-{n}.json"
+    from questionnaire.checks.runner import number_paths
+
+    number_paths(raws, lambda r: f"raw/{r.service}/{dep_id}/{r.operation}")
 
 
 def _no_key(dep: Any, provider: Provider) -> list[Finding]:
