@@ -350,3 +350,26 @@ def test_package_init_imports_no_http_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert "pip install 'questionnaire[commercial]'" in out.stdout and len(out.stdout.strip().splitlines()) == 1
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_any_request(tmp_path, monkeypatch):
+    from questionnaire.errors import UserInputError
+
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "k-plain-http")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://proxy.example/v1")
+    with pytest.raises(UserInputError) as e:
+        run(_profile(tmp_path))
+    assert "https" in str(e.value) and "k-plain-http" not in str(e.value)
+
+
+def test_provider_block_on_another_platform_is_a_warning(tmp_path):
+    from questionnaire.profile import check_profile
+
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "      separate_model_vendor_agreement: false\n\n# Company",
+        "      separate_model_vendor_agreement: false\n    anthropic:\n      workspace_ids: [wrkspc_x]\n\n# Company")
+    p = tmp_path / "p.yaml"
+    p.write_text(text, encoding="utf-8")
+    profile, problems, _ = check_profile(p)
+    assert profile is not None
+    assert any(pr.severity == "warning" and pr.path == "deployments[1].anthropic" and "ignored" in pr.message for pr in problems)

@@ -104,6 +104,11 @@ class AdminClient:
         self.retries = retries
         self.backoff = backoff
         self.emulated = is_local(self.base_url)
+        if urlparse(self.base_url).scheme != "https" and not self.emulated:
+            from questionnaire.errors import UserInputError
+
+            raise UserInputError(f"{provider.url_env} must be an https:// URL (or a loopback address): the admin key "
+                                 "would otherwise travel unencrypted")
         self.raws: list[RawResponse] = []
         self._http = httpx.Client(transport=make_transport(transport), timeout=timeout, headers=provider.headers(key),
                                   follow_redirects=False)
