@@ -64,6 +64,7 @@ CLAUDE_KEYS = ("forceLoginMethod", "forceLoginOrgUUID")
 CODEX_KEYS = ("forced_login_method", "forced_chatgpt_workspace_id")
 ENV_FIRST = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX")
 SECRET_NAMES = (".env", ".env.local", ".env.production")
+EXCLUSION_FIELD = "secrets_excluded_from_context"  # the profile field a deny rule supports
 
 
 def _now() -> str:
@@ -234,5 +235,4 @@ def profile_agent_findings(loaded: Any) -> tuple[list[Finding], list[RawResponse
     claude = base / ms.claude_code if ms.claude_code else None
     codex = base / ms.codex if ms.codex else None
     return agent_findings(claude, codex, expected_org=ms.claude_org_uuid, expected_workspace=ms.chatgpt_workspace_id,
-                          subject="profile", declared={"accounts": ca.accounts,
-                                                       "secrets_excluded_from_context": ca.secrets_excluded_from_context})
+                          subject="profile", declared={"accounts": ca.accounts, EXCLUSION_FIELD: ca.secrets_excluded_from_context})

@@ -159,7 +159,7 @@ def test_claude_code_server_settings_organization_mode_and_no_beta_access(tmp_pa
 def test_claude_code_settings_env_block_is_not_recorded(tmp_path, serve):
     emu = AdminEmulator("compliant")
     emu.anthropic["claude_code"]["rbac_group_default"]["settings"] = dict(emu.anthropic["claude_code"]["rbac_group_default"]["settings"],
-                                                                         env={"SOME_TOKEN": "planted-env-value-1234"})
+                                                                         env={"SOME_TOKEN": "planted-env-value-1234"})  # questionnaire: allow-secret
     serve(emu)
     _, raws = run(_profile(tmp_path, anthropic=True))
     assert "planted-env-value-1234" not in json.dumps([r.to_dict() for r in raws])
