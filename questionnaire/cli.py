@@ -441,7 +441,8 @@ def check(
 ) -> None:
     """Verify the profile read-only against the live AWS account (standard boto3 credential chain).
 
-    Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+    Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. OpenAI / Anthropic API deployments:
+    OPENAI_ADMIN_KEY / ANTHROPIC_ADMIN_KEY (GET requests only), OPENAI_BASE_URL / ANTHROPIC_BASE_URL.
     Exit 0 no FAIL, 1 at least one FAIL, 2 could not run.
     """
     import json
