@@ -349,6 +349,12 @@ def build_answers(
     elif source == "bundle":
         source = "profile"  # no findings: nothing is verified
     ctx = facts(profile, source)
+    from dataclasses import replace
+
+    from questionnaire.checks.providers import idle_check_ids  # e.g. Anthropic checks in a profile without Anthropic
+
+    idle = idle_check_ids(profile)
+    entries = [replace(e, checks=tuple(c for c in e.checks if c not in idle)) if idle & set(e.checks) else e for e in entries]
     return [_answer(e, ctx, by_check, source) for e in entries]
 
 

@@ -56,6 +56,10 @@ KNOWN_CHECK_IDS = frozenset(
         "vertex.cmek.enforced",
         "vertex.vpc_sc.perimeter",
         "vertex.model_armor.floor_setting",
+        # commercial APIs (checks/commercial/ids.py)
+        "commercial.organization.admin_api", "commercial.retention.matches_declaration", "commercial.members.company_domains",
+        "commercial.api_keys.owned_and_used", "commercial.audit_log.available", "commercial.residency.matches_declaration",
+        "coding.agents.login_enforced", "coding.agents.secrets_denied",  # questionnaire/coding_agents.py
     }
 )
 

@@ -345,13 +345,16 @@ def policy(
 
 @app.command("scan-repo")
 def scan_repo_cmd(
-    paths: list[Path] = typer.Argument(..., help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
     json_out: Optional[Path] = typer.Option(
         None, "--json", metavar="OUT", help="Write the findings (and masked evidence) as JSON."
     ),
     tool: Optional[list[str]] = typer.Option(
         None, "--tool", metavar="NAME", help="A coding tool to check exclusions for, e.g. 'Claude Code', 'Cursor' (repeatable). "
         "Default: the tools configured in each repository."
+    ),
+    machine: bool = typer.Option(
+        False, "--machine", help="Also check this machine's managed settings of coding agents (Claude Code, Codex, Cursor)."
     ),
 ) -> None:
     """Scan repositories for secrets in tracked files and for secrets exposed to coding agents.
@@ -371,7 +374,16 @@ def scan_repo_cmd(
             sys.stderr.flush()
 
     try:
-        findings, raws = scan_paths(list(paths), list(tool or []), progress=progress)
+        if not paths and not machine:
+            from questionnaire.errors import UserInputError
+
+            raise UserInputError("give at least one repository PATH, or --machine")
+        findings, raws = scan_paths(list(paths or []), list(tool or []), progress=progress)
+        if machine:
+            from questionnaire.coding_agents import machine_findings
+
+            more, more_raw = machine_findings(list(tool or []) or None)
+            findings, raws = findings + more, raws + more_raw
         if json_out is not None:
             doc = findings_document(findings, evidence={r.path: r.response for r in raws})
             try:
@@ -429,7 +441,8 @@ def check(
 ) -> None:
     """Verify the profile read-only against the live AWS account (standard boto3 credential chain).
 
-    Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+    Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. OpenAI / Anthropic API deployments:
+    OPENAI_ADMIN_KEY / ANTHROPIC_ADMIN_KEY (GET requests only), OPENAI_BASE_URL / ANTHROPIC_BASE_URL.
     Exit 0 no FAIL, 1 at least one FAIL, 2 could not run.
     """
     import json
@@ -540,7 +553,7 @@ def demo(
     typer.echo(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
     typer.echo(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
                f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
-    typer.echo(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud), recorded as such in the bundle manifest")
+    typer.echo(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud, OpenAI admin API), recorded as such in the bundle manifest")
     typer.echo("")
     typer.echo(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
                f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "

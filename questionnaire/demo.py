@@ -246,9 +246,10 @@ def run_demo(out: Path, drift: bool = False, on_step: Callable[[str], None] | No
             p.unlink()
     say = on_step or (lambda _m: None)
     say(f"starting an emulated AWS account ({variant}) on {HOST} ...")
+    from questionnaire.testing.commercial_emulator import emulated_commercial  # OpenAI/Anthropic admin APIs
     from questionnaire.testing.gcp_emulator import emulated_gcp  # the Vertex deployment's emulated project
 
-    with emulated_aws(variant, regions) as ep, emulated_gcp(variant) as gcp:
+    with emulated_aws(variant, regions) as ep, emulated_gcp(variant) as gcp, emulated_commercial(variant):
         result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"], "gcp": gcp.url}
         bundle = files["evidence bundle"]
         say("check --bundle ...")

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaire.errors import InputFileError, ProfileInvalid
 from questionnaire.profile_gcp import GcpSettings, gcp_problems
+from questionnaire.profile_commercial import AnthropicSettings, ManagedSettings, OpenAISettings, commercial_problems
 
 SCHEMA_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -70,6 +71,7 @@ class Organization(_Strict):
     name: str = Field(min_length=1)
     product: str | None = None
     security_contact: str | None = None
+    email_domains: list[str] = Field(default_factory=list, description="Company e-mail domains (commercial API members)")
 
 
 class DataCategory(_Strict):
@@ -130,6 +132,8 @@ class Deployment(_Strict):
     agreements: Agreements = Field(default_factory=Agreements)
     aws: AwsSettings | None = None
     gcp: GcpSettings | None = None
+    openai: OpenAISettings | None = None
+    anthropic: AnthropicSettings | None = None
 
 
 class CodingAgents(_Strict):
@@ -141,6 +145,7 @@ class CodingAgents(_Strict):
     repositories: list[str] = Field(
         default_factory=list, description="Local checkouts that `check` scans (relative to the profile)"
     )
+    managed_settings: ManagedSettings | None = None
 
 
 class Secrets(_Strict):
@@ -567,6 +572,7 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
                 if got != want.lower():
                     add(("documents", i, "sha256"), f"does not match the file (file has {got})")
 
+    commercial_problems(data, add)
     controls = data.get("controls")
     if isinstance(controls, dict):
         ca = controls.get("coding_agents")

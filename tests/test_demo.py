@@ -149,6 +149,26 @@ def test_demo_drift_shows_fails_exit_1_and_review(drifted):
     assert report["summary"]["needs_review"] >= 1
 
 
+def test_demo_verifies_the_openai_deployment_against_the_emulated_organization(compliant, drifted):
+    from questionnaire.answers import build_answers
+    from questionnaire.bundle import load_bundle
+
+    def load(out):
+        b = load_bundle(out / "evidence-bundle.zip")
+        mine = {f.check_id: f.status.value for f in b.findings if f.deployment == "marketing-drafts"}
+        answers = {a.id: a.status for a in build_answers(b.profile, b.findings, source="bundle")}
+        return b, mine, answers
+
+    b, mine, answers = load(compliant[0])
+    assert len(mine) == 6 and set(mine.values()) == {"PASS"} and "declared.not_verifiable" not in mine
+    assert answers["accounts.company_accounts_only"] == "verified"
+    assert any(p.startswith("raw/openai/marketing-drafts/") for p in b.files) and "openai.organization.users" in b.predicate["emulated"]
+    _, mine, answers = load(drifted[0])
+    assert mine["commercial.members.company_domains"] == "FAIL"
+    assert answers["accounts.company_accounts_only"] == "contradicted"
+    assert "OPENAI_ADMIN_KEY" not in os.environ and "OPENAI_BASE_URL" not in os.environ  # restored
+
+
 def _assert_interrupted_demo_cleans_up(out):
     """run_demo raises KeyboardInterrupt, leaves no thread behind and restores the AWS environment."""
     from questionnaire.demo import run_demo

@@ -56,6 +56,18 @@ def handled_by_provider(dep: Any) -> bool:
     return any(p.handles(dep) for p in discover())
 
 
+def idle_check_ids(profile: Any) -> set[str]:
+    """Provider check ids that no deployment of ``profile`` can produce: answers do not wait for them."""
+    out: set[str] = set()
+    for p in discover():
+        if not any(p.handles(d) for d in profile.deployments):
+            out |= set(p.checks)
+    for p in discover():  # an id shared with a provider that does run stays required
+        if any(p.handles(d) for d in profile.deployments):
+            out -= set(p.checks)
+    return out
+
+
 def provider_metadata() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for p in discover():
