@@ -12,7 +12,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from questionnaire.checks.commercial import client as cclient
-from questionnaire.checks.commercial.run import run, verify_deployment
+from questionnaire.checks.commercial.run import provider_of, run, verify_deployment
 from questionnaire.errors import ReadOnlyViolation
 from questionnaire.findings import Status
 from questionnaire.profile import load_profile
@@ -183,7 +183,7 @@ def test_api_errors_give_unknown_never_pass(tmp_path, httpserver, monkeypatch, s
     monkeypatch.setenv("ANTHROPIC_BASE_URL", httpserver.url_for("/").rstrip("/"))
     loaded = _profile(tmp_path, anthropic=True)
     findings = []
-    for dep in loaded.profile.deployments:
+    for dep in [d for d in loaded.profile.deployments if provider_of(d) is not None]:
         findings += verify_deployment(loaded.profile, dep, backoff=0)[0]
     assert findings and all(f.status == Status.UNKNOWN for f in findings)
     assert any(f"({status})" in f.message or f"({status}" in f.message for f in findings)
@@ -325,8 +325,8 @@ def test_profile_commercial_fields_validate_with_file_and_line(tmp_path):
     text = EXAMPLE.read_text(encoding="utf-8")
     text = text.replace("  security_contact: security@acme.example\n",
                         "  security_contact: security@acme.example\n  email_domains: [acme.example, not a domain]\n")
-    text = text.replace("      separate_model_vendor_agreement: false\n\n# Company",
-                        "      separate_model_vendor_agreement: false\n    openai:\n      organization_id: acme\n      project_ids: [proj_x, p2]\n\n# Company")
+    text = text.replace("      separate_model_vendor_agreement: false\n\n  - id: ticket-summaries",
+                        "      separate_model_vendor_agreement: false\n    openai:\n      organization_id: acme\n      project_ids: [proj_x, p2]\n\n  - id: ticket-summaries")
     p = tmp_path / "p.yaml"
     p.write_text(text, encoding="utf-8")
     _, problems, _ = check_profile(p)
@@ -366,8 +366,8 @@ def test_provider_block_on_another_platform_is_a_warning(tmp_path):
     from questionnaire.profile import check_profile
 
     text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "      separate_model_vendor_agreement: false\n\n# Company",
-        "      separate_model_vendor_agreement: false\n    anthropic:\n      workspace_ids: [wrkspc_x]\n\n# Company")
+        "      separate_model_vendor_agreement: false\n\n  - id: ticket-summaries",
+        "      separate_model_vendor_agreement: false\n    anthropic:\n      workspace_ids: [wrkspc_x]\n\n  - id: ticket-summaries")
     p = tmp_path / "p.yaml"
     p.write_text(text, encoding="utf-8")
     profile, problems, _ = check_profile(p)

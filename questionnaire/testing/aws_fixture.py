@@ -271,15 +271,20 @@ def profile_for_regions(regions: list[str] | tuple[str, ...] | None = None):
     return LoadedProfile(profile=profile_from_bytes(raw), path=loaded.path, raw_bytes=raw)
 
 
+MOTO_INTERCEPTED_PROVIDERS = ("gcp",)
+
+
 def aws_part(loaded: Any) -> Any:
-    """The profile without the deployments another provider verifies (Vertex, ...): the emulated AWS
-    account cannot answer for them, and their own tests run them against their own emulators."""
+    """The profile without the deployments of providers whose HTTP client moto's in-process mock
+    intercepts (Vertex goes through ``requests``): their own tests run them against their own emulators.
+    Providers on httpx (OpenAI, Anthropic) stay: their emulators answer them next to moto."""
     import yaml
 
-    from questionnaire.checks.providers import handled_by_provider
+    from questionnaire.checks.providers import discover
     from questionnaire.profile import LoadedProfile, profile_from_bytes
 
-    keep = [i for i, d in enumerate(loaded.profile.deployments) if not handled_by_provider(d)]
+    intercepted = [p for p in discover() if p.name in MOTO_INTERCEPTED_PROVIDERS]
+    keep = [i for i, d in enumerate(loaded.profile.deployments) if not any(p.handles(d) for p in intercepted)]
     if len(keep) == len(loaded.profile.deployments):
         return loaded
     data = yaml.safe_load(loaded.raw_bytes)
