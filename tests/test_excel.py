@@ -70,13 +70,13 @@ def test_detects_layouts_sections_and_skips_hidden(tricky):
     assert ["Vendor!B4", "Vendor!B5", "Vendor!B6", "Vendor!B7"] == locs[6:10]
     assert locs[10:] == ["AI!B2", "AI!B3", "AI!B4"]
     by = {q.location: q for q in qs}
-    assert by["Security!C9"].question_id == "SEC-1" and by["Security!C9"].comment_ref == "D9"
+    assert by["Security!C9"].question_id == "SEC-1" and by["Security!C9"].comment_location == "Security!D9"
     assert by["Security!C9"].options == ["YES", "NO", "Not applicable"]  # named range on a hidden sheet
     assert by["Security!C15"].section == "Data use"
     assert not by["Security!C17"].writable  # locked cell on protected sheet
     assert by["Vendor!B5"].options == ["Yes", "No", "N/A"]
     assert by["Vendor!B6"].existing == "Yes"
-    assert by["Vendor!B7"].comment_col is None  # answer merged across the comment column
+    assert by["Vendor!B7"].comment_location is None  # answer merged across the comment column
     assert by["AI!B2"].options == ["Yes - fully", "Partially", "No - not at all"]  # x14 extension validation
 
 
@@ -191,7 +191,7 @@ def test_overrides(tricky):
         qs = detect_questions(wb, Overrides(sheet="Internal"))  # a hidden sheet, asked for by name
         assert [q.location for q in qs] == ["Internal!B2"]
         qs = detect_questions(wb, Overrides(sheet="Vendor", answer_col="C", header_row=3))
-        assert {q.answer_ref for q in qs} == {"C4", "C5", "C6", "C7"}
+        assert {q.target.answer_ref for q in qs} == {"C4", "C5", "C6", "C7"}
         assert [q.writable for q in qs] == [True, True, True, False]  # C7 is inside the merge B7:C7
         with pytest.raises(UserInputError, match="not found"):
             detect_questions(wb, Overrides(sheet="Nope"))
@@ -235,17 +235,17 @@ def test_written_part_check_catches_patcher_faults():
 
     good = ('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve">a &amp; b</t></is></c>'
             '</row></sheetData></worksheet>')
-    excel._check_patched_part(good.encode(), {(1, 1): "a & b"}, "s")
+    excel.check_patched_part(good.encode(), {(1, 1): "a & b"}, "s")
     with pytest.raises(OutputError, match="failed"):
-        excel._check_patched_part(good.encode(), {(1, 1): "other"}, "s")
+        excel.check_patched_part(good.encode(), {(1, 1): "other"}, "s")
     dup = good.replace("</row>", '<c r="A1"><v>1</v></c></row>')
     with pytest.raises(OutputError, match="repeated"):
-        excel._check_patched_part(dup.encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(dup.encode(), {(1, 1): "a & b"}, "s")
     with pytest.raises(OutputError, match="well-formed"):
-        excel._check_patched_part(good.replace("</is>", "").encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(good.replace("</is>", "").encode(), {(1, 1): "a & b"}, "s")
     formula = good.replace('t="inlineStr">', 't="inlineStr"><f>1+1</f>')
     with pytest.raises(OutputError, match="as text"):
-        excel._check_patched_part(formula.encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(formula.encode(), {(1, 1): "a & b"}, "s")
     rows = good.replace('<row r="1">', '<row r="3"></row><row r="1">')
     with pytest.raises(OutputError, match="rows out of order"):
-        excel._check_patched_part(rows.encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(rows.encode(), {(1, 1): "a & b"}, "s")
