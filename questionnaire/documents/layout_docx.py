@@ -1,9 +1,15 @@
 """Where the questions are in a Word document (python-docx elements; no writing here).
 
-Table shapes: a header row naming a question and an answer column (and maybe a comment
-column), one question per row; tables without such a header where a question cell has an
-empty answer cell beside it (two cells, or three with a number first) or directly below it;
-a one-cell answer-box table right after a question paragraph ("3. Do you ...?").
+Tables, each read by the first shape that fits:
+- one question per table (or several stacked): a row with the question (maybe a number cell
+  first), the answer cell below it, often merged across the width, maybe holding "Answer:";
+- a header row naming a question and an answer column (and maybe a comment column);
+- rows of question | empty answer cell (or number | question | answer);
+- a one-cell answer box right after a question paragraph ("3. Do you ...?").
+Paragraphs: a numbered question paragraph followed by its answer region (a content control, a
+legacy form field, Yes/No checkboxes, an "Answer:" label, or at least two empty paragraphs);
+checkboxes on the question's own line count too. Text already in the region is a pre-filled
+answer, kept. Each table / paragraph group gets a `Detection` (found, or skipped and why).
 """
 
 from __future__ import annotations
@@ -12,15 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from questionnaire.documents.docx_xml import (
-    answer_text,
-    cell_at,
-    grid,
-    is_vmerge_continue,
-    qn,
-    tables,
-    tc_text,
-)
+from questionnaire.documents import docx_slots as slots
+from questionnaire.documents.docx_xml import cell_at, grid, is_vmerge_continue, qn, tables, tc_text
 from questionnaire.documents.question import Detection, Question
 from questionnaire.documents.vocab import QID_VALUE, STRONG_ANSWER, header_role, is_text_question, norm
 from questionnaire.errors import InputFileError
@@ -34,10 +33,29 @@ class TableCell:
     row: int
     col: int
     comment_col: int | None = None
+    choice: bool = False  # answered by ticking a Yes/No checkbox
 
 
-def _question(ti: int, ri: int, col: int, text: str, **kw) -> Question:
-    return Question(text, f"table {ti}, row {ri}", target=TableCell(ti, ri, col), **kw)
+@dataclass
+class BodyRegion:
+    """Body-level elements [start, end) after a question paragraph (or the paragraph itself)."""
+
+    start: int
+    end: int
+    choice: bool = False
+
+
+def _fill_slot(q: Question, els: list) -> Question:
+    """Options, choice and the answer already there, from the slot's content."""
+    q.existing = slots.read(els) or None
+    q.options = slots.options(els)
+    q.target.choice = slots.choice_options(els) is not None
+    return q
+
+
+def _question(ti: int, ri: int, col: int, text: str, tc, **kw) -> Question:
+    q = Question(text, f"table {ti}, row {ri}", target=TableCell(ti, ri, col), **kw)
+    return _fill_slot(q, [tc])
 
 
 def _set_comment(q: Question, col: int) -> None:
@@ -45,48 +63,13 @@ def _set_comment(q: Question, col: int) -> None:
     q.comment_location = f"{q.location}, column {col + 1}"
 
 
-
-def detect_questions(doc, path: Path | str = "document") -> list[Question]:
-    tbls = tables(doc)
-    if not tbls:
-        raise InputFileError(f"{path}: the document has no tables; put the questions in a table (question | answer) and retry")
-    out: list[Question] = []
-    for ti, tbl in enumerate(tbls, 1):
-        rows = [grid(tr) for tr in tbl.findall(qn("w:tr"))]
-        if not rows:
-            continue
-        found = _with_header(ti, rows)
-        if found is None:
-            found = _without_header(ti, rows)
-        if not found:
-            found = _answer_box(ti, tbl, rows)
-        out.extend(found)
-    return out
-
-
 # "3.", "Q4)", "A.1.2", "SEC-01:" before a question paragraph
 _ENUM = re.compile(r"^\s*((?:q(?:uestion)?\s?)?\d+(?:\.\d+)*[a-z]?|[a-z]{1,4}[-.]?\d+(?:\.\d+)*|[a-z])[.):]\s+", re.I)
 _ASKS = frozenset("describe explain list provide outline detail specify state identify give please confirm indicate "
                   "summarise summarize name".split())
-
-
-def _previous_paragraph_text(tbl) -> str:
-    """Text of the paragraph just before a table (empty paragraphs skipped; '' if a table comes first)."""
-    el = tbl.getprevious()
-    p_tag = qn("w:p")
-    while el is not None:
-        if el.tag == p_tag:
-            text = tc_text(el)
-            if text:
-                return text
-        elif el.tag == qn("w:tbl"):
-            return ""
-        el = el.getprevious()
-    return ""
-
-
 _INTERROGATIVE = frozenset("is are do does did can could will would has have had should shall must may how what which "
                            "who whom where when why".split())
+_NUMBER_CELL = re.compile(r"^\s*(?:q(?:uestion)?\s?)?\d+(?:\.\d+)*[a-z]?[.):]?\s*$", re.I)
 
 
 def _asks(text: str) -> bool:
@@ -100,27 +83,59 @@ def _asks(text: str) -> bool:
     return bool(words) and words[0].lower().strip(",:") in (_INTERROGATIVE | _ASKS)
 
 
-def _answer_box(ti, tbl, rows) -> list[Question]:
-    """A one-cell table (an answer box) right after a question paragraph: "1. Do you ...?" then [     ]."""
-    cells = [g for grid in rows for g in grid if not is_vmerge_continue(g[2])]
-    if len(rows) != 1 or len(cells) != 1:
-        return []
-    text = _previous_paragraph_text(tbl)
-    m = _ENUM.match(text)
-    qid, body = (m.group(1), text[m.end():].strip()) if m else (None, text)
+def _reads_as_question(body: str) -> bool:
     words = body.split()
     if not is_text_question(body) or len(body) > 600:
-        return []
-    if not (body.rstrip().endswith("?") or (words and words[0].lower().strip(",:") in _ASKS)):
-        return []
-    q = _question(ti, 1, cells[0][0], body, question_id=qid)
-    existing = answer_text(cells[0][2])
-    if existing:
-        q.existing = existing
-    return [q]
+        return False
+    return body.rstrip().endswith("?") or (bool(words) and words[0].lower().strip(",:") in (_ASKS | _INTERROGATIVE))
 
 
-def _with_header(ti, all_rows) -> list[Question] | None:
+def _split_enum(text: str) -> tuple[str | None, str]:
+    m = _ENUM.match(text)
+    return (m.group(1), text[m.end():].strip()) if m else (None, text.strip())
+
+
+def _live(cells):
+    return [g for g in cells if not is_vmerge_continue(g[2])]
+
+
+def _answer_below(row) -> tuple[int, object] | None:
+    """The answer cell of an answer row: one cell (often merged across), or "Answer:" | cell."""
+    cells = _live(row)
+    if len(cells) == 1:
+        start, _span, tc = cells[0]
+        return start, tc
+    if len(cells) == 2 and slots.ANSWER_LABEL.fullmatch(tc_text(cells[0][2]) + " ") and not slots.read([cells[1][2]]):
+        return cells[1][0], cells[1][2]
+    return None
+
+
+def _qa_rows(ti, rows) -> list[Question]:
+    """Question row (number cell + question, or the question alone) with its answer row below."""
+    out = []
+    ri = 0
+    while ri < len(rows) - 1:
+        cells = _live(rows[ri])
+        qid = None
+        if len(cells) == 2 and _NUMBER_CELL.match(tc_text(cells[0][2]) or "x"):
+            qid = tc_text(cells[0][2]).strip().rstrip(".):") or None
+            cells = cells[1:]
+        below = _answer_below(rows[ri + 1]) if len(cells) == 1 else None
+        text = tc_text(cells[0][2]) if len(cells) == 1 else ""
+        if below is None or not is_text_question(text) or not (_asks(text) or text.rstrip().endswith("?")):
+            ri += 1
+            continue
+        if header_role(text) == "answer" or slots.ANSWER_LABEL.match(text):
+            ri += 1
+            continue
+        qid2, body = _split_enum(text)
+        out.append(_question(ti, ri + 2, below[0], body if qid is None and qid2 else text, below[1],
+                             question_id=qid or qid2))
+        ri += 2
+    return out
+
+
+def _header_roles(all_rows) -> tuple[int, dict] | None:
     # the header is one of the first three rows (a title row may sit above it)
     for h in range(min(3, len(all_rows))):
         roles = {}
@@ -129,30 +144,39 @@ def _with_header(ti, all_rows) -> list[Question] | None:
             if role and role not in roles:
                 roles[role] = start
         if "answer" in roles and (len(roles) > 1 or norm(tc_text(cell_at(all_rows[h], roles["answer"]))) in STRONG_ANSWER):
-            break
-    else:
+            return h, roles
+    return None
+
+
+def _widest_left(header, rows, acol) -> int | None:
+    best, score = None, 0
+    for start, _s, _tc in header:
+        if start >= acol:
+            continue
+        total = sum(len(tc_text(cell_at(r, start) or header[0][2])) for r in rows[1:30] if cell_at(r, start) is not None)
+        if total > score:
+            best, score = start, total
+    return best
+
+
+def _with_header(ti, all_rows) -> list[Question] | None:
+    found = _header_roles(all_rows)
+    if found is None:
         return None
+    h, roles = found
     header, rows = all_rows[h], all_rows[h:]
     acol = roles["answer"]
     qcol = roles.get("question")
     if qcol is None or qcol >= acol:
-        # the widest-text column left of the answer column
-        best, score = None, 0
-        for start, _s, _tc in header:
-            if start >= acol:
-                continue
-            total = sum(len(tc_text(cell_at(r, start) or header[0][2])) for r in rows[1:30] if cell_at(r, start) is not None)
-            if total > score:
-                best, score = start, total
-        qcol = best
+        qcol = _widest_left(header, rows, acol)  # the widest-text column left of the answer column
     if qcol is None:
         return None
     ccol = roles.get("comment") if roles.get("comment", -1) > acol else None
     idcol = roles.get("id") if roles.get("id", 99) < qcol else None
     out = []
     section = None
-    for ri, grid in enumerate(rows[1:], h + 2):
-        qtc, atc = cell_at(grid, qcol), cell_at(grid, acol)
+    for ri, cells in enumerate(rows[1:], h + 2):
+        qtc, atc = cell_at(cells, qcol), cell_at(cells, acol)
         if qtc is None or atc is None:
             continue
         text = tc_text(qtc)
@@ -166,20 +190,17 @@ def _with_header(ti, all_rows) -> list[Question] | None:
             if text and not tc_text(atc):
                 section = text
             continue
-        q = _question(ti, ri, acol, text, section=section)
+        q = _question(ti, ri, acol, text, atc, section=section)
         if idcol is not None:
-            itc = cell_at(grid, idcol)
+            itc = cell_at(cells, idcol)
             q.question_id = tc_text(itc) or None if itc is not None and itc is not qtc else None
         if is_vmerge_continue(atc):
             q.writable, q.note = False, "answer cell is merged into the cell above"
-        existing = answer_text(atc)
-        if existing:
-            q.existing = existing
         if ccol is not None:
-            ctc = cell_at(grid, ccol)
+            ctc = cell_at(cells, ccol)
             if ctc is not None and ctc is not atc and not is_vmerge_continue(ctc):
                 _set_comment(q, ccol)
-                if answer_text(ctc):
+                if slots.read([ctc]):
                     q.comment_writable = False
         out.append(q)
     return out
@@ -187,21 +208,190 @@ def _with_header(ti, all_rows) -> list[Question] | None:
 
 def _without_header(ti, rows) -> list[Question]:
     out = []
-    for ri, grid in enumerate(rows, 1):
-        cells = [g for g in grid if not is_vmerge_continue(g[2])]
+    for ri, cells in enumerate(rows, 1):
+        cells = _live(cells)
         qid = None
         if len(cells) == 3 and QID_VALUE.match(tc_text(cells[0][2])):
             qid = tc_text(cells[0][2])  # "1.2" | question | answer
             cells = cells[1:]
         if len(cells) == 2:
-            (qs, _qsp, qtc), (as_, _asp, atc) = cells
+            (_qs, _qsp, qtc), (as_, _asp, atc) = cells
             text = tc_text(qtc)
-            if is_text_question(text) and _asks(text) and not answer_text(atc):
-                out.append(_question(ti, ri, as_, text, question_id=qid))
-        elif len(cells) == 1 and ri < len(rows):
-            text = tc_text(cells[0][2])
-            below = [g for g in rows[ri] if not is_vmerge_continue(g[2])]
-            if is_text_question(text) and text.rstrip().endswith("?") and len(below) == 1 and not answer_text(below[0][2]):
-                out.append(_question(ti, ri + 1, below[0][0], text))
+            if is_text_question(text) and _asks(text) and (not slots.read([atc]) or slots.choice_options([atc])):
+                out.append(_question(ti, ri, as_, text, atc, question_id=qid))
     return out
 
+
+def _previous_paragraph_text(tbl) -> str:
+    """Text of the paragraph just before a table (empty paragraphs skipped; '' if a table comes first)."""
+    el = tbl.getprevious()
+    while el is not None:
+        if el.tag == qn("w:p"):
+            text = tc_text(el)
+            if text:
+                return text
+        elif el.tag == qn("w:tbl"):
+            return ""
+        el = el.getprevious()
+    return ""
+
+
+def _answer_box(ti, tbl, rows) -> list[Question]:
+    """A one-cell table (an answer box) right after a question paragraph: "1. Do you ...?" then [     ]."""
+    cells = [g for cells in rows for g in _live(cells)]
+    if len(rows) != 1 or len(cells) != 1:
+        return []
+    qid, body = _split_enum(_previous_paragraph_text(tbl))
+    if not _reads_as_question(body):
+        return []
+    return [_question(ti, 1, cells[0][0], body, cells[0][2], question_id=qid)]
+
+
+def _detect_table(ti, tbl) -> tuple[list[Question], str | None]:
+    rows = [grid(tr) for tr in tbl.findall(qn("w:tr"))]
+    if not rows:
+        return [], None
+    found = _qa_rows(ti, rows)
+    if found:
+        return found, "question row + answer row below"
+    found = _with_header(ti, rows)
+    name = "question | answer header"
+    if found is None:
+        found, name = _without_header(ti, rows), "question | answer rows"
+    if not found:
+        found, name = _answer_box(ti, tbl, rows), "answer box after a question paragraph"
+    return found, name if found else None
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+_HEADING = re.compile(r"^(heading|title|subtitle|toc)", re.I)
+
+
+def _style(p) -> str:
+    ppr = p.find(qn("w:pPr"))
+    st = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    return st.get(qn("w:val"), "") if st is not None else ""
+
+
+def _numbered(p) -> bool:
+    ppr = p.find(qn("w:pPr"))
+    return ppr is not None and ppr.find(qn("w:numPr")) is not None
+
+
+def _question_paragraph(p) -> tuple[str | None, str] | None:
+    """(number, question) when a body paragraph is a numbered question."""
+    if p.tag != qn("w:p") or _HEADING.match(_style(p)):
+        return None
+    text = tc_text(p)
+    boxes = slots.boxes([p])
+    if boxes:
+        text = text.split(next(c for c in text if c in slots.UNCHECKED + slots.CHECKED), 1)[0] \
+            if any(c in slots.UNCHECKED + slots.CHECKED for c in text) else text
+    qid, body = _split_enum(text)
+    if qid is None and not _numbered(p):
+        return None
+    return (qid, body) if _reads_as_question(body) else None
+
+
+def _region_end(body: list, i: int) -> int:
+    j = i + 1
+    while j < len(body):
+        el = body[j]
+        if el.tag == qn("w:sdt"):
+            j += 1
+            continue
+        if el.tag != qn("w:p") or _HEADING.match(_style(el)) or _question_paragraph(el) is not None:
+            break
+        j += 1
+    return j
+
+
+def _has_slot(region: list) -> bool:
+    """A content control, a form field or an "Answer:" label marks an answer region."""
+    for el in region:
+        if el.tag == qn("w:sdt") or el.find(".//" + qn("w:sdt")) is not None or el.find(".//" + qn("w:ffData")) is not None:
+            return True
+        if slots.ANSWER_LABEL.match(tc_text(el) + " "):
+            return True
+    return False
+
+
+def _paragraph_questions(body: list, skips: dict) -> list[tuple[int, Question]]:
+    out = []
+    pnum = {id(el): n for n, el in enumerate((e for e in body if e.tag == qn("w:p")), 1)}
+    for i, el in enumerate(body):
+        found = _question_paragraph(el)
+        if found is None:
+            continue
+        qid, text = found
+        loc = f"paragraph {pnum[id(el)]}"
+        if slots.choice_options([el]):
+            region = BodyRegion(i, i + 1)  # "3. Do you ...?  ☐ Yes  ☐ No" on one line
+        else:
+            j = _region_end(body, i)
+            els = body[i + 1:j]
+            if not els:
+                if j < len(body) and body[j].tag != qn("w:tbl"):
+                    skips["numbered question with no answer space after it"] = skips.get(
+                        "numbered question with no answer space after it", 0) + 1
+                continue
+            blank = all(el2.tag == qn("w:p") and not tc_text(el2).strip() for el2 in els)
+            if blank and len(els) < 2:
+                key = "numbered question followed by one empty line only (not clearly an answer space)"
+                skips[key] = skips.get(key, 0) + 1
+                continue
+            if not blank and not _has_slot(els) and not slots.choice_options(els):
+                pass  # text after the question: a pre-filled answer, kept
+            region = BodyRegion(i + 1, j)
+        q = Question(text, loc, question_id=qid, target=region)
+        _fill_slot(q, body[region.start:region.end])
+        out.append((i, q))
+    return out
+
+
+def _table_notes(per_table: list[tuple[int, int, str | None]]) -> list[Detection]:
+    """Consecutive tables of one shape in one line; tables with no questions listed (up to 10)."""
+    notes: list[Detection] = []
+    empty = [ti for ti, n, _ in per_table if n == 0]
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for ti, n, shape in per_table:
+        if n:
+            groups.setdefault(shape or "", []).append((ti, n))
+    for shape, items in groups.items():
+        tis = [ti for ti, _ in items]
+        where = f"table {tis[0]}" if len(tis) == 1 else f"{len(tis)} tables ({tis[0]}-{tis[-1]})"
+        notes.append(Detection(where, sum(n for _, n in items), layout=shape))
+    if empty:
+        shown = ", ".join(str(t) for t in empty[:10]) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
+        notes.append(Detection(f"table{'s' if len(empty) > 1 else ''} {shown}", 0,
+                               skipped="no question with an answer cell recognised"))
+    return notes
+
+
+def detect_document(doc, path: Path | str = "document") -> tuple[list[Question], list[Detection]]:
+    body = list(doc.element.body)
+    tbls = tables(doc)
+    index = {id(t): i for i, t in enumerate(body)}
+    found: list[tuple[int, Question]] = []
+    per_table = []
+    for ti, tbl in enumerate(tbls, 1):
+        qs, shape = _detect_table(ti, tbl)
+        found += [(index.get(id(tbl), 0), q) for q in qs]
+        per_table.append((ti, len(qs), shape))
+    skips: dict[str, int] = {}
+    paras = _paragraph_questions(body, skips)
+    if not tbls and not paras:
+        raise InputFileError(f"{path}: the document has no tables and no numbered questions with answer space; "
+                             "put the questions in a table (question | answer) and retry")
+    notes = _table_notes(per_table)
+    if paras or skips:
+        notes.append(Detection("numbered paragraphs", len(paras), layout="question paragraph + answer space below",
+                               skipped="; ".join(f"{n} {why}" for why, n in sorted(skips.items())) or None))
+    found += paras
+    found.sort(key=lambda x: x[0])
+    return [q for _, q in found], notes
+
+
+def detect_questions(doc, path: Path | str = "document") -> list[Question]:
+    return detect_document(doc, path)[0]

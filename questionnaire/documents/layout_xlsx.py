@@ -308,12 +308,21 @@ def _detect_sheet(wb: Workbook, sheet: SheetInfo, ov: Overrides) -> tuple[list[Q
                       _pick_id_col(scan, rows, qcol, h.qid if h.qid != qcol else None))
         section = h.section or section
         for r in rows:
+            if i + 1 < len(headers) and end - r <= 2 and _block_title(scan, r, h.answer):
+                section = _section_row(scan, r, h.answer) or section
+                continue  # the title of the next block, just above its header row
             q = _question_at(wb, sheet, scan, r, spec, section, skips)
             if q is None:
                 section = _section_row(scan, r, h.answer) or section
                 continue
             out.append(q)
     return out, Detection(where, len(out), layout=_layout_text(headers), skipped=skips.text())
+
+
+def _block_title(scan: SheetScan, r: int, answer: int) -> bool:
+    texts = [str(v).strip() for v in (scan.value(r, c) for c in range(1, answer)) if v and str(v).strip()]
+    return len(texts) == 1 and not texts[0].endswith("?") and len(texts[0].split()) <= 8 \
+        and scan.value(r, answer) in (None, "")
 
 
 def _section_row(scan: SheetScan, r: int, answer: int) -> str | None:
