@@ -85,6 +85,16 @@ class FillResult:
         c["already_filled"] = c[UNANSWERED] - c["left_empty"]
         return c
 
+    def detection_lines(self, limit: int = 15) -> list[str]:
+        """One line per sheet / table group: what was found, and what was skipped and why."""
+        lines = []
+        for d in self.detection[:limit]:
+            line = f"  {d['where']}: {d['found']} found" + (f" ({d['layout']})" if d.get("layout") else "")
+            lines.append(line + (f"; skipped: {d['skipped']}" if d.get("skipped") else ""))
+        if len(self.detection) > limit:
+            lines.append(f"  ... and {len(self.detection) - limit} more (see --report)")
+        return lines
+
     def report(self) -> dict[str, Any]:
         return {
             "input": str(self.input),
@@ -178,13 +188,14 @@ def fill(
 ) -> FillResult:
     input_path = Path(input_path)
     output_path = Path(output_path)
+    from questionnaire.documents.formats import open_questionnaire, refuse_unfillable
+
+    refuse_unfillable(input_path)
     kind = safety.check_input(input_path)
     safety.check_output_path(input_path, output_path)
     if report_path is not None:
         _check_report_path(input_path, output_path, Path(report_path))
     # find the questions first: a file problem is reported before the catalog and answers are built
-    from questionnaire.documents.formats import open_questionnaire
-
     qfile = open_questionnaire(input_path, kind, overrides)
     try:
         questions = qfile.questions()
