@@ -112,22 +112,42 @@ def _tokens(node, out: list) -> None:
         _tokens(ch, out)
 
 
+def _clean(label: str) -> str:
+    return re.sub(r"\s+", " ", label).strip(" :;,.-–\t")
+
+
+def _label_boxes(toks: list) -> list[Box]:
+    """Each box's label: the text after it ("☐ Yes ☐ No"), or before it when it ends the line ("Yes ☐ No ☐")."""
+    bx = [t for t in toks if isinstance(t, Box)]
+    after = {id(b): "" for b in bx}
+    before = {id(b): "" for b in bx}
+    current, pending = None, ""
+    for tok in toks:
+        if isinstance(tok, Box):
+            before[id(tok)] = pending
+            current, pending = tok, ""
+        else:
+            pending += tok
+            if current is not None:
+                after[id(current)] += tok
+    use_before = bx and not _clean(after[id(bx[-1])]) and _clean(before[id(bx[0])])
+    for b in bx:
+        b.label = _clean(before[id(b)] if use_before else after[id(b)])
+    return bx
+
+
 def boxes(els: list) -> list[Box]:
-    """Checkboxes of a slot with the label that follows each one."""
+    """Checkboxes of a slot with the label of each one (boxes without a label are dropped)."""
     found: list[Box] = []
     for p in _paragraphs(els):
         toks: list = []
         _tokens(p, toks)
-        current: Box | None = None
-        for tok in toks:
-            if isinstance(tok, Box):
-                current = tok
-                found.append(tok)
-            elif current is not None:
-                current.label += tok
-    for b in found:
-        b.label = re.sub(r"\s+", " ", b.label).strip(" :;,.-–\t")
+        found += _label_boxes(toks)
     return [b for b in found if b.label]
+
+
+def has_boxes(els: list) -> bool:
+    return bool(boxes(els))
 
 
 def choice_options(els: list) -> list[str] | None:
@@ -165,7 +185,7 @@ def _typed_text(els: list) -> str:
 def read(els: list) -> str:
     """The answer already in a slot ('' when it is empty, a label, a prompt or an unticked box)."""
     bx = boxes(els)
-    if choice_options(els):
+    if bx:  # a box group: the ticked labels are the answer
         return ", ".join(b.label for b in bx if b.checked)
     text = _typed_text(els)
     text = ANSWER_LABEL.sub("", text, count=1).strip()

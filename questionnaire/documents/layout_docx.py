@@ -50,6 +50,8 @@ def _fill_slot(q: Question, els: list) -> Question:
     q.existing = slots.read(els) or None
     q.options = slots.options(els)
     q.target.choice = slots.choice_options(els) is not None
+    if not q.target.choice and slots.has_boxes(els) and not q.existing:
+        q.writable, q.note = False, "checkboxes that are not a Yes/No choice: tick by hand"
     return q
 
 
@@ -83,11 +85,15 @@ def _asks(text: str) -> bool:
     return bool(words) and words[0].lower().strip(",:") in (_INTERROGATIVE | _ASKS)
 
 
-def _reads_as_question(body: str) -> bool:
+# a numbered paragraph asking for an answer ("4. Describe ..."); "1. Please return the form" is an instruction
+_PARAGRAPH_ASKS = (_ASKS | _INTERROGATIVE) - {"please", "give", "name"}
+
+
+def _reads_as_question(body: str, asks: frozenset = _ASKS | _INTERROGATIVE) -> bool:
     words = body.split()
     if not is_text_question(body) or len(body) > 600:
         return False
-    return body.rstrip().endswith("?") or (bool(words) and words[0].lower().strip(",:") in (_ASKS | _INTERROGATIVE))
+    return body.rstrip().endswith("?") or (bool(words) and words[0].lower().strip(",:") in asks)
 
 
 def _split_enum(text: str) -> tuple[str | None, str]:
@@ -291,7 +297,7 @@ def _question_paragraph(p) -> tuple[str | None, str] | None:
     qid, body = _split_enum(text)
     if qid is None and not _numbered(p):
         return None
-    return (qid, body) if _reads_as_question(body) else None
+    return (qid, body) if _reads_as_question(body, _PARAGRAPH_ASKS) else None
 
 
 def _region_end(body: list, i: int) -> int:
