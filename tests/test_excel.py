@@ -249,3 +249,51 @@ def test_written_part_check_catches_patcher_faults():
     rows = good.replace('<row r="1">', '<row r="3"></row><row r="1">')
     with pytest.raises(OutputError, match="rows out of order"):
         excel.check_patched_part(rows.encode(), {(1, 1): "a & b"}, "s")
+
+
+def _with_calc_chain(src: Path, dst: Path, entries: str) -> None:
+    """Add an xl/calcChain.xml (as Excel writes it) to an openpyxl-made package."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/>'
+                                    b"</Relationships>")
+            zout.writestr(info, data)
+        zout.writestr("xl/calcChain.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain '
+                      f'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{entries}</calcChain>')
+
+
+@pytest.mark.parametrize("keep_other", [True, False])
+def test_formula_default_answer_drops_its_calc_chain_entry(tmp_path, keep_other):
+    from openpyxl import Workbook as OpenpyxlWorkbook, load_workbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = "Q"
+    ws.append(["Question", "Response", "Length"])
+    ws.append(["Are all AI model invocations logged?", '=""', "=LEN(A2)" if keep_other else None])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    src = tmp_path / "chain.xlsx"
+    _with_calc_chain(plain, src, '<c r="B2" i="1"/>' + ('<c r="C2"/>' if keep_other else ""))
+    with Workbook(src) as book:
+        (q,) = detect_questions(book)
+    assert q.location == "Q!B2" and q.writable and q.existing is None  # a constant formula default
+    out = tmp_path / "out.xlsx"
+    fill(src, out, answers=fake_answers(), matcher=KeywordMatcher())
+    assert load_workbook(out)["Q"]["B2"].value.startswith("Yes")
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        changed = {n for n in a.namelist() if n not in b.namelist() or a.read(n) != b.read(n)}
+        if keep_other:
+            assert changed - {"xl/styles.xml"} == {"xl/worksheets/sheet1.xml", "xl/calcChain.xml"}
+            assert b.read("xl/calcChain.xml").endswith(b'<calcChain xmlns="http://schemas.openxmlformats.org/'
+                                                       b'spreadsheetml/2006/main"><c i="1" r="C2"/></calcChain>')
+        else:
+            assert "xl/calcChain.xml" not in b.namelist()
+            assert b"calcChain" not in b.read("[Content_Types].xml") and b"calcChain" not in b.read(
+                "xl/_rels/workbook.xml.rels")

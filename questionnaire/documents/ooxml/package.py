@@ -26,6 +26,7 @@ class SheetInfo:
     index: int
     part: str
     state: str  # visible | hidden | veryHidden
+    sheet_id: int | None = None  # the workbook's sheetId (calcChain's i)
 
 
 @dataclass
@@ -89,7 +90,9 @@ class Workbook:
             if tag == "sheet":
                 rid = el.get(f"{{{REL_NS}}}id") or next((v for k, v in el.attrib.items() if local(k) == "id"), None)
                 part = targets.get(rid or "", "")
-                self.sheets.append(SheetInfo(el.get("name", ""), len(self.sheets), part, el.get("state", "visible")))
+                sid = el.get("sheetId")
+                self.sheets.append(SheetInfo(el.get("name", ""), len(self.sheets), part, el.get("state", "visible"),
+                                             int(sid) if sid and sid.isdigit() else None))
             elif tag == "definedName":
                 sheet_id = el.get("localSheetId")
                 self.defined_names[(el.get("name", "").lower(), int(sheet_id) if sheet_id is not None else None)] = (el.text or "").strip()
@@ -104,6 +107,10 @@ class Workbook:
                 out.append(text_of(el))
                 el.clear()
         return out
+
+    def part_named(self, basename: str) -> str | None:
+        """The xl/ part with this file name (case-insensitive), e.g. calcChain.xml."""
+        return next((n for n in self.names if n.lower() == f"xl/{basename.lower()}"), None)
 
     def styles_part(self) -> str | None:
         return next((n for n in self.names if n.lower().endswith("styles.xml") and n.startswith("xl/")), None)

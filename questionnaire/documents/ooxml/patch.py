@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from questionnaire.documents.ooxml.calcchain import drop_entries, unlink_part
 from questionnaire.documents.ooxml.package import Workbook
 from questionnaire.documents.ooxml.refs import idx_to_col, parse_ref
 from questionnaire.documents.ooxml.styles import StylePatcher
@@ -148,11 +149,15 @@ def _write_cells(wb: Workbook, src: Path, dst: Path, writes: list[CellWrite]) ->
     styles_part = wb.styles_part()
     styles = StylePatcher(wb.read(styles_part).decode("utf-8") if styles_part else None)
     per_part: dict[str, dict[tuple[int, int], tuple[str, int | None]]] = {}
+    formulas: set[tuple[int, str]] = set()
     for w in writes:
         sheet = wb.sheet(w.sheet)
         if sheet is None:
             raise OutputError(f"sheet {w.sheet!r} not found in {src}")
         r, c = parse_ref(w.ref)
+        old = wb.scan(sheet).cells.get((r, c))
+        if old is not None and old.formula:
+            formulas.add((sheet.sheet_id, f"{idx_to_col(c)}{r}"))
         style = None
         if w.wrap:
             scan = wb.scan(sheet)
@@ -168,12 +173,32 @@ def _write_cells(wb: Workbook, src: Path, dst: Path, writes: list[CellWrite]) ->
     new_styles = styles.result()
     if new_styles is not None and styles_part:
         patched[styles_part] = new_styles.encode("utf-8")
+    dropped = _patch_calc_chain(wb, formulas, patched) if formulas else None
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
+            if info.filename == dropped:
+                continue
             data = patched.get(info.filename)
             if data is None:
                 data = zin.read(info)
             zout.writestr(info, data, compress_type=info.compress_type)
+
+
+def _patch_calc_chain(wb: Workbook, formulas: set[tuple[int, str]], patched: dict[str, bytes]) -> str | None:
+    """Drop calcChain entries of replaced formula cells; the name of the part to leave out, if it empties."""
+    part = wb.part_named("calcChain.xml")
+    if part is None:
+        return None
+    chain = drop_entries(wb.read(part).decode("utf-8"), formulas)
+    if chain is not None:
+        patched[part] = chain.encode("utf-8")
+        return None
+    rels_part = "xl/_rels/workbook.xml.rels"
+    if "[Content_Types].xml" not in wb.names or rels_part not in wb.names:
+        raise OutputError("cannot update the calculation chain of this workbook; nothing was written")
+    ct, rels = unlink_part(wb.read("[Content_Types].xml").decode("utf-8"), wb.read(rels_part).decode("utf-8"), part)
+    patched["[Content_Types].xml"], patched[rels_part] = ct.encode("utf-8"), rels.encode("utf-8")
+    return part
 
 
 _T_TEXT = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>|<(?:[\w.-]+:)?t\b[^>]*/>", re.S)
@@ -235,8 +260,8 @@ def verify_cells(path: Path, writes: list[CellWrite]) -> None:
                 per_part.setdefault(wb.sheet(w.sheet).part, {})[parse_ref(w.ref)] = w.text
             for part, cells in per_part.items():
                 check_patched_part(wb.read(part), cells, part)
-            sp = wb.styles_part()
-            if sp:
-                parse_xml(wb.read(sp), sp)
+            for sp in (wb.styles_part(), wb.part_named("calcChain.xml"), "[Content_Types].xml"):
+                if sp and sp in wb.names:
+                    parse_xml(wb.read(sp), sp)
     except InputFileError as e:
         raise OutputError(f"written file does not reopen cleanly ({e}); nothing was written") from e
