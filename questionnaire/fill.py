@@ -196,15 +196,12 @@ def fill(
     if report_path is not None:
         _check_report_path(input_path, output_path, Path(report_path))
     # find the questions first: a file problem is reported before the catalog and answers are built
-    qfile = open_questionnaire(input_path, kind, overrides)
-    try:
+    with open_questionnaire(input_path, kind, overrides) as qfile:
         questions = qfile.questions()
         matcher = _load_matcher(matcher, version=qfile.version() if matcher is None else None)
         by_id = _load_answers(answers, profile, findings, source)
         items, plan = _decide_all(questions, matcher, by_id, source)
         safety.safe_write(input_path, output_path, lambda tmp: qfile.write(plan, tmp), qfile.verify)
-    finally:
-        qfile.close()
     result = FillResult(input_path, output_path, kind, source, items, [d.to_dict() for d in qfile.detections])
     if report_path is not None:
         write_report(Path(report_path), result.report())

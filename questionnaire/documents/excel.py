@@ -14,7 +14,7 @@ from questionnaire.documents.ooxml.package import SheetInfo, Workbook, XfInfo
 from questionnaire.documents.ooxml.patch import CellWrite, check_patched_part, patch_sheet_xml, verify_cells, write_cells
 from questionnaire.documents.ooxml.refs import col_to_idx, idx_to_col, parse_range, parse_ref, quote_sheet
 from questionnaire.documents.ooxml.sheet import Cell, SheetScan, Validation, scan_sheet_xml
-from questionnaire.documents.question import Detection, Question, Write
+from questionnaire.documents.question import Detection, FileAdapter, Question, Write
 from questionnaire.documents.vocab import header_role, is_placeholder, pick_option
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 WRAP_LONGER_THAN = 30
 
 
-class XlsxFile:
+class XlsxFile(FileAdapter):
     """An xlsx/xlsm questionnaire: questions found by layout_xlsx, answers written by the sheet-XML patcher."""
 
     def __init__(self, path: Path, overrides: Overrides | None = None, kind: str = "xlsx"):
@@ -37,12 +37,6 @@ class XlsxFile:
         self.workbook = Workbook(self.path)
         self.detections: list[Detection] = []
         self._writes: list[CellWrite] = []
-
-    def __enter__(self) -> "XlsxFile":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def close(self) -> None:
         self.workbook.close()

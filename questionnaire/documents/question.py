@@ -75,3 +75,20 @@ class QuestionnaireFile(Protocol):
     def verify(self, path: Path) -> None: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> "QuestionnaireFile": ...
+
+    def __exit__(self, *exc) -> None: ...
+
+
+class FileAdapter:
+    """Context-manager plumbing shared by the adapters (``with open_questionnaire(...) as f``)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass

@@ -13,7 +13,7 @@ from questionnaire.documents import docx_slots as slots
 from questionnaire.documents.docx_slots import set_cell_text
 from questionnaire.documents.docx_xml import cell_at, grid, open_document, qn, tables, tc_text
 from questionnaire.documents.layout_docx import BodyRegion, detect_document, detect_questions
-from questionnaire.documents.question import Detection, Question, Write
+from questionnaire.documents.question import Detection, FileAdapter, Question, Write
 from questionnaire.errors import OutputError
 
 __all__ = ["DocxFile", "detect_document", "detect_questions", "open_document", "read_answer", "set_cell_text", "tc_text", "write_answer"]
@@ -57,7 +57,7 @@ def read_answer(doc, q: Question, comment: bool = False) -> str:
     return slots.read(els)
 
 
-class DocxFile:
+class DocxFile(FileAdapter):
     """A .docx questionnaire: questions found by layout_docx, answers written into runs."""
 
     kind = "docx"
@@ -67,15 +67,6 @@ class DocxFile:
         self.doc = open_document(self.path)
         self.detections: list[Detection] = []
         self._plan: list[Write] = []
-
-    def __enter__(self) -> "DocxFile":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        pass
 
     def questions(self) -> list[Question]:
         found, self.detections = detect_document(self.doc, self.path)

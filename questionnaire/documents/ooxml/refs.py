@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
+@functools.lru_cache(maxsize=4096)
 def col_to_idx(col: str) -> int:
     n = 0
     for ch in col.upper():
