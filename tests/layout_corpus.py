@@ -330,11 +330,45 @@ def make_dropdown_only_workbook(path: Path) -> Expected:
     ws["B5"] = "N/A"
     exp.prefilled[question(62)] = "N/A"
     _yes_no(ws, "B3:B8")
+    ws["A10"] = "Notes for the reviewer about this checklist"  # outside the dropdown: not a question
+    exp.skipped.append(ws["A10"].value)
     wb.save(path)
     return exp
 
 
+def make_word_odds(path: Path) -> Expected:
+    """Question / "Answer" label row / answer row; an "A.1" number cell; "Yes / No" left to delete as
+    appropriate in a header table; an answer cell wrapped in a cell-level content control."""
+    from docx import Document
+
+    doc = Document()
+    exp = Expected([])
+    t = doc.add_table(rows=3, cols=2)
+    t.style = "Table Grid"
+    t.cell(0, 0).text, t.cell(0, 1).text = "A.1", question(70)
+    t.cell(1, 0).merge(t.cell(1, 1)).text = "Answer"
+    t.cell(2, 0).merge(t.cell(2, 1))
+    exp.questions.append(question(70))
+    doc.add_paragraph("")
+    t = doc.add_table(rows=4, cols=2)
+    t.style = "Table Grid"
+    t.cell(0, 0).text, t.cell(0, 1).text = "Question", "Response"
+    for i in range(1, 4):
+        t.cell(i, 0).text = question(70 + i)
+        t.cell(i, 1).text = "Yes / No" if i != 2 else "No"
+        exp.questions.append(question(70 + i))
+    exp.prefilled[question(72)] = "No"
+    tr = t.rows[3]._tr
+    tc = tr.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tc")[1]
+    sdt = _xml(f'<w:sdt {W}><w:sdtPr><w:alias w:val="cell"/></w:sdtPr><w:sdtContent/></w:sdt>')
+    tr.replace(tc, sdt)
+    sdt[1].append(tc)  # the answer cell inside a cell-level content control
+    doc.save(path)
+    return exp
+
+
 DOCX_MAKERS = {
+    "word_odds.docx": make_word_odds,
     "one_table_per_question.docx": make_one_table_per_question,
     "numbered_paragraphs.docx": make_numbered_paragraphs,
     "checkbox_table.docx": make_checkbox_table,

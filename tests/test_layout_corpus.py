@@ -199,8 +199,10 @@ def test_docx_layouts(name, tmp_path):
             assert it.answer in word.read_answer(doc_out, q)
             old = word.read_answer(doc_in, q)
             kept = old.replace("Click or tap here to enter text.", "").strip()
+            if docx_slots.is_prompt(kept) and not docx_slots.LABEL_ONLY.fullmatch(kept):
+                kept = ""  # "Yes / No" to delete as appropriate is replaced
             assert kept in word.read_answer(doc_out, q)  # labels ("Answer:") kept
-    if name != "one_table_per_question.docx":
+    if name in ("numbered_paragraphs.docx", "checkbox_table.docx"):
         assert ticks >= 2
 
 

@@ -32,6 +32,18 @@ ANSWER_LABEL = re.compile(
     r"^\s*(?:your |vendor |supplier |agency )?(?:answer|response|reply)s?\s*(?:\([^)]{0,40}\))?\s*[:\-–]\s*", re.I
 )
 _BLANKS = re.compile(r"[\s\u2002\u2003\u00a0_.]*")
+# a label with nothing after it, colon or not: "Answer", "Response:", "Your answer (max 200 words):"
+LABEL_ONLY = re.compile(
+    r"\s*(?:your |vendor |supplier |agency )?(?:answer|response|reply)s?\s*(?:\([^)]{0,40}\))?\s*[:\-–]?\s*", re.I
+)
+# "Yes / No" or "Yes | No | N/A" left in the cell to be deleted as appropriate: a prompt, not an answer
+_CHOICE_PROMPT = re.compile(r"\s*(yes|no|n/?a|not applicable)(\s*[/|]\s*(yes|no|n/?a|not applicable))+\s*", re.I)
+
+
+def is_prompt(text: str) -> bool:
+    """Form text that is not an answer: a prompt, an empty label, a "Yes / No" to delete as appropriate."""
+    t = (text or "").strip()
+    return bool(t) and (is_placeholder(t) or LABEL_ONLY.fullmatch(t) is not None or _CHOICE_PROMPT.fullmatch(t) is not None)
 
 
 def _w14(tag: str) -> str:
@@ -189,7 +201,7 @@ def read(els: list) -> str:
         return ", ".join(b.label for b in bx if b.checked)
     text = _typed_text(els)
     text = ANSWER_LABEL.sub("", text, count=1).strip()
-    if _BLANKS.fullmatch(text) or is_placeholder(text):
+    if _BLANKS.fullmatch(text) or is_prompt(text):
         return ""
     return text
 
@@ -358,7 +370,7 @@ def set_cell_text(tc, text: str) -> None:
     sdt = tc.find(".//" + qn("w:sdt"))
     if sdt is not None and _box_of_sdt(sdt) is None and set_sdt_text(sdt, text):
         return
-    if is_placeholder(_text(tc)):  # "[Insert response]": replace the prompt, do not append to it
+    if is_prompt(_text(tc)) and not LABEL_ONLY.fullmatch(_text(tc)):  # "[Insert response]", "Yes / No": replace
         for r in list(tc.iter(qn("w:r"))):
             r.getparent().remove(r)
     p = tc.find(qn("w:p"))
@@ -379,6 +391,9 @@ def write_text(els: list, text: str) -> None:
         if ANSWER_LABEL.fullmatch(_text(p)):
             _append_run(p, text, "" if _text(p).endswith(" ") else " ")
             return
+        if LABEL_ONLY.fullmatch(_text(p)) and _text(p).strip():  # "Answer" alone: the answer on the next line
+            _append_run(p, "\n" + text)
+            return
     if len(els) == 1 and els[0].tag == qn("w:tc"):
         set_cell_text(els[0], text)
         return
@@ -387,10 +402,10 @@ def write_text(els: list, text: str) -> None:
         sdts = [x for x in sdts if _box_of_sdt(x) is None]
         if sdts and set_sdt_text(sdts[0], text):
             return
-    target = next((p for p in paras if not _text(p).strip() or is_placeholder(_text(p))), None)
+    target = next((p for p in paras if not _text(p).strip() or is_prompt(_text(p))), None)
     if target is None:
         raise ValueError("no empty paragraph in the answer region")
-    if is_placeholder(_text(target)):
+    if is_prompt(_text(target)):
         for r in list(target.iter(qn("w:r"))):
             r.getparent().remove(r)
     _append_run(target, text)

@@ -22,6 +22,18 @@ def qn(tag: str) -> str:
     return qn(tag)
 
 
+def _row_cells(tr) -> list:
+    """The w:tc of a row, also those wrapped in a cell-level content control (w:sdt > w:sdtContent > w:tc)."""
+    out = []
+    for ch in tr:
+        if ch.tag == qn("w:tc"):
+            out.append(ch)
+        elif ch.tag == qn("w:sdt"):
+            content = ch.find(qn("w:sdtContent"))
+            out.extend(content.findall(qn("w:tc")) if content is not None else [])
+    return out
+
+
 def grid(tr) -> list[tuple[int, int, object]]:
     """[(first grid column, span, tc)] for one table row (w:tr)."""
     out = []
@@ -32,7 +44,7 @@ def grid(tr) -> list[tuple[int, int, object]]:
         gb = trpr.find(W_GRIDBEFORE)
         if gb is not None:
             col += int(gb.get(qn("w:val"), "0"))
-    for tc in tr.findall(qn("w:tc")):
+    for tc in _row_cells(tr):
         span = 1
         tcpr = tc.find(qn("w:tcPr"))
         if tcpr is not None:

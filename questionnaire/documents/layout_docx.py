@@ -123,10 +123,15 @@ def _qa_rows(ti, rows) -> list[Question]:
     while ri < len(rows) - 1:
         cells = _live(rows[ri])
         qid = None
-        if len(cells) == 2 and _NUMBER_CELL.match(tc_text(cells[0][2]) or "x"):
+        first = tc_text(cells[0][2]).strip() if cells else ""
+        if len(cells) == 2 and (_NUMBER_CELL.match(first or "x") or QID_VALUE.match(first)):
             qid = tc_text(cells[0][2]).strip().rstrip(".):") or None
             cells = cells[1:]
         below = _answer_below(rows[ri + 1]) if len(cells) == 1 else None
+        step = 2
+        if below is not None and ri + 2 < len(rows) and slots.LABEL_ONLY.fullmatch(tc_text(below[1])) \
+                and tc_text(below[1]).strip() and _answer_below(rows[ri + 2]) is not None:
+            below, step = _answer_below(rows[ri + 2]), 3  # question / "Answer" label row / answer row
         text = tc_text(cells[0][2]) if len(cells) == 1 else ""
         if below is None or not is_text_question(text) or not (_asks(text) or text.rstrip().endswith("?")):
             ri += 1
@@ -135,9 +140,9 @@ def _qa_rows(ti, rows) -> list[Question]:
             ri += 1
             continue
         qid2, body = _split_enum(text)
-        out.append(_question(ti, ri + 2, below[0], body if qid is None and qid2 else text, below[1],
+        out.append(_question(ti, ri + step, below[0], body if qid is None and qid2 else text, below[1],
                              question_id=qid or qid2))
-        ri += 2
+        ri += step
     return out
 
 

@@ -250,8 +250,8 @@ def detect_questions(wb: Workbook, overrides: Overrides | None = None) -> list[Q
     return detect_sheets(wb, overrides)[0]
 
 
-def _headers_for(wb: Workbook, sheet: SheetInfo, scan: SheetScan, ov: Overrides) -> list[_Header]:
-    drops = _Dropdowns(wb, sheet, scan)
+def _headers_for(wb: Workbook, sheet: SheetInfo, scan: SheetScan, ov: Overrides,
+                 drops: _Dropdowns) -> list[_Header]:
     headers = _find_headers(scan, drops)
     a_over = _col_opt(ov.answer_col, "--answer-col")
     if ov.header_row:
@@ -287,7 +287,8 @@ def _layout_text(headers: list[_Header]) -> str:
 def _detect_sheet(wb: Workbook, sheet: SheetInfo, ov: Overrides) -> tuple[list[Question], Detection]:
     scan = wb.scan(sheet)
     where = f"sheet {sheet.name!r}"
-    headers = _headers_for(wb, sheet, scan, ov)
+    drops = _Dropdowns(wb, sheet, scan)
+    headers = _headers_for(wb, sheet, scan, ov, drops)
     if not headers:
         return [], Detection(where, 0, skipped="no answer column: no header names one and no Yes/No dropdown")
     q_over = _col_opt(ov.question_col, "--question-col")
@@ -311,6 +312,10 @@ def _detect_sheet(wb: Workbook, sheet: SheetInfo, ov: Overrides) -> tuple[list[Q
             if i + 1 < len(headers) and end - r <= 2 and _block_title(scan, r, h.answer):
                 section = _section_row(scan, r, h.answer) or section
                 continue  # the title of the next block, just above its header row
+            if h.by_dropdown and not drops.at(r, h.answer):
+                if is_text_question(scan.value(r, qcol) or ""):
+                    skips.add("row(s) outside the Yes/No dropdown that identifies the answer column")
+                continue  # the column is an answer column only where the dropdown is
             q = _question_at(wb, sheet, scan, r, spec, section, skips)
             if q is None:
                 section = _section_row(scan, r, h.answer) or section
