@@ -87,6 +87,14 @@ def _form_check(checked: bool = False) -> str:
             '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
+def _form_dropdown(entries=("Select one", "Yes", "No", "N/A")) -> str:
+    items = "".join(f'<w:listEntry w:val="{e}"/>' for e in entries)
+    return ('<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Drop1"/><w:enabled/>'
+            f'<w:calcOnExit w:val="0"/><w:ddList>{items}</w:ddList></w:ffData></w:fldChar></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
 def _w14_check(checked: bool = False) -> str:
     sym = "☒" if checked else "☐"
     return (f'<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val="{int(checked)}"/>'
@@ -128,6 +136,8 @@ def make_one_table_per_question(path: Path, n: int = 110) -> Expected:
         label = ("Answer:", "Response:", "")[i % 3]
         pre = f"We answered this already ({i + 1})." if i % 4 == 1 else ""
         a.text = f"{label} {pre}".strip() if (label or pre) else ""
+        if i % 7 == 5 and not pre:
+            a.text = "[Describe the measures in place, with dates]"  # bracketed guidance: replaced
         exp.questions.append(text)
         if pre:
             exp.prefilled[text] = pre
@@ -168,6 +178,8 @@ def make_numbered_paragraphs(path: Path) -> Expected:
     _body_append(doc, _xml(_p("", _w14_check() + _run(" Yes  ") + _w14_check() + _run(" No"))))
     q(question(6))
     _body_append(doc, _xml(_p("", _form_check() + _run(" Yes ") + _form_check() + _run(" No"))))
+    q(question(12))
+    _body_append(doc, _xml(_p("Response: ", _form_dropdown())))  # legacy dropdown field
     t = q(question(7))  # pre-filled free text
     _body_append(doc, _xml(_p("Yes, every prompt is logged for 90 days.")))
     exp.prefilled[t] = "Yes, every prompt is logged for 90 days."

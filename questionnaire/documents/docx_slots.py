@@ -40,10 +40,16 @@ LABEL_ONLY = re.compile(
 _CHOICE_PROMPT = re.compile(r"\s*(yes|no|n/?a|not applicable)(\s*[/|]\s*(yes|no|n/?a|not applicable))+\s*", re.I)
 
 
+# guidance in brackets where the answer goes: "[Describe the data used to train the system]"
+_BRACKETED = re.compile(r"\s*(\[[^\[\]]{1,300}\]|<[^<>]{1,300}>)\s*")
+
+
 def is_prompt(text: str) -> bool:
-    """Form text that is not an answer: a prompt, an empty label, a "Yes / No" to delete as appropriate."""
+    """Form text that is not an answer: a prompt, an empty label, a "Yes / No" to delete as appropriate,
+    bracketed guidance."""
     t = (text or "").strip()
-    return bool(t) and (is_placeholder(t) or LABEL_ONLY.fullmatch(t) is not None or _CHOICE_PROMPT.fullmatch(t) is not None)
+    return bool(t) and (is_placeholder(t) or LABEL_ONLY.fullmatch(t) is not None
+                        or _CHOICE_PROMPT.fullmatch(t) is not None or _BRACKETED.fullmatch(t) is not None)
 
 
 def _w14(tag: str) -> str:
@@ -194,11 +200,48 @@ def _typed_text(els: list) -> str:
     return "\n".join(texts).strip()
 
 
+def _form_dropdown(els: list):
+    """The w:ddList of the first legacy FORMDROPDOWN field in the slot, or None."""
+    for el in els:
+        for dd in el.iter(qn("w:ddList")):
+            return dd
+    return None
+
+
+def _dd_entries(dd) -> list[str]:
+    return [e.get(qn("w:val"), "") for e in dd.findall(qn("w:listEntry"))]
+
+
+def _dd_shown(dd) -> str:
+    entries = _dd_entries(dd)
+    res = dd.find(qn("w:result"))
+    if res is None:
+        res = dd.find(qn("w:default"))
+    i = int(res.get(qn("w:val"), "0")) if res is not None and res.get(qn("w:val"), "0").isdigit() else 0
+    shown = entries[i] if 0 <= i < len(entries) else ""
+    return "" if not shown.strip() or is_prompt(shown) else shown
+
+
+def form_dropdown_options(els: list) -> list[str] | None:
+    dd = _form_dropdown(els)
+    if dd is None:
+        return None
+    return [e for e in _dd_entries(dd) if e.strip() and not is_prompt(e)] or None
+
+
+def is_choice(els: list) -> bool:
+    """The slot is answered by choosing (ticking a Yes/No box, picking a legacy dropdown entry), not by typing."""
+    return choice_options(els) is not None or form_dropdown_options(els) is not None
+
+
 def read(els: list) -> str:
     """The answer already in a slot ('' when it is empty, a label, a prompt or an unticked box)."""
     bx = boxes(els)
     if bx:  # a box group: the ticked labels are the answer
         return ", ".join(b.label for b in bx if b.checked)
+    dd = _form_dropdown(els)
+    if dd is not None:
+        return _dd_shown(dd)
     text = _typed_text(els)
     text = ANSWER_LABEL.sub("", text, count=1).strip()
     if _BLANKS.fullmatch(text) or is_prompt(text):
@@ -221,7 +264,7 @@ def dropdown_options(els: list) -> list[str] | None:
 
 
 def options(els: list) -> list[str] | None:
-    return choice_options(els) or dropdown_options(els)
+    return choice_options(els) or form_dropdown_options(els) or dropdown_options(els)
 
 
 # --------------------------------------------------------------------------- writing
@@ -253,11 +296,20 @@ def _tick(box: Box) -> None:
                 break
 
 
-def tick(els: list, label: str) -> bool:
+def choose(els: list, label: str) -> bool:
+    """Tick the box labelled `label`, or select that entry of a legacy dropdown; False if there is none."""
     for b in boxes(els):
         if b.label == label and not b.checked:
             _tick(b)
             return True
+    dd = _form_dropdown(els)
+    if dd is not None and label in _dd_entries(dd):
+        res = dd.find(qn("w:result"))
+        if res is None:
+            res = dd.makeelement(qn("w:result"), {})
+            dd.insert(0, res)
+        res.set(qn("w:val"), str(_dd_entries(dd).index(label)))
+        return True
     return False
 
 

@@ -49,7 +49,7 @@ def _fill_slot(q: Question, els: list) -> Question:
     """Options, choice and the answer already there, from the slot's content."""
     q.existing = slots.read(els) or None
     q.options = slots.options(els)
-    q.target.choice = slots.choice_options(els) is not None
+    q.target.choice = slots.is_choice(els)
     if not q.target.choice and slots.has_boxes(els) and not q.existing:
         q.writable, q.note = False, "checkboxes that are not a Yes/No choice: tick by hand"
     return q

@@ -38,8 +38,8 @@ def write_answer(doc, q: Question, answer: str | None, comment: str | None = Non
         raise OutputError(f"{q.location}: answer cell not found")
     if answer is not None:
         if q.target.choice:
-            if not slots.tick(els, answer):
-                raise OutputError(f"{q.location}: no unticked box labelled {answer!r}")
+            if not slots.choose(els, answer):
+                raise OutputError(f"{q.location}: no unticked box or dropdown entry {answer!r}")
         else:
             slots.write_text(els, answer)
     if comment is not None and q.comment_location:
