@@ -323,6 +323,12 @@ def make_multi_block_workbook(path: Path) -> Expected:
     exp.questions.remove(question(53))
     exp.skipped.append(question(53))
     _yes_no(ws, f"D{start}:D{start + 4}")
+    ws = wb.create_sheet("Process ")  # no dropdown: "Fulfilled" between an id and a remarks column
+    ws.append(["No.", "Checkpoint", "Fulfilled", "Remarks"])
+    for i in range(3):
+        ws.append([f"{i + 1}", question(80 + i), "Yes" if i == 1 else None, None])
+        exp.questions.append(question(80 + i))
+    exp.prefilled[question(81)] = "Yes"
     wb.save(path)
     return exp
 

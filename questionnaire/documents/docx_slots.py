@@ -289,7 +289,10 @@ def _tick(box: Box) -> None:
             cb.insert(0, st)
         st.set(_w14("val"), "1")
         cs = cb.find(_w14("checkedState"))
-        sym = chr(int(cs.get(_w14("val"), "2612"), 16)) if cs is not None else "☒"
+        try:
+            sym = chr(int(cs.get(_w14("val"), "2612"), 16)) if cs is not None else "☒"
+        except (ValueError, OverflowError):
+            sym = "☒"
         for t in box.el.iter(qn("w:t")):
             if t.text and any(c in UNCHECKED for c in t.text):
                 t.text = "".join(sym if c in UNCHECKED else c for c in t.text)

@@ -131,6 +131,21 @@ def _dropdown_answer(cells: dict[int, str], r: int, drops: _Dropdowns) -> int | 
     return None
 
 
+# answer headers of process checklists ("Status", "Fulfilled", "In place"): taken only between a
+# question/id column on the left and a comment column on the right
+_WEAK_ANSWER = re.compile(r"^(status|fulfilled|met|in place|implemented|done|achieved|satisfied|complied)\??$")
+
+
+def _weak_answer(cells: dict[int, str], roles: dict[str, list[int]]) -> int | None:
+    for c, v in sorted(cells.items()):
+        if _WEAK_ANSWER.match(norm(v)):
+            left = any(x < c for x in roles.get("question", []) + roles.get("id", []))
+            right = any(x > c for x in roles.get("comment", []))
+            if left and right:
+                return c
+    return None
+
+
 def _header_at(r: int, cells: dict[int, str], drops: _Dropdowns) -> _Header | None:
     roles: dict[str, list[int]] = {}
     for c, v in sorted(cells.items()):
@@ -146,9 +161,14 @@ def _header_at(r: int, cells: dict[int, str], drops: _Dropdowns) -> _Header | No
             return None
     else:
         answer = _dropdown_answer(cells, r, drops)
-        if answer is None or not (set(roles) & {"question", "comment", "id"}):
+        if answer is None:
+            answer = _weak_answer(cells, roles)
+            if answer is None:
+                return None
+        elif not (set(roles) & {"question", "comment", "id"}):
             return None
-        by_dropdown = True
+        else:
+            by_dropdown = True
     if any(QID_VALUE.match(str(cells[c]).strip()) for c in cells if c < answer):
         return None  # a data row (it carries a question id)
     comment = next((c for c in roles.get("comment", []) if c > answer), None)
