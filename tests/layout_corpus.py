@@ -206,19 +206,22 @@ def make_checkbox_table(path: Path) -> Expected:
 
     doc = Document()
     doc.add_paragraph("Tick one box per row.")
-    t = doc.add_table(rows=7, cols=3)
+    t = doc.add_table(rows=9, cols=3)
     t.style = "Table Grid"
     t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 2).text = "Question", "Yes/No", "Comments"
     exp = Expected([])
-    for i in range(1, 7):
+    for i in range(1, 9):
         text = question(20 + i)
         t.cell(i, 0).text = text
         cell = t.cell(i, 1)._tc
         p = cell.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")
         cell.remove(p)
-        kind = i % 3
+        kind = i % 4
         ticked = i == 4
-        if kind == 0:
+        if kind == 3:
+            sym = '<w:r><w:sym w:font="Wingdings" w:char="F06F"/></w:r>'
+            cell.append(_xml(_p("", sym + _run(" Yes  ") + sym + _run(" No"))))
+        elif kind == 0:
             cell.append(_xml(_p(("☒" if ticked else "☐") + " Yes  ☐ No")))
         elif kind == 1:
             cell.append(_xml(_p("", _w14_check(ticked) + _run(" Yes ") + _w14_check() + _run(" No"))))

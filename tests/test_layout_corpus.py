@@ -245,3 +245,27 @@ def test_vsaq_definition_is_refused(tmp_path):
     assert r.exit_code == 2
     lines = [line for line in r.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "VSAQ questionnaire definition (2 questions)" in lines[0]
+
+
+class AlwaysYes:
+    def match(self, text, question_id=None, context=None):
+        return Match("yes", 0.95, "test")
+
+
+@pytest.mark.parametrize("maker", [lc.make_numbered_paragraphs, lc.make_checkbox_table])
+def test_every_choice_kind_takes_a_yes(maker, tmp_path):
+    src = tmp_path / "c.docx"
+    exp = maker(src)
+    out = tmp_path / "o.docx"
+    result = fill(src, out, answers=ANSWERS, matcher=AlwaysYes())
+    by = {it.location: it for it in result.items}
+    doc = word.open_document(out)
+    kinds = set()
+    for q in word.DocxFile(src).questions():
+        if not q.target.choice or q.text in exp.prefilled:
+            continue
+        els = word.slot_elements(doc, q.target)
+        assert by[q.location].answer == "Yes" and docx_slots.read(els) == "Yes", q.location
+        kinds |= {b.kind for b in docx_slots.boxes(els)} or {"dropdown"}
+    expected = {"char", "sdt", "field"} | ({"dropdown"} if maker is lc.make_numbered_paragraphs else {"sym"})
+    assert kinds == expected

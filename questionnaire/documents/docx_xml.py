@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 
 from questionnaire.documents.vocab import is_placeholder
@@ -11,7 +12,9 @@ from questionnaire.errors import InputFileError
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+@functools.lru_cache(maxsize=256)
 def qn(tag: str) -> str:
+    """'w:p' -> Clark notation (python-docx imported on first use)."""
     from docx.oxml.ns import qn as _qn
 
     return _qn(tag)
