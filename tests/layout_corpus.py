@@ -180,6 +180,10 @@ def make_numbered_paragraphs(path: Path) -> Expected:
     _body_append(doc, _xml(_p("", _form_check() + _run(" Yes ") + _form_check() + _run(" No"))))
     q(question(12))
     _body_append(doc, _xml(_p("Response: ", _form_dropdown())))  # legacy dropdown field
+    k += 1
+    _body_append(doc, _xml(_p(f"{k}. {question(13)}")))  # followed by an empty 2x2 table: unclear, skipped
+    doc.add_table(rows=2, cols=2).style = "Table Grid"
+    exp.skipped.append(question(13))
     t = q(question(7))  # pre-filled free text
     _body_append(doc, _xml(_p("Yes, every prompt is logged for 90 days.")))
     exp.prefilled[t] = "Yes, every prompt is logged for 90 days."
@@ -384,6 +388,12 @@ def make_word_odds(path: Path) -> Expected:
     sdt = _xml(f'<w:sdt {W}><w:sdtPr><w:alias w:val="cell"/></w:sdtPr><w:sdtContent/></w:sdt>')
     tr.replace(tc, sdt)
     sdt[1].append(tc)  # the answer cell inside a cell-level content control
+    doc.add_paragraph("")
+    t = doc.add_table(rows=2, cols=2)  # answer row merged the old way (w:hMerge)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Q7", question(75)
+    for c, val in ((0, ' w:val="restart"'), (1, "")):
+        t.cell(1, c)._tc.get_or_add_tcPr().append(_xml(f"<w:hMerge {W}{val}/>"))
+    exp.questions.append(question(75))
     doc.save(path)
     return exp
 

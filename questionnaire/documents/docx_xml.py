@@ -67,6 +67,13 @@ def is_vmerge_continue(tc) -> bool:
     return vm is not None and vm.get(qn("w:val"), "continue") == "continue"
 
 
+def is_hmerge_continue(tc) -> bool:
+    """A cell merged into the one on its left the old way (w:hMerge), not with gridSpan."""
+    tcpr = tc.find(qn("w:tcPr"))
+    hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+    return hm is not None and hm.get(qn("w:val"), "continue") == "continue"
+
+
 def tc_text(tc) -> str:
     paras = []
     t_tag, br_tag, cr_tag, tab_tag = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from questionnaire.documents import docx_slots as slots
-from questionnaire.documents.docx_xml import cell_at, grid, is_vmerge_continue, qn, tables, tc_text
+from questionnaire.documents.docx_xml import cell_at, grid, is_hmerge_continue, is_vmerge_continue, qn, tables, tc_text
 from questionnaire.documents.question import Detection, Question
 from questionnaire.documents.vocab import QID_VALUE, STRONG_ANSWER, header_role, is_text_question, norm
 from questionnaire.errors import InputFileError
@@ -102,7 +102,8 @@ def _split_enum(text: str) -> tuple[str | None, str]:
 
 
 def _live(cells):
-    return [g for g in cells if not is_vmerge_continue(g[2])]
+    """The cells of a row that hold content: merge continuations (vertical, or old-style horizontal) left out."""
+    return [g for g in cells if not is_vmerge_continue(g[2]) and not is_hmerge_continue(g[2])]
 
 
 def _answer_below(row) -> tuple[int, object] | None:
@@ -258,10 +259,11 @@ def _answer_box(ti, tbl, rows) -> list[Question]:
     return [_question(ti, 1, cells[0][0], body, cells[0][2], question_id=qid)]
 
 
-def _detect_table(ti, tbl) -> tuple[list[Question], str | None]:
+def _detect_table(ti, tbl) -> tuple[list[Question], str]:
+    """The table's questions and its shape (or "skipped: why")."""
     rows = [grid(tr) for tr in tbl.findall(qn("w:tr"))]
     if not rows:
-        return [], None
+        return [], "skipped: a table without rows"
     found = _qa_rows(ti, rows)
     if found:
         return found, "question row + answer row below"
@@ -271,7 +273,18 @@ def _detect_table(ti, tbl) -> tuple[list[Question], str | None]:
         found, name = _without_header(ti, rows), "question | answer rows"
     if not found:
         found, name = _answer_box(ti, tbl, rows), "answer box after a question paragraph"
-    return found, name if found else None
+    if not found:
+        return [], _why_not(tbl, rows)
+    return found, name
+
+
+def _why_not(tbl, rows) -> str:
+    """Why a table gave no question (said in the detection notes)."""
+    cells = [g for cells in rows for g in _live(cells)]
+    if all(not slots.read([tc]) for _s, _sp, tc in cells) and _reads_as_question(
+            _split_enum(_previous_paragraph_text(tbl))[1]):
+        return f"skipped: an empty table of {len(cells)} cells after a question; which cell is the answer is unclear"
+    return "skipped: no question with an answer cell recognised"
 
 
 # --------------------------------------------------------------------------- paragraphs
@@ -362,21 +375,22 @@ def _paragraph_questions(body: list, skips: dict) -> list[tuple[int, Question]]:
 
 
 def _table_notes(per_table: list[tuple[int, int, str | None]]) -> list[Detection]:
-    """Consecutive tables of one shape in one line; tables with no questions listed (up to 10)."""
+    """Tables of one shape in one line; tables with no question grouped by the reason (up to 10 listed)."""
     notes: list[Detection] = []
-    empty = [ti for ti, n, _ in per_table if n == 0]
     groups: dict[str, list[tuple[int, int]]] = {}
     for ti, n, shape in per_table:
-        if n:
-            groups.setdefault(shape or "", []).append((ti, n))
+        groups.setdefault(shape or "", []).append((ti, n))
     for shape, items in groups.items():
         tis = [ti for ti, _ in items]
-        where = f"table {tis[0]}" if len(tis) == 1 else f"{len(tis)} tables ({tis[0]}-{tis[-1]})"
-        notes.append(Detection(where, sum(n for _, n in items), layout=shape))
-    if empty:
-        shown = ", ".join(str(t) for t in empty[:10]) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
-        notes.append(Detection(f"table{'s' if len(empty) > 1 else ''} {shown}", 0,
-                               skipped="no question with an answer cell recognised"))
+        if len(tis) > 2 and tis == list(range(tis[0], tis[-1] + 1)):
+            where = f"{len(tis)} tables ({tis[0]}-{tis[-1]})"
+        else:
+            shown = ", ".join(str(t) for t in tis[:10]) + (f" and {len(tis) - 10} more" if len(tis) > 10 else "")
+            where = f"table{'s' if len(tis) > 1 else ''} {shown}"
+        if shape.startswith("skipped: "):
+            notes.append(Detection(where, 0, skipped=shape[9:]))
+        else:
+            notes.append(Detection(where, sum(n for _, n in items), layout=shape))
     return notes
 
 
