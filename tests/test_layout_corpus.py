@@ -269,3 +269,25 @@ def test_every_choice_kind_takes_a_yes(maker, tmp_path):
         kinds |= {b.kind for b in docx_slots.boxes(els)} or {"dropdown"}
     expected = {"char", "sdt", "field"} | ({"dropdown"} if maker is lc.make_numbered_paragraphs else {"sym"})
     assert kinds == expected
+
+
+def test_console_says_what_was_found_and_skipped(tmp_path):
+    from typer.testing import CliRunner
+
+    from questionnaire.cli import app
+
+    src = tmp_path / "n.docx"
+    lc.make_numbered_paragraphs(src)
+    profile = Path(__file__).resolve().parents[1] / "evidence/examples/acme/profile.yaml"
+    r = CliRunner().invoke(app, ["fill", str(src), "-o", str(tmp_path / "o.docx"), "--profile", str(profile),
+                                 "--report", str(tmp_path / "r.json")])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith(f"{src}: 12 questions found")
+    assert "  numbered paragraphs: 11 found (question paragraph + answer space below); skipped: 1 numbered " \
+           "question followed by one empty line only (not clearly an answer space)" in lines
+    assert any("table 2: 0 found; skipped: an empty table of 4 cells after a question" in line for line in lines)
+    import json
+
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [d["found"] for d in report["detection"]] == [1, 0, 11]
