@@ -165,6 +165,9 @@ def make_numbered_paragraphs(path: Path) -> Expected:
 
     q("Describe how customer prompts are stored.")
     doc.add_table(rows=1, cols=1).style = "Table Grid"  # empty answer-box table
+    q(question(14))  # guidance between the question and its answer box
+    _body_append(doc, _xml(_p("Consider every model provider and every region involved.")))
+    doc.add_table(rows=1, cols=1).style = "Table Grid"
     q(question(1))
     for _ in range(3):
         _body_append(doc, _xml(_p()))  # empty paragraph region

@@ -283,11 +283,11 @@ def test_console_says_what_was_found_and_skipped(tmp_path):
                                  "--report", str(tmp_path / "r.json")])
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[0].startswith(f"{src}: 12 questions found")
+    assert lines[0].startswith(f"{src}: 13 questions found")
     assert "  numbered paragraphs: 11 found (question paragraph + answer space below); skipped: 1 numbered " \
            "question followed by one empty line only (not clearly an answer space)" in lines
-    assert any("table 2: 0 found; skipped: an empty table of 4 cells after a question" in line for line in lines)
+    assert any("table 3: 0 found; skipped: an empty table of 4 cells after a question" in line for line in lines)
     import json
 
     report = json.loads((tmp_path / "r.json").read_text())
-    assert [d["found"] for d in report["detection"]] == [1, 0, 11]
+    assert [d["found"] for d in report["detection"]] == [2, 0, 11]

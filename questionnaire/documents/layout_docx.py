@@ -248,14 +248,36 @@ def _previous_paragraph_text(tbl) -> str:
     return ""
 
 
+def _is_answer_box(tbl) -> bool:
+    rows = [grid(tr) for tr in tbl.findall(qn("w:tr"))]
+    return len(rows) == 1 and len(_live(rows[0])) == 1
+
+
+def _question_above(tbl) -> tuple[str | None, str] | None:
+    """The question an answer box answers: the paragraph just above it, or a numbered question at most
+    three paragraphs up with only guidance text between ("3. Describe ...", "Consider ...", [box])."""
+    qid, body = _split_enum(_previous_paragraph_text(tbl))
+    if _reads_as_question(body):
+        return qid, body
+    el, seen = tbl.getprevious(), 0
+    while el is not None and el.tag == qn("w:p") and seen < 4:
+        found = _question_paragraph(el)
+        if found is not None:
+            return found
+        seen += bool(tc_text(el))
+        el = el.getprevious()
+    return None
+
+
 def _answer_box(ti, tbl, rows) -> list[Question]:
     """A one-cell table (an answer box) right after a question paragraph: "1. Do you ...?" then [     ]."""
     cells = [g for cells in rows for g in _live(cells)]
     if len(rows) != 1 or len(cells) != 1:
         return []
-    qid, body = _split_enum(_previous_paragraph_text(tbl))
-    if not _reads_as_question(body):
+    found = _question_above(tbl)
+    if found is None:
         return []
+    qid, body = found
     return [_question(ti, 1, cells[0][0], body, cells[0][2], question_id=qid)]
 
 
@@ -360,6 +382,8 @@ def _paragraph_questions(body: list, skips: dict) -> list[tuple[int, Question]]:
                     skips["numbered question with no answer space after it"] = skips.get(
                         "numbered question with no answer space after it", 0) + 1
                 continue
+            if j < len(body) and body[j].tag == qn("w:tbl") and _is_answer_box(body[j]) and not _has_slot(els):
+                continue  # guidance text, then the answer box: the table's question
             blank = all(el2.tag == qn("w:p") and not tc_text(el2).strip() for el2 in els)
             if blank and len(els) < 2:
                 key = "numbered question followed by one empty line only (not clearly an answer space)"
