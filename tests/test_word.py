@@ -93,3 +93,22 @@ def test_title_row_above_header_and_question_rows_are_not_headers(tmp_path):
     doc.save(p)
     qs = word.detect_questions(word.open_document(p))
     assert [q.location for q in qs] == ["table 1, row 1", "table 1, row 2"]
+
+
+def test_header_table_with_merged_rows_keeps_its_columns(tmp_path):
+    """Two merged rows in a row inside a question | answer table are sections, not a question + answer box."""
+    from docx import Document
+
+    doc = Document()
+    t = doc.add_table(rows=5, cols=2)
+    t.rows[0].cells[0].text, t.rows[0].cells[1].text = "Question", "Answer"
+    t.rows[1].cells[0].merge(t.rows[1].cells[1]).text = "Does the product include AI features?"
+    t.rows[2].cells[0].merge(t.rows[2].cells[1]).text = "If so, answer the questions below:"
+    t.rows[3].cells[0].text = "Is customer data used to train the models?"
+    t.rows[4].cells[0].text = "Are prompts logged?"
+    p = tmp_path / "m.docx"
+    doc.save(p)
+    qs, notes = word.detect_document(word.open_document(p))
+    assert [q.location for q in qs] == ["table 1, row 4", "table 1, row 5"]
+    assert qs[0].section == "If so, answer the questions below:"
+    assert notes[0].layout == "question | answer header"

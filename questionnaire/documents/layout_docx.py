@@ -286,12 +286,14 @@ def _detect_table(ti, tbl) -> tuple[list[Question], str]:
     rows = [grid(tr) for tr in tbl.findall(qn("w:tr"))]
     if not rows:
         return [], "skipped: a table without rows"
+    header = _with_header(ti, rows)  # a header naming the columns wins when it gives questions
+    if header:
+        return header, "question | answer header"
     found = _qa_rows(ti, rows)
     if found:
         return found, "question row + answer row below"
-    found = _with_header(ti, rows)
-    name = "question | answer header"
-    if found is None:
+    found, name = header or [], "question | answer header"
+    if header is None:
         found, name = _without_header(ti, rows), "question | answer rows"
     if not found:
         found, name = _answer_box(ti, tbl, rows), "answer box after a question paragraph"
