@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaire.errors import InputFileError, ProfileInvalid
+from questionnaire.profile_azure import AzureSettings, azure_problems
 
 SCHEMA_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -128,6 +129,7 @@ class Deployment(_Strict):
     cross_region_inference: bool = False
     agreements: Agreements = Field(default_factory=Agreements)
     aws: AwsSettings | None = None
+    azure: AzureSettings | None = None
 
 
 class CodingAgents(_Strict):
@@ -527,6 +529,7 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
                     add(base, "platform aws_bedrock without an 'aws:' block: nothing can be verified", "warning")
             elif isinstance(aws, dict):
                 add(base + ("aws",), f"'aws' settings on platform '{platform}' are ignored", "warning")
+            azure_problems(d, base, add)
             if isinstance(aws, dict):
                 acct = aws.get("account_id")
                 if acct is not None and not (isinstance(acct, str) and re.fullmatch(r"\d{12}", acct)):
