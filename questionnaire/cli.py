@@ -535,6 +535,8 @@ def demo(
     typer.echo(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
                f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
                f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
+    for name, n in r.providers.items():
+        typer.echo(f"     {name} (emulated): {n['PASS']} PASS, {n['FAIL']} FAIL, {n['UNKNOWN']} UNKNOWN")
     for fid, msg in r.failed:
         typer.echo(f"     FAIL    {fid}: {msg}")
     for fid, msg in r.unknown[:8]:

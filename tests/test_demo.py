@@ -243,3 +243,13 @@ def test_ctrl_c_inside_a_cli_step_stops_the_demo_and_cleans_up(tmp_path, monkeyp
     monkeypatch.setattr(checks, "run_checks", interrupted)
     _assert_interrupted_demo_cleans_up(tmp_path / "o")
     assert not (tmp_path / "o" / "answers.xlsx").exists()  # stopped after check, went no further
+
+
+def test_demo_verifies_the_azure_deployment(compliant, drifted):
+    for (out, res), want_fail in ((compliant, set()), (drifted, {"azure.deployment.processing_scope",
+                                                                 "azure.deployment.prompt_shields", "azure.network.private_access"})):
+        az = [f for f in json.loads((out / "findings.json").read_text())["findings"] if f["check_id"].startswith("azure.")]
+        assert {f["check_id"] for f in az if f["status"] == "FAIL"} == want_fail
+        assert sum(f["status"] == "PASS" for f in az) >= 8 and not [f for f in az if f["status"] == "UNKNOWN"]
+        assert "azure (emulated):" in res.output
+        assert not any(os.environ.get(k) for k in ("QUESTIONNAIRE_AZURE_ARM_URL", "QUESTIONNAIRE_AZURE_TOKEN"))

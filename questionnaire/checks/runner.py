@@ -217,7 +217,7 @@ def run_checks(
     from questionnaire.mapping import annotate_findings
 
     findings = annotate_findings(findings)
-    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw if r.emulated})
+    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw + repo_raw if r.emulated})
     return CheckRun(
         findings=findings,
         raw=sorted(recorder.raw + repo_raw, key=lambda r: r.path),
