@@ -56,7 +56,7 @@ def test_every_entry_renders_once_in_catalog_order(profile):
 GOLDEN_COMPLIANT = {
     # id: (value, status, needs_review, phrases that must appear)
     "training.customer_data_used": ("No", "declared", True, ["not used to train", "insights-assistant", "Consumer AI accounts"]),
-    "processor.model_developer_access": ("No", "declared", True, ["Amazon Web Services) is the processor", "(Anthropic) never receives"]),
+    "processor.model_developer_access": ("No", "declared", True, ["Amazon Web Services and Microsoft) is the processor", "(Anthropic and OpenAI) never receives"]),
     "residency.outside_eea": ("No", "verified", False, ["eu-west-1 (Europe, Ireland)", "marketing-drafts runs in United States", "only category 1"]),
     "residency.cross_region_inference": ("No", "verified", False, ["disabled"]),
     "audit.invocation_logging": ("Yes", "verified", False, ["acme-bedrock-invocation-logs", "/aws/bedrock/invocations", "bedrock.invocation_logging.enabled"]),

@@ -13,7 +13,7 @@ def test_policy_content_comes_from_the_profile():
     p = example_profile()
     text = "\n".join(i for _, items in policy_sections(p) for i in items)
     assert "Category 2, Commercial tier required: may be used with only deployments on a commercial or infrastructure tier" in text
-    assert "Approved: insights-assistant." in text
+    assert "Approved: insights-assistant and support-copilot." in text
     assert "Category 3, Restricted: must not be used with any AI tool." in text
     assert "Consumer (free or personal) AI accounts are prohibited" in text
     assert "Claude Code on the company Team plan and GitHub Copilot Business; company accounts only" in text

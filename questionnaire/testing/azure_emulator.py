@@ -216,7 +216,7 @@ def emulated_azure(profile: Any, variant: str = "compliant", host: str = "127.0.
 
     Yields ``{"url", "emulator"}``, or None when the profile has no Azure deployment.
     """
-    state = profile_state(profile, variant)
+    state = profile_state(profile, "drifted" if variant == "drifted" else "compliant")  # AWS-only drifts: compliant
     if not state:
         yield None
         return

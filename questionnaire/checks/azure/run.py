@@ -92,8 +92,6 @@ def run(loaded: Any, progress: Callable[[str], None] | None = None, *, env: Any 
             continue
         collected[key] = data
         raws += _flatten(data)
-        if progress is not None:
-            progress(f"azure: {members[0].azure.account}: {clients[sub].calls} ARM GET requests so far")
     for d in deps:
         if _key(d) in collected:
             f, _errors = judge(d, collected[_key(d)], applicable(d))
