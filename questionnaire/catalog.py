@@ -48,6 +48,7 @@ KNOWN_CHECK_IDS = frozenset(
         "repo.secrets.not_in_files",
         "repo.secrets.excluded_from_agent_context",
     }
+    | {"azure.account.region", "azure.deployment.processing_scope", "azure.deployment.prompt_shields", "azure.abuse_monitoring.storage_off", "azure.diagnostic_settings.audit_logs", "azure.log_analytics.retention", "azure.network.private_access", "azure.auth.entra_id_only", "azure.encryption.customer_managed_key", "azure.rbac.least_privilege"}  # noqa: E501 (checks/azure/meta.py)
 )
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
