@@ -478,6 +478,26 @@ def iam_policy_cmd() -> None:
     typer.echo(json.dumps(iam_policy(), indent=2))
 
 
+@app.command("azure-role")
+def azure_role_cmd(
+    profile: Optional[Path] = typer.Option(None, "--profile", help="Scope the role to this profile's Azure subscriptions."),
+) -> None:
+    """Print the least-privilege Azure custom role `check` needs (the */read actions the Azure checks declare)."""
+    import json
+
+    from questionnaire.checks.azure.meta import custom_role
+    from questionnaire.profile import load_profile
+
+    subscriptions = None
+    if profile is not None:
+        try:
+            loaded = load_profile(profile)
+        except QuestionnaireError as e:
+            fail(e)
+        subscriptions = sorted({d.azure.subscription_id for d in loaded.profile.deployments if d.azure is not None})
+    typer.echo(json.dumps(custom_role(subscriptions), indent=2))
+
+
 @app.command()
 def compliance(
     framework: str = typer.Option(..., "--framework", help="Framework: soc2, iso27001, iso42001, nist-ai-rmf, eu-ai-act, gdpr, hipaa, caiq, ai-caiq, hecvat, hecvat3."),
