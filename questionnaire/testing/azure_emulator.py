@@ -224,7 +224,7 @@ def emulated_azure(profile: Any, variant: str = "compliant", host: str = "127.0.
         from pytest_httpserver import HTTPServer
     except ImportError as e:
         raise OptionalDependencyMissing(f"the Azure emulator needs {e.name or 'pytest-httpserver'}; install it with: pip install '.[demo]'") from None
-    from questionnaire.testing.aws_fixture import patched_environ
+    from unittest import mock
 
     ctx, ca = tls(host)
     server = HTTPServer(host=host, port=0, ssl_context=ctx, threaded=True)
@@ -237,7 +237,7 @@ def emulated_azure(profile: Any, variant: str = "compliant", host: str = "127.0.
             emu = ArmEmulator(state, base_url=url)
             server.expect_request(re.compile(r"^/.*")).respond_with_handler(emu.handle)
             env = {"QUESTIONNAIRE_AZURE_ARM_URL": url, "QUESTIONNAIRE_AZURE_TOKEN": TOKEN, "REQUESTS_CA_BUNDLE": str(ca_path)}
-            with patched_environ(env):
+            with mock.patch.dict("os.environ", env):
                 yield {"url": url, "emulator": emu}
         finally:
             server.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from questionnaire.checks.azure import meta
+import questionnaire.checks.azure.meta as meta
 from questionnaire.findings import RawResponse
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from questionnaire.checks.azure import judges, judges_access, meta
+import questionnaire.checks.azure.judges as judges
+import questionnaire.checks.azure.judges_access as judges_access
+import questionnaire.checks.azure.meta as meta
 from questionnaire.errors import QuestionnaireError
 from questionnaire.findings import Finding, RawResponse, Status
 
@@ -54,7 +56,7 @@ def _all_unknown(deps: list[Any], why: str) -> list[Finding]:
 
 def run(loaded: Any, progress: Callable[[str], None] | None = None, *, env: Any = None, credential: Any = None,
         retry_total: int | None = None) -> tuple[list[Finding], list[RawResponse]]:
-    from questionnaire.checks.azure import client as arm
+    import questionnaire.checks.azure.client as arm
     from questionnaire.checks.azure.collect import collect_account
 
     deps = [d for d in loaded.profile.deployments if d.platform.value == "azure_ai_foundry" and d.azure is not None]
