@@ -138,3 +138,16 @@ def test_undeclared_controls_are_not_checked(arm, tmp_path):
     assert {f.check_id for f in findings} == {meta.REGION, meta.SKU, meta.ABUSE, meta.RBAC}
     asked = " ".join(p.lower() for _, p in emu.requests)
     assert "raipolicies" not in asked and "diagnosticsettings" not in asked and "privateendpoint" not in asked
+
+
+def test_unreachable_endpoint_is_unknown(azure_loaded, arm):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**arm.env(), "QUESTIONNAIRE_AZURE_ARM_URL": f"https://127.0.0.1:{port}"}
+    findings, raws = run(azure_loaded, env=env, retry_total=0)
+    assert {f.status for f in findings} == {Status.UNKNOWN}
+    assert all("endpoint unreachable" in f.message for f in findings)
+    assert raws and all(r.error["code"] == "ServiceRequestError" for r in raws)

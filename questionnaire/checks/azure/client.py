@@ -29,6 +29,7 @@ CA_ENV = "REQUESTS_CA_BUNDLE"
 DEFAULT_ARM_URL = "https://management.azure.com"
 SCOPE_SUFFIX = "/.default"
 RETRY_TOTAL = 3
+CONNECT_TIMEOUT, READ_TIMEOUT = 10, 60  # seconds (azure-core's default is 300 each)
 INSTALL_HINT = "the Azure checks need the azure extra; install it with: pip install 'questionnaire[azure]'"
 # paths no GET may reach either (key material): refused even if a check declared them
 DENIED_PATH_PARTS = ("listkeys", "regeneratekey", "listsecrets", "listconnectionstrings", "listadminkeys")
@@ -210,7 +211,7 @@ def make_client(cfg: ArmSettings, subscription_id: str, allowed: Iterable[str], 
     from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
 
     cred = credential if credential is not None else make_credential(cfg)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"connection_timeout": CONNECT_TIMEOUT, "read_timeout": READ_TIMEOUT}
     if cfg.ca_bundle:
         kwargs["connection_verify"] = cfg.ca_bundle
     # the SDK's default policy list minus ARMAutoResourceProviderRegistrationPolicy (it POSTs a
@@ -229,10 +230,17 @@ def make_client(cfg: ArmSettings, subscription_id: str, allowed: Iterable[str], 
 
 def token_problem(credential: Any, cfg: ArmSettings) -> str | None:
     """Why no token can be had (one line), or None. Called once, before any ARM request."""
+    import logging
+
     from azure.core.exceptions import ClientAuthenticationError
 
+    quiet = logging.getLogger("azure.identity")  # the chain logs a WARNING too; the finding says it once
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         credential.get_token(cfg.url + SCOPE_SUFFIX)
     except ClientAuthenticationError as e:
         return f"no Azure credentials (DefaultAzureCredential: {_first_line(e)[:120]}); run `az login` or set {TOKEN_ENV}"
+    finally:
+        quiet.setLevel(level)
     return None
