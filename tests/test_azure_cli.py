@@ -77,3 +77,20 @@ def test_azure_role_lists_exactly_what_the_checks_request(arm, tmp_path, monkeyp
     assert used == {a.lower() for a in role["Actions"]}  # every declared action is used, every call is declared
     scoped = json.loads(CliRunner().invoke(app, ["azure-role", "--profile", str(azure_only_profile(tmp_path))]).output)
     assert scoped["AssignableScopes"] == ["/subscriptions/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"]
+
+
+def test_azure_deployment_without_block_stays_declared(arm, tmp_path, monkeypatch):
+    from questionnaire.checks import run_checks
+
+    import yaml
+
+    path = azure_only_profile(tmp_path)
+
+    data = yaml.safe_load(path.read_text())
+    data["deployments"][0].pop("azure", None)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    for k, v in arm.env().items():
+        monkeypatch.setenv(k, v)
+    run = run_checks(load_profile(path))
+    assert [(f.check_id, f.status.value) for f in run.findings] == [("declared.not_verifiable", "UNKNOWN")]
+    assert arm.methods() == []
