@@ -151,3 +151,22 @@ def test_unreachable_endpoint_is_unknown(azure_loaded, arm):
     assert {f.status for f in findings} == {Status.UNKNOWN}
     assert all("endpoint unreachable" in f.message for f in findings)
     assert raws and all(r.error["code"] == "ServiceRequestError" for r in raws)
+
+
+def test_two_deployments_on_one_account_share_one_collection(arm, tmp_path):
+    import yaml
+
+    from azure_fixtures import azure_only_profile
+    from questionnaire.profile import load_profile
+
+    path = azure_only_profile(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    twin = {**data["deployments"][0], "id": "support-copilot-2"}
+    data["deployments"].append(twin)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    loaded = load_profile(path)
+    emu = arm.serve(loaded.profile)
+    findings, raws = run(loaded, env=arm.env(), retry_total=0)
+    assert len(raws) == len({r.path for r in raws}) == len(emu.requests)  # collected once
+    assert {f.deployment for f in findings} == {"support-copilot", "support-copilot-2"}
+    assert len(findings) == 24 and {f.status for f in findings} == {Status.PASS}
