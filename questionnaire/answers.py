@@ -269,8 +269,10 @@ def _observed_sentence(f: Finding) -> str:
     return f"{msg} ({where})" if where else msg
 
 
-def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | None, source: str) -> Answer:
+def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | None, source: str,
+            idle: frozenset[str] = frozenset()) -> Answer:
     base = dict(id=entry.id, topic=entry.topic, question=entry.question, kind=entry.kind, checks=list(entry.checks))
+    expected = [c for c in entry.checks if c not in idle]  # a provider with no deployment here runs no check
     if entry.applies and not _eval(entry.applies, ctx):
         text = _render(entry.template, ctx)
         return Answer(**base, value=None, text=text, status="not_applicable", needs_review=False)
@@ -301,16 +303,16 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     if value is not None:
         text = f"{value}. {text}"
     covered = {f.check_id for f in relevant}
-    if source == "bundle" and entry.checks and all(c in covered for c in entry.checks) and all(
+    if source == "bundle" and expected and all(c in covered for c in expected) and all(
         f.status == Status.PASS for f in relevant
     ):
-        text = f"{text} Verified (checks: {', '.join(entry.checks)})."
+        text = f"{text} Verified (checks: {', '.join(expected)})."
         return Answer(**base, value=value, text=text, status="verified", needs_review=False, evidence=evidence)
 
     if source == "profile":
         note = DECLARED_NOTE
-    elif entry.checks:
-        unknown = [c for c in entry.checks if c not in covered] + sorted(
+    elif expected:
+        unknown = [c for c in expected if c not in covered] + sorted(
             {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
         )
         reasons = []
@@ -349,13 +351,10 @@ def build_answers(
     elif source == "bundle":
         source = "profile"  # no findings: nothing is verified
     ctx = facts(profile, source)
-    from dataclasses import replace
+    from questionnaire.checks.providers import idle_check_ids  # checks of providers verifying no deployment here
 
-    from questionnaire.checks.providers import idle_check_ids  # e.g. Anthropic checks in a profile without Anthropic
-
-    idle = idle_check_ids(profile)
-    entries = [replace(e, checks=tuple(c for c in e.checks if c not in idle)) if idle & set(e.checks) else e for e in entries]
-    return [_answer(e, ctx, by_check, source) for e in entries]
+    idle = frozenset(idle_check_ids(profile))
+    return [_answer(e, ctx, by_check, source, idle) for e in entries]
 
 
 def summary(answers: list[Answer]) -> dict[str, int]:

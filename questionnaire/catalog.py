@@ -61,6 +61,7 @@ KNOWN_CHECK_IDS = frozenset(
         "commercial.api_keys.owned_and_used", "commercial.audit_log.available", "commercial.residency.matches_declaration",
         "coding.agents.login_enforced", "coding.agents.secrets_denied",  # questionnaire/coding_agents.py
     }
+    | {"azure.account.region", "azure.deployment.processing_scope", "azure.deployment.prompt_shields", "azure.abuse_monitoring.storage_off", "azure.diagnostic_settings.audit_logs", "azure.log_analytics.retention", "azure.network.private_access", "azure.auth.entra_id_only", "azure.encryption.customer_managed_key", "azure.rbac.least_privilege"}  # noqa: E501 (checks/azure/meta.py)
 )
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")

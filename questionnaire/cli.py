@@ -503,6 +503,26 @@ def gcp_role_cmd() -> None:
     typer.echo(json.dumps(custom_role(), indent=2))
 
 
+@app.command("azure-role")
+def azure_role_cmd(
+    profile: Optional[Path] = typer.Option(None, "--profile", help="Scope the role to this profile's Azure subscriptions."),
+) -> None:
+    """Print the least-privilege Azure custom role `check` needs (the */read actions the Azure checks declare)."""
+    import json
+
+    from questionnaire.checks.azure.meta import custom_role
+    from questionnaire.profile import load_profile
+
+    subscriptions = None
+    if profile is not None:
+        try:
+            loaded = load_profile(profile)
+        except QuestionnaireError as e:
+            fail(e)
+        subscriptions = sorted({d.azure.subscription_id for d in loaded.profile.deployments if d.azure is not None})
+    typer.echo(json.dumps(custom_role(subscriptions), indent=2))
+
+
 @app.command()
 def compliance(
     framework: str = typer.Option(..., "--framework", help="Framework: soc2, iso27001, iso42001, nist-ai-rmf, eu-ai-act, gdpr, hipaa, caiq, ai-caiq, hecvat, hecvat3."),
@@ -560,6 +580,8 @@ def demo(
     typer.echo(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
                f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
                f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
+    for name, n in r.providers.items():
+        typer.echo(f"     {name} (emulated): {n['PASS']} PASS, {n['FAIL']} FAIL, {n['UNKNOWN']} UNKNOWN")
     for fid, msg in r.failed:
         typer.echo(f"     FAIL    {fid}: {msg}")
     for fid, msg in r.unknown[:8]:

@@ -60,6 +60,7 @@ class DemoResult:
     left_empty: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     answer_counts: dict[str, int] = field(default_factory=dict)
     endpoints: dict[str, str] = field(default_factory=dict)
+    providers: dict[str, dict[str, int]] = field(default_factory=dict)  # provider name -> PASS/FAIL/UNKNOWN counts
     seconds: float = 0.0
 
     def step(self, name: str) -> Step:
@@ -246,10 +247,12 @@ def run_demo(out: Path, drift: bool = False, on_step: Callable[[str], None] | No
             p.unlink()
     say = on_step or (lambda _m: None)
     say(f"starting an emulated AWS account ({variant}) on {HOST} ...")
+    from questionnaire.testing.azure_emulator import emulated_azure
     from questionnaire.testing.commercial_emulator import emulated_commercial  # OpenAI/Anthropic admin APIs
     from questionnaire.testing.gcp_emulator import emulated_gcp  # the Vertex deployment's emulated project
 
-    with emulated_aws(variant, regions) as ep, emulated_gcp(variant) as gcp, emulated_commercial(variant):
+    with emulated_aws(variant, regions) as ep, emulated_gcp(variant) as gcp, emulated_commercial(variant), \
+            emulated_azure(loaded.profile, variant):
         result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"], "gcp": gcp.url}
         bundle = files["evidence bundle"]
         say("check --bundle ...")
@@ -291,6 +294,12 @@ def _collect(result: DemoResult, bundle: Path) -> None:
     for s in Status:
         result.findings[s.value] = sum(1 for f in b.findings if f.status == s)
     result.failed = [(f.id, f.message) for f in b.findings if f.status == Status.FAIL]
+    from questionnaire.checks.providers import discover
+
+    for p in discover():  # Azure, ...: findings of each provider other than AWS
+        mine = [f for f in b.findings if f.check_id in p.checks]
+        if mine:
+            result.providers[p.name] = {s.value: sum(1 for f in mine if f.status == s) for s in Status}
     result.unknown = [(f.id, f.message) for f in b.findings if f.status == Status.UNKNOWN]
     answers = {a.id: a for a in build_answers(b.profile, b.findings, source="bundle")}
     result.answer_counts = {

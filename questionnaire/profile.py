@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from questionnaire.errors import InputFileError, ProfileInvalid
 from questionnaire.profile_gcp import GcpSettings, gcp_problems
 from questionnaire.profile_commercial import AnthropicSettings, ManagedSettings, OpenAISettings, commercial_problems
+from questionnaire.profile_azure import AzureSettings, azure_problems
 
 SCHEMA_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -134,6 +135,7 @@ class Deployment(_Strict):
     gcp: GcpSettings | None = None
     openai: OpenAISettings | None = None
     anthropic: AnthropicSettings | None = None
+    azure: AzureSettings | None = None
 
 
 class CodingAgents(_Strict):
@@ -535,6 +537,7 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
             elif isinstance(aws, dict):
                 add(base + ("aws",), f"'aws' settings on platform '{platform}' are ignored", "warning")
             gcp_problems(d, base, add)
+            azure_problems(d, base, add)
             if isinstance(aws, dict):
                 acct = aws.get("account_id")
                 if acct is not None and not (isinstance(acct, str) and re.fullmatch(r"\d{12}", acct)):

@@ -274,3 +274,13 @@ def test_demo_verifies_the_vertex_deployment_and_drift_fails_it(compliant, drift
     assert len(ok) == 8 and set(ok.values()) == {"PASS"}
     assert {c for c, s in bad.items() if s == "FAIL"} == {"vertex.audit_logs.data_access", "vertex.location.declared_only"}
     assert "QUESTIONNAIRE_GCP_URL" not in os.environ  # the emulated project's endpoint is gone with it
+
+
+def test_demo_verifies_the_azure_deployment(compliant, drifted):
+    for (out, res), want_fail in ((compliant, set()), (drifted, {"azure.deployment.processing_scope",
+                                                                 "azure.deployment.prompt_shields", "azure.network.private_access"})):
+        az = [f for f in json.loads((out / "findings.json").read_text())["findings"] if f["check_id"].startswith("azure.")]
+        assert {f["check_id"] for f in az if f["status"] == "FAIL"} == want_fail
+        assert sum(f["status"] == "PASS" for f in az) >= 8 and not [f for f in az if f["status"] == "UNKNOWN"]
+        assert "azure (emulated):" in res.output
+        assert not any(os.environ.get(k) for k in ("QUESTIONNAIRE_AZURE_ARM_URL", "QUESTIONNAIRE_AZURE_TOKEN"))

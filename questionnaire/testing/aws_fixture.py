@@ -318,8 +318,9 @@ def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str,
     from moto import mock_aws
 
     from questionnaire.aws import emulators
+    from questionnaire.testing.azure_emulator import emulated_azure  # the example profile's Azure deployment
 
-    with patched_environ(fake_credentials_env()), mock_aws():
+    with patched_environ(fake_credentials_env()), mock_aws(), emulated_azure(profile_for_regions().profile, variant):
         extras = seed_account(variant, regions)
         with emulators(extras.table()):
             yield extras
