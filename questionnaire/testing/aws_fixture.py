@@ -319,8 +319,10 @@ def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str,
 
     from questionnaire.aws import emulators
     from questionnaire.testing.azure_emulator import emulated_azure  # the example profile's Azure deployment
+    from questionnaire.testing.commercial_emulator import emulated_commercial  # its OpenAI deployment (stays compliant)
 
-    with patched_environ(fake_credentials_env()), mock_aws(), emulated_azure(profile_for_regions().profile, variant):
+    with patched_environ(fake_credentials_env()), mock_aws(), emulated_azure(profile_for_regions().profile, variant), \
+            emulated_commercial("compliant"):
         extras = seed_account(variant, regions)
         with emulators(extras.table()):
             yield extras
