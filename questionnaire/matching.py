@@ -45,6 +45,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from questionnaire.polarity import INVERSE, SAME, load_rules
+from questionnaire.specificity import load_specificity
+
 __all__ = [
     "Match",
     "Matcher",
@@ -63,6 +66,9 @@ class Match:
     catalog_id: str | None  # None = abstain (leave the question for a person)
     confidence: float  # 0..1
     reason: str
+    # "same": the question asks the entry's proposition (its `asserts`); "inverse": it asks
+    # the negation, so a written Yes/No is flipped (questionnaire/polarity.py)
+    polarity: str = "same"
 
 
 # --------------------------------------------------------------------------- text
@@ -447,9 +453,6 @@ class _Entry:
 # (lower-cased) text before similarity. A wrong answer is far worse than an
 # abstention, so these are deliberately broad.
 
-# Negated / inverted questions: a literal Yes/No to the catalog's canonical
-# question would flip ("Is data ever NOT encrypted...", "Are any calls not logged?").
-_NEGATION_RE = re.compile(r"\b(?:not|never|cannot|n't|nothing|none of)\b|\w+n't\b|\bexcept(?:ion)?s?\b")
 # The customer's own obligations / configuration, not what we do.
 _CUSTOMER_DUTY_RE = re.compile(
     r"\b(?:customers?|clients?|institutions?|tenants?|users?|subscribers?)(?: themselves)? "
@@ -493,8 +496,6 @@ def _guard(question_text: str) -> tuple[str, str] | None:
     t = " ".join(html.unescape(_TAG_RE.sub(" ", str(question_text or ""))).lower().replace("\u2019", "'").split())
     if _OUT_OF_SCOPE_RE.search(t):
         return "scope", "AI-adjacent topic the catalog does not cover (governance, model quality, regulation)"
-    if _NEGATION_RE.search(t):
-        return "negation", "negated question: a Yes/No from the catalog could be inverted"
     if _COMPOUND_YN_RE.search(t):
         return "compound_yn", "compound question (two yes/no questions)"
     if _CUSTOMER_DUTY_RE.search(t):
@@ -509,6 +510,9 @@ def _guard(question_text: str) -> tuple[str, str] | None:
 # Platt scaling: confidence = sigmoid(A * score + B * margin + C) for the best
 # entry that passed the gates. Fitted on the dev split (benchmarks/matching_eval.py --fit).
 _PLATT = (6.80, 3.92, -1.63)
+# A yes/no answer is withheld when the cues give one polarity but the question is almost a
+# copy (cosine >= PHRASING_NEAR) of a phrasing of the other polarity, clearly closer to it.
+PHRASING_NEAR, PHRASING_MARGIN = 0.85, 0.2
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -528,14 +532,19 @@ class Matcher:
         detected_version: str | None = None,
         phrasings_path: Path | None = None,
         use_id_mapping: bool = True,
+        polarity_path: Path | None = None,
     ):
         self.threshold = threshold
         self.detected_version = detected_version
         self.use_id_mapping = use_id_mapping
         extra = _phrasings_file(str(phrasings_path or (_templates_dir() / "phrasings.yaml")))
         self.entries: list[_Entry] = []
+        self._doc_polarity: list[str] = []  # per phrasing: same | inverse
+        self._polarity = load_rules(str(polarity_path) if polarity_path else None)
+        self._specificity = load_specificity()
+        entries_list = list(entries)
         docs: list[tuple[int, list[str]]] = []  # (entry index, tokens)
-        for e in entries:
+        for e in entries_list:
             eid = str(_get(e, "id"))
             fallback = extra.get(eid, {})
 
@@ -543,16 +552,18 @@ class Matcher:
                 v = _get(_e, name)
                 return v if v not in (None, (), []) else _f.get(name)
 
-            phr = [str(_get(e, "question", ""))] + [str(p) for p in (rule("phrasings") or [])]
+            phr = [(str(_get(e, "question", "")), SAME)] + [(str(p), SAME) for p in (rule("phrasings") or [])]
+            phr += [(str(p), INVERSE) for p in (rule("inverse_phrasings") or [])]
             kws = [_Concept(str(k)) for k in (rule("keywords") or [])]
             unl = [_Concept(str(k)) for k in (rule("unless") or [])]
             idx = len(self.entries)
             allow = frozenset(str(a) for a in (rule("allow") or []))
             self.entries.append(_Entry(eid, str(_get(e, "kind", "")), bool(rule("generic")), kws, unl, allow))
-            for p in phr:
+            for p, pol in phr:
                 t = sorted(set(tokens(p)))
                 if t:
                     docs.append((idx, t))
+                    self._doc_polarity.append(pol)
         # IDF over entries (how well a token discriminates between entries)
         n = max(len(self.entries), 1)
         df: dict[str, int] = {}
@@ -579,6 +590,9 @@ class Matcher:
         self._unless_triggers = _concept_triggers(self.entries, "unless")
         self._cache: dict[tuple[str, str | None], Match] = {}
         self._allow = {e.id: e.allow for e in self.entries}
+        self._kind = {e.id: e.kind for e in self.entries}
+        self._topic = {str(_get(e, "id")): str(_get(e, "topic", "")) for e in entries_list}
+        self._index = {e.id: i for i, e in enumerate(self.entries)}
         self._generic = {e.id: e.generic for e in self.entries}
 
     # -- hook: id-based matching (mapping module, when present) ----------------
@@ -706,7 +720,37 @@ class Matcher:
         runner = f", runner-up {ranked[1][1]} {s2:.2f}" if len(ranked) > 1 else ""
         if conf < self.threshold:
             return Match(None, conf, f"closest {top} (score {s1:.2f}{runner}) below threshold")
-        return Match(top, conf, f"text similarity {s1:.2f}{runner}")
+        return self._with_polarity(question_text, top, conf, f"text similarity {s1:.2f}{runner}")
+
+    def _phrasing_scores(self, question_text: str, entry_id: str) -> dict[str, float]:
+        """Best cosine similarity of the question to the entry's phrasings, per polarity."""
+        tset = frozenset(tokens(question_text))
+        qnorm = math.sqrt(sum(self._idf.get(t, self._unknown) for t in tset)) or 1.0
+        best = {SAME: 0.0, INVERSE: 0.0}
+        for d in self._entry_docs[self._index[entry_id]]:
+            ov = sum(self._idf.get(t, 0.0) for t in tset & self._doc_tokens[d])
+            sc = ov / (qnorm * max(self._doc_norm[d], 1e-9))
+            pol = self._doc_polarity[d]
+            best[pol] = max(best[pol], sc)
+        return best
+
+    def _with_polarity(self, question_text: str, top: str, conf: float, why: str) -> Match:
+        """Match with the question's polarity relative to ``top``'s proposition, or abstain."""
+        clash = self._specificity.conflict(question_text, top, self._topic.get(top, ""))
+        if clash is not None:
+            return Match(None, 0.0, f"closest {top}, but {clash}")
+        d = self._polarity.decide(question_text, top, self._kind.get(top, ""))
+        if d.polarity is None:
+            return Match(None, 0.0, f"closest {top}, but {d.reason}")
+        if self._kind.get(top) == "yes_no":
+            sc = self._phrasing_scores(question_text, top)
+            other = INVERSE if d.polarity == SAME else SAME
+            if sc[other] >= PHRASING_NEAR and sc[other] > sc[d.polarity] + PHRASING_MARGIN:
+                return Match(None, 0.0, f"closest {top}: the cues say {d.polarity} ({d.reason}) but the question "
+                                        f"is closer to its {other} phrasings ({sc[other]:.2f} > {sc[d.polarity]:.2f})")
+        if d.polarity == INVERSE:
+            return Match(top, conf, f"{why}; {d.reason}: Yes/No inverted", INVERSE)
+        return Match(top, conf, why)
 
 
 _DEFAULT: Matcher | None = None
