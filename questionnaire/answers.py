@@ -18,7 +18,7 @@ No openpyxl, docx or boto3 here.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -173,6 +173,20 @@ class Answer:
     needs_review: bool
     evidence: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
+    asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
+    polarity: str = "same"  # "inverse": answers a question asking the negation of ``asserts``
+
+    def as_polarity(self, polarity: str | None) -> "Answer":
+        """This answer for a question of ``polarity``: "inverse" flips a Yes/No value (and
+        the "Yes. "/"No. " the text starts with); the rest of the text states the fact,
+        true under either polarity. Anything but a yes/no value is returned unchanged."""
+        if polarity != "inverse" or self.kind != "yes_no" or self.value not in ("Yes", "No"):
+            return self
+        from questionnaire.polarity import flip
+
+        new = flip(self.value)
+        text = self.text[len(self.value) + 2:] if self.text.startswith(f"{self.value}. ") else self.text
+        return replace(self, value=new, text=f"{new}. {text}", polarity="inverse")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +200,7 @@ class Answer:
             "needs_review": self.needs_review,
             "evidence": list(self.evidence),
             "checks": list(self.checks),
+            "asserts": self.asserts,
         }
 
 
@@ -270,7 +285,9 @@ def _observed_sentence(f: Finding) -> str:
 
 
 def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | None, source: str) -> Answer:
-    base = dict(id=entry.id, topic=entry.topic, question=entry.question, kind=entry.kind, checks=list(entry.checks))
+    all_checks = tuple(getattr(entry, "all_checks", entry.checks))  # checks + the prerequisites it requires
+    base = dict(id=entry.id, topic=entry.topic, question=entry.question, kind=entry.kind, checks=list(all_checks),
+                asserts=getattr(entry, "asserts", None))
     if entry.applies and not _eval(entry.applies, ctx):
         text = _render(entry.template, ctx)
         return Answer(**base, value=None, text=text, status="not_applicable", needs_review=False)
@@ -283,7 +300,7 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
 
     relevant: list[Finding] = []
     if by_check is not None:
-        for c in entry.checks:
+        for c in all_checks:
             relevant.extend(by_check.get(c, []))
     evidence = [f.id for f in relevant]
     failed = [f for f in relevant if f.status == Status.FAIL]
@@ -301,16 +318,16 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     if value is not None:
         text = f"{value}. {text}"
     covered = {f.check_id for f in relevant}
-    if source == "bundle" and entry.checks and all(c in covered for c in entry.checks) and all(
+    if source == "bundle" and all_checks and all(c in covered for c in all_checks) and all(
         f.status == Status.PASS for f in relevant
     ):
-        text = f"{text} Verified (checks: {', '.join(entry.checks)})."
+        text = f"{text} Verified (checks: {', '.join(all_checks)})."
         return Answer(**base, value=value, text=text, status="verified", needs_review=False, evidence=evidence)
 
     if source == "profile":
         note = DECLARED_NOTE
-    elif entry.checks:
-        unknown = [c for c in entry.checks if c not in covered] + sorted(
+    elif all_checks:
+        unknown = [c for c in all_checks if c not in covered] + sorted(
             {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
         )
         reasons = []

@@ -51,7 +51,8 @@ KNOWN_CHECK_IDS = frozenset(
 )
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-_ALLOWED_KEYS = {"id", "topic", "question", "kind", "profile_fields", "checks", "template", "value", "claim", "applies"}
+_ALLOWED_KEYS = {"id", "topic", "question", "asserts", "kind", "profile_fields", "checks", "requires", "template", "value",
+                 "claim", "applies"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,13 @@ class CatalogEntry:
     phrasings: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # anything else phrasings.yaml gives
+    asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
+    requires: tuple[str, ...] = ()  # checks the claim presupposes (all must PASS to verify it)
+
+    @property
+    def all_checks(self) -> tuple[str, ...]:
+        """``checks`` then ``requires``: every check whose FAIL contradicts the answer."""
+        return self.checks + tuple(c for c in self.requires if c not in self.checks)
 
 
 def _field_exists(dotted: str) -> bool:
@@ -177,9 +185,17 @@ def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, 
         checks = raw.get("checks") or []
         if not isinstance(checks, list) or not all(isinstance(c, str) for c in checks):
             raise InputFileError(f"{where}: 'checks' must be a list of check ids")
-        for c in checks:
+        requires = raw.get("requires") or []
+        if not isinstance(requires, list) or not all(isinstance(c, str) for c in requires):
+            raise InputFileError(f"{where}: 'requires' must be a list of check ids")
+        for c in [*checks, *requires]:
             if c not in KNOWN_CHECK_IDS:
                 raise InputFileError(f"{where}: unknown check id '{c}'")
+        asserts = raw.get("asserts")
+        if kind == "yes_no" and (not isinstance(asserts, str) or not asserts.strip()):
+            raise InputFileError(f"{where}: yes_no entries need 'asserts' (the proposition Yes is the truth of)")
+        if kind != "yes_no" and asserts is not None:
+            raise InputFileError(f"{where}: 'asserts' is only for yes_no entries")
         value, claim = raw.get("value"), raw.get("claim")
         if kind == "yes_no":
             if not isinstance(value, str) or not value.strip():
@@ -200,6 +216,8 @@ def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, 
             raise InputFileError(f"{where}: template syntax error: {e.message}") from None
         ph = phrasings.get(eid, {})
         extra = {k: v for k, v in ph.items() if k not in ("id", "phrasings", "keywords")}
+        if not all(isinstance(p, str) for p in ph.get("inverse_phrasings") or []):
+            raise InputFileError(f"{where}: phrasings.yaml: 'inverse_phrasings' must be a list of questions")
         entries.append(
             CatalogEntry(
                 id=eid,
@@ -215,6 +233,8 @@ def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, 
                 phrasings=tuple(str(p) for p in (ph.get("phrasings") or [])),
                 keywords=tuple(str(k) for k in (ph.get("keywords") or [])),
                 extra=extra,
+                asserts=" ".join(asserts.split()) if asserts else None,
+                requires=tuple(requires),
             )
         )
     return entries
