@@ -684,7 +684,10 @@ class Matcher:
         """
         by_id = self._match_by_id(question_id, question_text)
         if by_id is not None:
-            return by_id
+            if by_id.catalog_id is None:
+                return by_id
+            # the mapped entry still has to fit the text: its topic, and the question's polarity
+            return self._with_polarity(question_text, by_id.catalog_id, by_id.confidence, by_id.reason)
         key = (question_text[:2000], context)
         hit = self._cache.get(key)
         if hit is None:
