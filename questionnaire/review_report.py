@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -58,21 +56,9 @@ def write(path: Path, data: dict[str, Any], findings: Iterable[Any] | None = Non
 
 
 def _atomic(path: Path, produce: Callable[[Path], Any]) -> None:
-    """Write through a temporary file in the target folder, then rename over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        produce(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from questionnaire.documents.export import write_atomic  # the one atomic writer (temp file, umask mode)
+
+    write_atomic(path, produce)
 
 
 def _cell(item: dict[str, Any], key: str) -> Any:
