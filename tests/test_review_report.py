@@ -117,3 +117,41 @@ def test_html_report_is_self_contained_escaped_and_links_findings(filled):
 def test_html_without_findings_has_no_dangling_links():
     page = render_html({"items": [{"location": "A!C1", "question": "q", "status": "answered", "evidence": ["x:y:z"]}]})
     assert "href=" not in page and "x:y:z" in page
+
+
+ISSUE_PAIRS = [  # the four kinds of inverse questions of issue 16, in our own words
+    ("Do staff rely on personal AI accounts for work with customer data?", "accounts.consumer_prohibited", "No"),
+    ("Do AI agents act autonomously when they take high-risk actions?", "agents.human_approval", "No"),
+    ("Are requests to the AI service exposed to the public internet?", "network.private_endpoint", "No"),
+    ("Does the AI agent hold broad administrative powers?", "agents.least_privilege", "No"),
+    ("Are AI usage logs encrypted at rest?", "audit.log_encryption", "Yes"),
+    ("Do you use AI to audit user activity?", None, None),
+]
+
+
+def _form(path, questions):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "AI"
+    ws.append(["#", "Question", "Answer", "Comments"])
+    for i, q in enumerate(questions, 1):
+        ws.append([i, q, None, None])
+    wb.save(path)
+    return path
+
+
+def test_issue_inverse_pairs_compliant_and_drifted(tmp_path):
+    from tests.answers_fixtures import drifted_findings
+
+    form = _form(tmp_path / "f.xlsx", [q for q, _, _ in ISSUE_PAIRS])
+    ok = fill(form, tmp_path / "ok.xlsx", profile=example_profile(), findings=compliant_findings())
+    got = {it.question: it for it in ok.items}
+    for q, cid, value in ISSUE_PAIRS:
+        assert (got[q].catalog_id, got[q].value) == (cid, value), (q, got[q])
+    # drifted account: logging off and the agent role over-privileged -> no confident answer they contradict
+    bad = fill(form, tmp_path / "bad.xlsx", profile=example_profile(), findings=drifted_findings())
+    got = {it.question: it for it in bad.items}
+    for q in ("Are AI usage logs encrypted at rest?", "Does the AI agent hold broad administrative powers?"):
+        assert got[q].status != "answered" and got[q].value is None, got[q]
