@@ -240,20 +240,25 @@ def _compile(path: Path, data: dict[str, Any]) -> Rules:
                  _patterns(path, data, "negation"), subs, pairs, entries, unscanned)
 
 
+def load_yaml_mapping(path: Path) -> dict[str, Any]:
+    """A shipped data file (templates/*.yaml) as a mapping; any problem is a one-line InputFileError."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot read: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        raise InputFileError(f"{path}: not valid YAML: {' '.join(str(e).split())}") from None
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path}: expected a mapping")
+    return data
+
+
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> Rules:
     """templates/polarity.yaml, compiled (an unreadable or malformed file is an InputFileError)."""
-    import yaml
-
     from questionnaire.resources import templates_dir
 
     p = Path(path) if path else templates_dir() / "polarity.yaml"
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputFileError(f"{p}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise InputFileError(f"{p}: not valid YAML: {e}") from None
-    if not isinstance(data, dict):
-        raise InputFileError(f"{p}: expected a mapping")
-    return _compile(p, data)
+    return _compile(p, load_yaml_mapping(p))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from questionnaire.errors import InputFileError
-from questionnaire.polarity import prepare
+from questionnaire.polarity import load_yaml_mapping, prepare
 
 
 @dataclass(frozen=True)
@@ -57,17 +57,8 @@ def _compile(path: Path, data: dict[str, Any]) -> Specificity:
 
 @lru_cache(maxsize=4)
 def load_specificity(path: str | None = None) -> Specificity:
-    import yaml
-
+    """templates/specificity.yaml, compiled (an unreadable or malformed file is an InputFileError)."""
     from questionnaire.resources import templates_dir
 
     p = Path(path) if path else templates_dir() / "specificity.yaml"
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputFileError(f"{p}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise InputFileError(f"{p}: not valid YAML: {e}") from None
-    if not isinstance(data, dict):
-        raise InputFileError(f"{p}: expected a mapping")
-    return _compile(p, data)
+    return _compile(p, load_yaml_mapping(p))

@@ -417,3 +417,21 @@ def test_specificity_broad_entry_does_not_answer_an_audit_question(matcher):
               "Does your AI governance committee assess the societal benefit of AI?"):
         m = matcher.match(q)
         assert m.catalog_id is None, (q, m)
+
+
+def test_polarity_and_specificity_data_errors_are_one_line(tmp_path):
+    from questionnaire.errors import InputFileError
+    from questionnaire.polarity import load_rules
+    from questionnaire.specificity import load_specificity
+
+    bad = tmp_path / "polarity.yaml"
+    bad.write_text("pairs:\n  x: {positive: ['a(']}\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="pair 'x'") as ei:
+        load_rules(str(bad))
+    assert "\n" not in str(ei.value)
+    bad.write_text("entries:\n  a.b: {pairs: {nosuch: positive}}\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="unknown pair 'nosuch'"):
+        load_rules(str(bad))
+    bad.write_text("[unclosed\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="not valid YAML"):
+        load_specificity(str(bad))

@@ -23,17 +23,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def form(tmp_path_factory) -> Path:
-    from openpyxl import Workbook
-
-    path = tmp_path_factory.mktemp("rr") / "form.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "AI"
-    ws.append(["#", "Question", "Answer", "Comments"])
-    for i, q in enumerate(QUESTIONS, 1):
-        ws.append([i, q, None, None])
-    wb.save(path)
-    return path
+    return _form(tmp_path_factory.mktemp("rr") / "form.xlsx", QUESTIONS)
 
 
 @pytest.fixture(scope="module")
