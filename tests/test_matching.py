@@ -316,13 +316,13 @@ def test_blind_set_precision_and_recall(matcher):
     assert len(items) >= 120
     wrong, correct, answerable = [], 0, 0
     for it in items:
-        exp = it["expected"]
-        ok = set() if exp in (None, "none") else ({exp} if isinstance(exp, str) else set(exp))
-        got = matcher.match(it["text"]).catalog_id
+        ok = _accepted_pol(it)
+        m = matcher.match(it["text"])
+        got = (m.catalog_id, m.polarity)
         answerable += bool(ok)
-        if got is not None and got in ok:
+        if m.catalog_id is not None and got in ok:
             correct += 1
-        elif got is not None:
+        elif m.catalog_id is not None:
             wrong.append((it["id"], got, it["text"]))
     assert len(wrong) <= 0.02 * len(items), wrong
     assert correct >= 0.90 * answerable, (correct, answerable)
@@ -331,6 +331,25 @@ def test_blind_set_precision_and_recall(matcher):
 # ------------------------------------------------------------------ polarity (issue 16)
 
 POLARITY = ROOT / "tests" / "data" / "matching_polarity.yaml"
+POLARITY_BLIND = ROOT / "tests" / "data" / "matching_polarity_blind.yaml"
+
+
+def test_polarity_blind_set(matcher):
+    """The blind polarity set (written before the polarity matcher, never tuned on)."""
+    rows = yaml.safe_load(POLARITY_BLIND.read_text(encoding="utf-8"))["questions"]
+    assert len(rows) >= 60
+    wrong, correct, answerable = [], 0, 0
+    for qid, exp, text in rows:
+        exp = [x.strip() for x in exp.strip("[]").split(",")] if exp.startswith("[") else ([] if exp == "none" else [exp])
+        ok = {(e.partition(":")[0], e.partition(":")[2]) for e in exp}
+        answerable += bool(ok)
+        m = matcher.match(text)
+        if m.catalog_id is not None and (m.catalog_id, m.polarity) in ok:
+            correct += 1
+        elif m.catalog_id is not None:
+            wrong.append((qid, m.catalog_id, m.polarity, text))
+    assert len(wrong) <= 1, wrong
+    assert correct >= 0.9 * answerable, (correct, answerable)
 
 
 def test_every_phrasing_has_the_polarity_the_cues_give(entries):
