@@ -145,7 +145,8 @@ def test_demo_drift_shows_fails_exit_1_and_review(drifted):
     got = _xlsx_answers(out / "customer-questionnaire-filled.xlsx")
     assert not got["E.1"][0]  # logging is off: the contradicted "Yes" is not written
     assert not got["E.3"][0]  # log encryption presupposes the logs exist (catalog `requires`, issue 16.3)
-    assert got["D.4"][0] == "No"  # unaffected answers still filled
+    assert not got["D.4"][0]  # the drifted Azure deployment's GlobalStandard SKU contradicts "stays in the EEA"
+    assert got["D.1"][0] == "No" and got["F.4"][0] == "Yes"  # unaffected answers still filled
     report = json.loads((out / "fill-report-xlsx.json").read_text())
     assert report["summary"]["needs_review"] >= 1
 
