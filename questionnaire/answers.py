@@ -94,6 +94,25 @@ class Answer:
         }
 
 
+def _private_path(d: dict[str, Any]) -> bool | None:
+    """Whether the deployment is reached over a private network path: True / False, or None when the
+    profile cannot tell (then a yes/no resting on it abstains)."""
+    if d["platform"] == "aws_bedrock" and d.get("aws") is not None:
+        return bool(d["aws"].get("private_endpoint"))
+    if d["platform"] == "azure_ai_foundry" and d.get("azure") is not None:
+        return bool(d["azure"].get("private_network"))
+    if d["tier"] in ("consumer", "commercial_api"):
+        return False  # a lab's public API over the internet (TLS)
+    return None
+
+
+def _all_or_none(values: list[bool | None]) -> bool | None:
+    """True if every value is True, False if any is False, else None (unknown); None for no values."""
+    if not values or any(v is False for v in values):
+        return False if values else None
+    return None if any(v is None for v in values) else True
+
+
 def _deployment_facts(d: dict[str, Any], categories: dict[int, dict[str, Any]], sensitive: set[int]) -> dict[str, Any]:
     regions = list(d["regions"])
     cats = sorted(d.get("data_categories") or [])
@@ -107,6 +126,7 @@ def _deployment_facts(d: dict[str, Any], categories: dict[int, dict[str, Any]], 
         "customer": any(c in sensitive for c in cats),
         "infra": d["tier"] == "infrastructure",
         "is_aws": d["platform"] == "aws_bedrock" and d.get("aws") is not None,
+        "private_path": _private_path(d),
         "cats_text": join_and(f"{c} ({categories[c]['name']})" if c in categories else str(c) for c in cats),
         "developers_text": join_and(d.get("model_developers") or []) or "the model developer",
     }
@@ -140,6 +160,7 @@ def facts(profile: Profile, source: str = "bundle") -> dict[str, Any]:
         "cust": [d for d in deps if d["customer"]],
         "aws": [d for d in deps if d["is_aws"]],
         "cust_aws": [d for d in deps if d["customer"] and d["is_aws"]],
+        "cust_private_path": _all_or_none([d["private_path"] for d in deps if d["customer"]]),
         "cats": cats,
         "cust_cats": [c for c in cats if c["customer"]],
         "prohibited_cats": [c for c in cats if c["ai_use"] == "prohibited"],
@@ -187,7 +208,8 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     text = _render(entry.template, ctx)
     value: str | None = None
     if entry.kind == "yes_no":
-        value = "Yes" if _eval(entry.value, ctx) else "No"
+        raw = _eval(entry.value, ctx)
+        value = None if raw is None else "Yes" if raw else "No"
     claims = entry.kind == "yes_no" and entry.claim is not None and value == entry.claim
 
     relevant: list[Finding] = []
@@ -210,7 +232,9 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     if value is not None:
         text = f"{value}. {text}"
     covered = {f.check_id for f in relevant}
-    if source == "bundle" and all_checks and all(c in covered for c in all_checks) and all(
+    # the checks prove the entry's claim, never its negation: a "No" where the claim is "Yes" stays declared
+    proves_value = entry.kind != "yes_no" or entry.claim is None or claims
+    if source == "bundle" and proves_value and all_checks and all(c in covered for c in all_checks) and all(
         f.status == Status.PASS for f in relevant
     ):
         text = f"{text} Verified (checks: {', '.join(all_checks)})."
@@ -231,6 +255,9 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
         note = f"Declared, not verified: {'; '.join(reasons) or 'no finding covers this'}."
     else:
         note = UNVERIFIABLE_NOTE
+    if entry.kind == "yes_no" and value is None:  # the profile cannot tell: no Yes/No is written
+        return Answer(**base, value=None, status="declared", needs_review=True, evidence=evidence,
+                      text=f"Needs review: the profile does not say enough to answer Yes or No. {text} {note}")
     return Answer(**base, value=value, text=f"{text} {note}", status="declared", needs_review=claims, evidence=evidence)
 
 

@@ -10,7 +10,7 @@ from questionnaire.errors import UserInputError
 from questionnaire.findings import Finding, Status
 from questionnaire.profile import profile_from_bytes
 
-from answers_fixtures import EXAMPLE, compliant_findings, drifted_findings, example_profile
+from answers_fixtures import CONTRACT, EXAMPLE, compliant_findings, drifted_findings, example_profile, load_profile
 
 
 def by_id(answers):
@@ -43,7 +43,9 @@ def test_every_entry_renders_once_in_catalog_order(profile):
     for a in answers:
         assert a.text and "{{" not in a.text and "{%" not in a.text
         assert a.status in ("verified", "contradicted", "declared", "not_applicable")
-        if a.kind == "yes_no":
+        if a.kind == "yes_no" and a.value is None:  # the profile cannot tell (e.g. Vertex's network path)
+            assert a.needs_review and a.text.startswith("Needs review: the profile does not say enough")
+        elif a.kind == "yes_no":
             assert a.value in ("Yes", "No")
             assert a.text.startswith(a.value + ". ")
         else:
@@ -73,7 +75,9 @@ GOLDEN_COMPLIANT = {
     "agents.human_approval": ("Yes", "declared", True, ["payments, external communications, data deletion or permission changes"]),
     "guardrails.prompt_injection": ("Yes", "verified", False, ["insights-guardrail"]),
     "guardrails.pii_filtering": ("Yes", "verified", False, ["personal data"]),
-    "network.private_endpoint": ("Yes", "verified", False, ["VPC endpoint", "marketing-drafts uses the public API of OpenAI"]),
+    # the example's Vertex deployment does not say whether it uses Private Service Connect: no Yes/No
+    "network.private_endpoint": (None, "declared", True, ["VPC endpoint", "marketing-drafts: the public API of OpenAI",
+                                                          "does not say whether through Private Service Connect"]),
     "retention.provider_retention": (None, "declared", False, ["not stored", "up to 30 days"]),
     "retention.provider_stores_data": ("No", "declared", True, ["(no customer data) for up to 30 days"]),
     "general.security_contact": (None, "declared", False, ["security@acme.example"]),
@@ -102,7 +106,8 @@ def test_compliant_verified_answers_cite_finding_ids(compliant):
     ]
 
 
-def test_unknown_finding_keeps_the_declared_answer_but_needs_review(profile):
+def test_unknown_finding_keeps_the_declared_answer_but_needs_review():
+    profile = load_profile(CONTRACT).profile  # AWS + OpenAI: the network path is known for every deployment
     findings = [
         f if f.check_id != "ec2.vpc_endpoint.bedrock_runtime"
         else Finding(f.check_id, f.deployment, f.region, Status.UNKNOWN, True, None, "AccessDenied")
@@ -240,7 +245,7 @@ def test_minimal_profile_renders_every_entry_without_undefined():
     assert answers["coding.company_accounts"].status == "not_applicable"
     assert answers["coding.company_accounts"].value is None and not answers["coding.company_accounts"].needs_review
     assert answers["secrets.rotation"].status == "not_applicable"
-    assert answers["audit.invocation_logging"].value == "No"
+    assert answers["audit.invocation_logging"].value is None  # no AWS deployment: the profile cannot tell
     assert answers["agents.least_privilege"].value == "No"
     assert answers["vendor.dpa"].value == "No" and "no DPA in place" in answers["vendor.dpa"].text
     assert answers["residency.outside_eea"].text.startswith("No. No AI deployment handles customer data.")
