@@ -11,6 +11,7 @@ boto3/botocore are imported lazily so `questionnaire --help` stays fast.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import os
 import threading
@@ -61,6 +62,77 @@ THROTTLE_CODES = frozenset(
     {"Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException", "SlowDown"}
 )
 UNSUPPORTED_CODE = "UnsupportedOperation"
+UNREACHABLE_CODE = "EndpointUnreachable"  # connection refused, DNS, connect/read timeout, connection closed
+# What AWS answers in a region the account has not enabled (opt-in regions): the region is not in use.
+REGION_DISABLED_CODES = frozenset({"OptInRequired", "UnrecognizedClientException", "InvalidClientTokenId"})
+TRUNCATED_CODE = "PagesTruncated"
+MAX_PAGES = 50
+
+
+def classify(error: dict[str, Any] | None) -> str:
+    """What an API error means for a judge: ok, explicit_deny (an SCP or explicit Deny: the strongest
+    evidence that the call is blocked), denied, throttled, unreachable, unsupported, region_disabled, error.
+
+    Only ``explicit_deny`` and ``region_disabled`` are evidence about the account; every other error
+    means "cannot tell" (UNKNOWN), never "not in use"."""
+    if not error:
+        return "ok"
+    code = str(error.get("code") or "")
+    msg = str(error.get("message") or "").lower()
+    if code in ACCESS_DENIED_CODES:
+        return "explicit_deny" if "explicit deny" in msg else "denied"
+    if code in THROTTLE_CODES:
+        return "throttled"
+    if code == UNREACHABLE_CODE:
+        return "unreachable"
+    if code == UNSUPPORTED_CODE:
+        return "unsupported"
+    if code in REGION_DISABLED_CODES:
+        return "region_disabled"
+    return "error"
+
+
+class Pages(list):  # list[RawResponse], one per page, in order
+    """Every page of one list call. ``complete`` only when every page was read without error."""
+
+    truncated = False  # stopped after MAX_PAGES with a next token still set
+
+    @property
+    def failed(self) -> RawResponse | None:
+        bad = next((r for r in self if r.error), None)
+        if bad is None and self.truncated and self:
+            import dataclasses
+
+            return dataclasses.replace(self[-1], error={"code": TRUNCATED_CODE, "message": f"more than {MAX_PAGES} pages"})
+        return bad
+
+    @property
+    def complete(self) -> bool:
+        return bool(self) and self.failed is None
+
+    @property
+    def error(self) -> dict[str, str] | None:  # RawResponse-compatible: judges may treat Pages like one response
+        f = self.failed
+        return f.error if f is not None else None
+
+    def items(self, key: str) -> list[Any]:
+        out: list[Any] = []
+        for r in self:
+            if r.error is None:
+                out.extend((r.response or {}).get(key) or [])
+        return out
+
+
+@functools.lru_cache(maxsize=None)
+def paginator_config(service: str, operation: str) -> dict[str, Any] | None:
+    """botocore's pagination model for an operation (input/output token, more-results key), or None."""
+    if _LOADER is None:
+        new_session()
+    try:
+        model = _LOADER.load_service_model(service, "paginators-1")
+    except Exception:  # botocore's DataNotFoundError: the service has no paginators
+        return None
+    return (model.get("pagination") or {}).get(operation)
 
 # boto3 operation -> IAM action, where they differ (default: "<service>:<Operation>").
 IAM_ACTION_OVERRIDES = {
@@ -250,11 +322,36 @@ class AwsContext:
                 r._inflight.pop(key, None)
             ev.set()
 
+    def pages(self, service: str, method: str, region: str, *, record_region: str | None | bool = True, **params: Any) -> Pages:
+        """Every page of a list call (IsTruncated/Marker, nextToken, NextToken as botocore's paginator
+        model names them). Each page is recorded; a failed page stops the walk (``Pages.failed``)."""
+        operation = _op_name(self.client(service, region), method)
+        cfg = paginator_config(service, operation) or {}
+        in_tok, out_tok, more = cfg.get("input_token"), cfg.get("output_token"), cfg.get("more_results")
+        out = Pages()
+        token = None
+        for _ in range(MAX_PAGES):
+            p = dict(params)
+            if token is not None:
+                p[in_tok] = token
+            raw = self.call(service, method, region, record_region=record_region, **p)
+            out.append(raw)
+            if raw.error or not isinstance(in_tok, str) or not isinstance(out_tok, str):
+                return out
+            resp = raw.response or {}
+            token = resp.get(out_tok)
+            if not token or (more and not resp.get(more)) or token == p.get(in_tok):
+                return out
+        out.truncated = True
+        return out
+
     def _do_call(self, client: Any, service: str, method: str, operation: str, region: str, rec_region: str | None, params: dict) -> RawResponse:
         from botocore.exceptions import (
             ClientError,
+            ConnectionClosedError,
             ConnectTimeoutError,
             EndpointConnectionError,
+            HTTPClientError,
             NoCredentialsError,
             PartialCredentialsError,
             ReadTimeoutError,
@@ -284,8 +381,8 @@ class AwsContext:
             error = {"code": code, "message": str(err.get("Message") or e)[:500]}
         except NotImplementedError as e:  # moto in-process: operation not emulated
             error = {"code": UNSUPPORTED_CODE, "message": f"operation not supported by the endpoint ({e})"[:500]}
-        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as e:
-            error = {"code": "EndpointUnreachable", "message": str(e)[:500]}
+        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, HTTPClientError) as e:
+            error = {"code": UNREACHABLE_CODE, "message": str(e)[:500]}
         except Exception as e:  # parse errors, unexpected HTTP bodies: UNKNOWN, never PASS
             error = {"code": type(e).__name__, "message": str(e)[:500]}
         return RawResponse(
@@ -362,6 +459,8 @@ def _emulate(model: Any = None, context: Any = None, **_: Any) -> Any:
     params = (context or {}).get("_questionnaire_params") or {}
     try:
         body = fn(params, region)
+        if body is None:  # the emulator passes this call through (e.g. to moto)
+            return None
         status = 200
         parsed = dict(body)
         parsed["ResponseMetadata"] = {"RequestId": f"emulated-{model.name}", "HTTPStatusCode": 200}

@@ -112,6 +112,11 @@ class AwsSettings(_Strict):
     private_endpoint: bool = False
     agent_role: str | None = Field(None, description="ARN of the IAM role the AI agent runs as")
     secrets: list[str] = Field(default_factory=list)
+    inference_data_zones: list[str] = Field(
+        default_factory=list,
+        description="With cross_region_inference: the system-defined profile prefixes allowed (e.g. eu, us, apac, global); "
+        "default: the data zones of the declared regions (global only when listed)",
+    )
 
 
 class Deployment(_Strict):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from questionnaire.checks import CHECKS, bedrock, guardrail, iam, secretsmanager
+from questionnaire.checks import CHECKS, bedrock, guardrail, iam, residency, secretsmanager
 from questionnaire.findings import RawResponse, Status
 from questionnaire.profile import load_profile
 from questionnaire.resources import example_profile
@@ -84,8 +84,29 @@ def trail(resp=TRAIL, logging=True, status_error=None):
     return {"trails": R("cloudtrail", "DescribeTrails", resp), "status": R("cloudtrail", "GetTrailStatus", {"IsLogging": logging}, error=status_error)}
 
 
+def P(*raws: RawResponse):
+    from questionnaire.aws import Pages
+
+    return Pages(raws)
+
+
+def metrics(*model_ids: str, region: str = REG, error: str | None = None):
+    return P(R("cloudwatch", "ListMetrics", {"Metrics": [{"Namespace": "AWS/Bedrock", "MetricName": "Invocations",
+                                                          "Dimensions": [{"Name": "ModelId", "Value": m}]} for m in model_ids]},
+               error=error, region=region))
+
+
 def scan(**per_region):
-    return {"regions": {r: {"logging": v} for r, v in per_region.items()}}
+    """region -> logging response, or (logging response, metrics pages)."""
+    out = {}
+    for r, v in per_region.items():
+        lg, mt = v if isinstance(v, tuple) else (v, metrics(region=r, error=v.error["code"] if v.error else None))
+        out[r] = {"logging": lg, "metrics": mt}
+    return {"regions": out}
+
+
+def xr(profiles: RawResponse, mt=None):
+    return {"profiles": P(profiles), "metrics": mt if mt is not None else metrics()}
 
 
 # (check id, deployment, data, expected status)
@@ -105,11 +126,30 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
                                                                       "me-south-1": R("bedrock", "G", error="UnrecognizedClientException", region="me-south-1")}), Status.PASS),
     ("bedrock.invocation_logging.only_declared_regions", DEP, scan(**{REG: R("bedrock", "G", LOGCFG), "us-east-1": R("bedrock", "G", LOGCFG, region="us-east-1")}), Status.FAIL),
     ("bedrock.invocation_logging.only_declared_regions", DEP, scan(**{REG: R("bedrock", "G", LOGCFG), "us-east-1": R("bedrock", "G", error=DENIED, region="us-east-1")}), Status.UNKNOWN),
-    ("bedrock.cross_region_inference.matches_declaration", DEP, {"profiles": R("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []})}, Status.PASS),
-    ("bedrock.cross_region_inference.matches_declaration", DEP, {"profiles": R("bedrock", "ListInferenceProfiles", APP_PROFILE)}, Status.FAIL),
+    # 14.3 / 17.2: unreachable is not "not in use"; every region failing is UNKNOWN; an SCP deny is evidence of a block;
+    # Bedrock invoked (metrics) in an undeclared region without any logging configuration FAILs
+    ("bedrock.invocation_logging.only_declared_regions", DEP, scan(**{REG: R("bedrock", "G", LOGCFG),
+                                                                      "us-east-1": R("bedrock", "G", error="EndpointUnreachable", region="us-east-1")}), Status.UNKNOWN),
+    ("bedrock.invocation_logging.only_declared_regions", DEP, scan(**{REG: R("bedrock", "G", error="EndpointUnreachable"),
+                                                                      "us-east-1": R("bedrock", "G", error="EndpointUnreachable", region="us-east-1")}), Status.UNKNOWN),
+    ("bedrock.invocation_logging.only_declared_regions", DEP, scan(**{REG: R("bedrock", "G", LOGCFG), "us-east-1": (
+        R("bedrock", "G", {}, region="us-east-1"), metrics("anthropic.claude-3-haiku-20240307-v1:0", region="us-east-1"))}), Status.FAIL),
+    ("bedrock.invocation_logging.only_declared_regions", DEP, scan(**{REG: R("bedrock", "G", LOGCFG), "us-east-1": (
+        R("bedrock", "G", {}, region="us-east-1"), metrics(region="us-east-1", error="Throttling"))}), Status.UNKNOWN),
+    ("bedrock.cross_region_inference.matches_declaration", DEP, xr(R("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []})), Status.PASS),
+    ("bedrock.cross_region_inference.matches_declaration", DEP, xr(R("bedrock", "ListInferenceProfiles", APP_PROFILE)), Status.FAIL),
     ("bedrock.cross_region_inference.matches_declaration", with_aws(models=["eu.anthropic.claude-3-5-sonnet-20240620-v1:0"]),
-     {"profiles": R("bedrock", "ListInferenceProfiles", error=DENIED)}, Status.FAIL),
-    ("bedrock.cross_region_inference.matches_declaration", DEP, {"profiles": R("bedrock", "ListInferenceProfiles", error=DENIED)}, Status.UNKNOWN),
+     xr(R("bedrock", "ListInferenceProfiles", error=DENIED)), Status.FAIL),
+    ("bedrock.cross_region_inference.matches_declaration", DEP, xr(R("bedrock", "ListInferenceProfiles", error=DENIED)), Status.UNKNOWN),
+    # hole 17.1: a system-defined eu. profile invoked although declared off; global.* against an EU-only declaration
+    ("bedrock.cross_region_inference.matches_declaration", DEP,
+     xr(R("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []}), metrics("eu.anthropic.claude-3-5-sonnet-20240620-v1:0")), Status.FAIL),
+    ("bedrock.cross_region_inference.matches_declaration", DEP.model_copy(update={"cross_region_inference": True}),
+     xr(R("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []}), metrics("global.anthropic.claude-sonnet-4-v1:0")), Status.FAIL),
+    ("bedrock.cross_region_inference.matches_declaration", DEP.model_copy(update={"cross_region_inference": True}),
+     xr(R("bedrock", "ListInferenceProfiles", {"inferenceProfileSummaries": []}), metrics("eu.anthropic.claude-3-5-sonnet-20240620-v1:0")), Status.PASS),
+    ("bedrock.cross_region_inference.matches_declaration", DEP.model_copy(update={"cross_region_inference": True}),
+     xr(R("bedrock", "ListInferenceProfiles", error=DENIED)), Status.UNKNOWN),
     ("cloudwatch.log_group.retention", DEP, {"groups": R("logs", "DescribeLogGroups", GROUP)}, Status.PASS),
     ("cloudwatch.log_group.retention", DEP, {"groups": R("logs", "DescribeLogGroups", {"logGroups": [dict(GROUP["logGroups"][0], retentionInDays=30)]})}, Status.FAIL),
     ("cloudwatch.log_group.retention", DEP, {"groups": R("logs", "DescribeLogGroups", error=DENIED)}, Status.UNKNOWN),
@@ -328,8 +368,28 @@ def test_cross_region_collector_with_stubber(monkeypatch):
     ctx = AwsContext()
     when = dt.datetime(2025, 1, 15, tzinfo=dt.timezone.utc)
     resp = {"inferenceProfileSummaries": [dict(APP_PROFILE["inferenceProfileSummaries"][0], createdAt=when, updatedAt=when)]}
-    with Stubber(ctx.client("bedrock", REG)) as stub:
-        stub.add_response("list_inference_profiles", resp, {"typeEquals": "APPLICATION", "maxResults": 1000})
-        data = bedrock.collect_xregion(ctx, DEP, REG, PROFILE)
-    out = bedrock.judge_xregion(PROFILE, DEP, REG, data)
+    page2 = {"inferenceProfileSummaries": []}
+    with Stubber(ctx.client("bedrock", REG)) as stub, Stubber(ctx.client("cloudwatch", REG)) as cw:
+        stub.add_response("list_inference_profiles", {**resp, "nextToken": "t2"}, {"typeEquals": "APPLICATION", "maxResults": 1000})
+        stub.add_response("list_inference_profiles", page2, {"typeEquals": "APPLICATION", "maxResults": 1000, "nextToken": "t2"})
+        cw.add_response("list_metrics", {"Metrics": []}, {"Namespace": "AWS/Bedrock", "MetricName": "Invocations"})
+        data = residency.collect_xregion(ctx, DEP, REG, PROFILE)
+        stub.assert_no_pending_responses()
+    assert len(data["profiles"]) == 2 and data["profiles"].complete  # nextToken followed (17.12)
+    out = residency.judge_xregion(PROFILE, DEP, REG, data)
     assert out[0].status == Status.FAIL and "insights-app" in out[0].message
+
+
+def test_scp_explicit_deny_is_evidence_that_a_region_is_blocked():
+    deny = {"code": "AccessDeniedException", "message": "User: arn:aws:sts::1:assumed-role/x is not authorized to perform: "
+            "cloudwatch:ListMetrics with an explicit deny in a service control policy"}
+    lg = R("bedrock", "G", {}, region="ap-south-1")
+    mt = R("cloudwatch", "ListMetrics", {}, region="ap-south-1")
+    lg.error, lg.response, mt.error, mt.response = deny, None, deny, None
+    data = scan(**{REG: R("bedrock", "G", LOGCFG), "ap-south-1": (lg, P(mt))})
+    f = judged("bedrock.invocation_logging.only_declared_regions", DEP, data)[0]
+    assert f.status == Status.PASS and f.observed["blocked_by_explicit_deny"] == ["ap-south-1"], f.message
+    assert "explicit deny" in f.message
+    # a plain AccessDenied (no explicit deny) cannot tell
+    lg.error = mt.error = {"code": "AccessDeniedException", "message": "not authorized"}
+    assert judged("bedrock.invocation_logging.only_declared_regions", DEP, data)[0].status == Status.UNKNOWN

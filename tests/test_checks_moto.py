@@ -107,7 +107,7 @@ def test_every_api_error_gives_unknown_never_pass():
     def deny(params, region):
         raise aws.EmulatedError("AccessDenied", "denied", 403)
 
-    services = ["bedrock", "logs", "s3", "cloudtrail", "kms", "ec2", "iam", "secretsmanager"]
+    services = ["bedrock", "logs", "s3", "cloudtrail", "kms", "ec2", "iam", "secretsmanager", "cloudwatch", "account"]
     with emulated_account("compliant"):
         with aws.emulators({(s, "*"): deny for s in services}):
             run = run_checks(profile_for_regions(), scan_regions=SCAN)
@@ -165,3 +165,28 @@ def test_iam_policy_covers_every_operation_called(compliant):
                 service, operation = op.split(".")
                 assert aws.iam_action(service, operation) in declared, f"{cid} calls {op} but does not declare it"
                 assert aws.is_read_only(service, operation)
+
+
+def _residency(run):
+    return next(f for f in run.findings if f.check_id == "bedrock.invocation_logging.only_declared_regions")
+
+
+def test_scan_covers_only_the_enabled_regions():
+    """17.2: account:ListRegions (ENABLED, ENABLED_BY_DEFAULT) decides the scan; opt-in regions never enabled are skipped."""
+    with emulated_account("compliant") as extras:
+        extras.enabled_regions = ["eu-west-1", "eu-central-1", "us-east-1"]
+        run = run_checks(profile_for_regions())
+    f = _residency(run)
+    assert f.status == Status.PASS, f.message
+    assert f.observed["regions_scanned"] == ["eu-central-1", "eu-west-1", "us-east-1"]
+    assert f.observed["region_list"] == "account:ListRegions"
+    assert any(p.startswith("raw/global/account/ListRegions") for p in f.evidence)
+
+
+def test_scan_falls_back_to_describe_regions_without_opt_in_regions():
+    with emulated_account("compliant"):  # moto has no account:ListRegions: ec2:DescribeRegions lists the enabled ones
+        run = run_checks(profile_for_regions())
+    f = _residency(run)
+    assert f.observed["region_list"] == "ec2:DescribeRegions"
+    assert "ap-east-1" not in f.observed["regions_scanned"] and "eu-west-1" in f.observed["regions_scanned"]
+    assert f.status == Status.PASS, f.message

@@ -12,10 +12,11 @@ from typing import Any, Callable
 import boto3
 import pytest
 
+from questionnaire.aws import emulators
 from questionnaire.checks import run_checks
 from questionnaire.findings import Status
-from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, ROLE, SECRET, TRAIL, emulated_account,
-                                               profile_for_regions)
+from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, MODEL_ID, ROLE, SECRET, TRAIL, emulated_account,
+                                               profile_for_regions, unreachable)
 
 REG = "eu-west-1"
 SCAN = ["eu-west-1", "us-east-1"]
@@ -117,8 +118,23 @@ def _guardrail_not_ready(extras: Any) -> None:
     extras.guardrails[REG][0]["status"] = "FAILED"
 
 
+def _invoked(region: str, model_id: str = MODEL_ID) -> Callable[[Any], None]:
+    """Bedrock publishes AWS/Bedrock Invocations by ModelId for every call: the evidence of use."""
+    return lambda extras: _c("cloudwatch", region).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
+        {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": model_id}], "Value": 1.0}])
+
+
+def _timeouts(*regions: str) -> Callable[[Any], None]:
+    def apply(extras: Any) -> None:
+        for op in (("cloudwatch", "ListMetrics"), ("bedrock", "GetModelInvocationLoggingConfiguration"),
+                   ("bedrock", "ListInferenceProfiles")):
+            extras.overrides[op] = unreachable(*regions, fallback=extras.table().get(op))
+    return apply
+
+
 # drift -> (mutation, {check id prefix: allowed non-PASS statuses})
 F = Status.FAIL
+U = Status.UNKNOWN
 DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     # invocation logging
     "logging_text_delivery_off": (_logging(textDataDeliveryEnabled=False), {"bedrock.invocation_logging.enabled": {F}}),
@@ -130,6 +146,15 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "logging_in_undeclared_region": (lambda x: _logging()(x) or _c("bedrock", "us-east-1").put_model_invocation_logging_configuration(
         loggingConfig={"s3Config": {"bucketName": LOG_BUCKET}, "textDataDeliveryEnabled": True}),
         {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    # residency (14.3, 17.2): use without logging, unreachable regions
+    "bedrock_invoked_in_undeclared_region_without_logging": (_invoked("us-east-1"),
+                                                             {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    "undeclared_region_times_out": (_timeouts("us-east-1"), {"bedrock.invocation_logging.only_declared_regions": {U}}),
+    "every_region_times_out": (_timeouts(*SCAN), {"bedrock.invocation_logging.only_declared_regions": {U},
+                                                 "bedrock.invocation_logging.enabled": {U},
+                                                 "bedrock.cross_region_inference.matches_declaration": {U}}),
+    # cross-region inference (17.1): a system-defined profile invoked
+    "system_defined_eu_profile_invoked": (_invoked(REG, "eu." + MODEL_ID), {"bedrock.cross_region_inference.matches_declaration": {F}}),
     # log group
     "log_group_deleted": (lambda x: _c("logs").delete_log_group(logGroupName=LOG_GROUP),
                           {"cloudwatch.log_group.": {F}}),
@@ -187,11 +212,12 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
 }
 
 
-def _run(mutate: Callable[[Any], None] | None):
+def _run(mutate: Callable[[Any], None] | None, loaded: Any = None):
     with emulated_account("compliant") as extras:
         if mutate is not None:
             mutate(extras)
-        run = run_checks(profile_for_regions(), scan_regions=SCAN)
+        with emulators(extras.overrides):
+            run = run_checks(loaded or profile_for_regions(), scan_regions=SCAN)
     return {f.id: f for f in run.findings}
 
 

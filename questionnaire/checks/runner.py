@@ -59,6 +59,20 @@ def bedrock_regions() -> list[str]:
     return sorted(boto3.session.Session().get_available_regions("bedrock"))
 
 
+def enabled_regions(ctx: Any) -> tuple[set[str] | None, list[RawResponse], str]:
+    """The regions enabled for the account: account:ListRegions (ENABLED, ENABLED_BY_DEFAULT), else
+    ec2:DescribeRegions (which lists enabled regions only); None when neither can be read."""
+    pages = ctx.pages("account", "list_regions", "us-east-1", record_region=None,
+                      RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"])
+    if pages.complete:
+        return {r["RegionName"] for r in pages.items("Regions")}, list(pages), "account:ListRegions"
+    ec2 = ctx.call("ec2", "describe_regions", "us-east-1", record_region=None)
+    if ec2.error is None:
+        regs = {r["RegionName"] for r in (ec2.response or {}).get("Regions") or [] if r.get("OptInStatus") != "not-opted-in"}
+        return regs, [*pages, ec2], "ec2:DescribeRegions"
+    return None, [*pages, ec2], "every Bedrock region (the enabled regions could not be read)"
+
+
 def run_checks(
     loaded: Any,
     regions: list[str] | None = None,
@@ -116,6 +130,17 @@ def run_checks(
     # ---- 2. collect
     units: list[tuple[Any, Any, str | None, str]] = []  # (check, dep, finding_region, collector_region)
     scans: list[tuple[Any, Any, list[str]]] = []
+    scan_info: dict[str, Any] = {}  # the enabled-region listing, given to scan judges as evidence
+
+    def default_scan(c: Any, d: Any) -> list[str]:
+        if not scan_info:
+            main = ctx()
+            main.check_id = c.id
+            regs, raws, source = enabled_regions(main)
+            scan_info.update(enabled=raws, region_source=source,
+                             regions=set(bedrock_regions()) & regs if regs is not None else set(bedrock_regions()))
+        return sorted(scan_info["regions"] | set(d.regions))
+
     for d in aws_deps:
         dep_regions = [r for r in d.regions if regions is None or r in regions]
         run_regions.update(dep_regions)
@@ -133,7 +158,7 @@ def run_checks(
                 elif regions is not None:
                     sr = list(regions)
                 else:
-                    sr = sorted(set(bedrock_regions()) | set(d.regions))
+                    sr = default_scan(c, d)
                 scans.append((c, d, sr))
 
     # group region units per (dep, region) so that one worker walks one region's checks in order
@@ -176,7 +201,8 @@ def run_checks(
     for u in units:
         judged.append((u[0], u[1], u[2], results[id(u)]))
     for i, (c, d, sr) in enumerate(scans):
-        judged.append((c, d, None, {"regions": {r: scan_results[(i, r)] for r in sr}}))
+        judged.append((c, d, None, {"regions": {r: scan_results[(i, r)] for r in sr},
+                                    "enabled": scan_info.get("enabled", []), "region_source": scan_info.get("region_source", "given")}))
 
     # ---- 3. paths
     assign_paths(recorder.raw)

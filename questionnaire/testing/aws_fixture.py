@@ -68,14 +68,27 @@ class BedrockExtras:
     models: dict[str, list[str]] = field(default_factory=dict)
     guardrails: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     inference_profiles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # account:ListRegions (moto lacks it): the regions enabled for the account; None = not emulated
+    enabled_regions: list[str] | None = None
+    # (service, operation) -> fn(params, region): faults and API responses a test adds after seeding
+    # (returning None passes the call through to moto); served on top of table() by the drift matrix
+    overrides: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def table(self) -> dict[tuple[str, str], Any]:
         return {
+            ("account", "ListRegions"): self._list_regions,
             ("bedrock", "ListFoundationModels"): self._list_models,
             ("bedrock", "ListGuardrails"): self._list_guardrails,
             ("bedrock", "GetGuardrail"): self._get_guardrail,
             ("bedrock", "ListInferenceProfiles"): self._list_profiles,
         }
+
+    def _list_regions(self, params: dict[str, Any], region: str) -> dict[str, Any] | None:
+        if self.enabled_regions is None:
+            return None  # pass through (moto: not implemented -> the runner falls back to ec2:DescribeRegions)
+        want = set(params.get("RegionOptStatusContains") or ["ENABLED", "ENABLED_BY_DEFAULT"])
+        regs = [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in sorted(self.enabled_regions)]
+        return {"Regions": [r for r in regs if r["RegionOptStatus"] in want]}
 
     def _list_models(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         return {
@@ -123,6 +136,20 @@ class BedrockExtras:
     def _list_profiles(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         want = params.get("typeEquals")
         return {"inferenceProfileSummaries": [p for p in self.inference_profiles.get(region, []) if not want or p["type"] == want]}
+
+
+def unreachable(*regions: str, fallback: Any = None) -> Any:
+    """An emulator that fails like a network timeout in ``regions`` and passes every other call to
+    ``fallback`` (an emulator) or through to moto."""
+
+    def fn(params: dict[str, Any], region: str) -> Any:
+        from botocore.exceptions import ConnectTimeoutError
+
+        if region in regions:
+            raise ConnectTimeoutError(endpoint_url=f"https://emulated.{region}.amazonaws.com")
+        return fallback(params, region) if fallback is not None else None
+
+    return fn
 
 
 def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
@@ -246,6 +273,9 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
         extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
         extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
         extras.inference_profiles[r] = []
+        # evidence of use: the AWS/Bedrock Invocations metric of the declared model (Bedrock publishes it per call)
+        boto3.client("cloudwatch", region_name=r).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
+            {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": MODEL_ID}], "Value": 1.0, "Unit": "Count"}])
     for r in logging_regions:
         boto3.client("bedrock", region_name=r).put_model_invocation_logging_configuration(loggingConfig={
             "s3Config": {"bucketName": LOG_BUCKET, "keyPrefix": f"bedrock/{r}/"},
