@@ -28,11 +28,17 @@ def R(service: str, op: str, response: Any = None, error: str | None = None, reg
 DENIED = "AccessDeniedException"
 
 
+def P(*raws: RawResponse):
+    from questionnaire.aws import Pages
+
+    return Pages(raws)
+
+
 def with_aws(**update: Any):
     return DEP.model_copy(update={"aws": DEP.aws.model_copy(update=update)})
 
 
-def guardrail_resp(filters=True) -> dict[str, Any]:
+def guardrail_resp(filters=True, pa=None, pii=None) -> dict[str, Any]:
     from questionnaire.testing.aws_fixture import guardrail as g
 
     x = g(REG, filters=filters)
@@ -40,6 +46,10 @@ def guardrail_resp(filters=True) -> dict[str, Any]:
            "createdAt": "2025-01-15T09:00:00Z", "updatedAt": "2025-01-15T09:00:00Z",
            "blockedInputMessaging": "no", "blockedOutputsMessaging": "no"}
     out.update(x["policies"])
+    if pa is not None:
+        out["contentPolicy"] = {"filters": [pa]}
+    if pii is not None:
+        out["sensitiveInformationPolicy"] = {"piiEntities": pii, "regexes": []}
     return out
 
 
@@ -65,12 +75,17 @@ GOOD_DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action":
                                                      "Resource": "arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"}]}
 
 
-def iam_data(inline_doc=GOOD_DOC, version_error=None):
+TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
+                                                  "Action": "sts:AssumeRole"}]}
+
+
+def iam_data(inline_doc=GOOD_DOC, version_error=None, managed_doc=GOOD_DOC, name="p", trust=TRUST):
     att = R("iam", "ListAttachedRolePolicies", {"AttachedPolicies": [{"PolicyName": "p", "PolicyArn": "arn:aws:iam::1:policy/p"}]}, region=None)
     pol = R("iam", "GetPolicy", {"Policy": {"DefaultVersionId": "v1"}}, region=None)
-    ver = R("iam", "GetPolicyVersion", {"PolicyVersion": {"Document": GOOD_DOC}}, error=version_error, region=None)
-    return {"attached": att, "inline": R("iam", "ListRolePolicies", {"PolicyNames": ["i"]}, region=None),
-            "managed": [{"name": "p", "arn": "arn:aws:iam::1:policy/p", "policy": pol, "version": ver}],
+    ver = R("iam", "GetPolicyVersion", {"PolicyVersion": {"Document": managed_doc}}, error=version_error, region=None)
+    role = R("iam", "GetRole", {"Role": {"RoleName": "insights-assistant", "AssumeRolePolicyDocument": trust}}, region=None)
+    return {"role": role, "attached": P(att), "inline": P(R("iam", "ListRolePolicies", {"PolicyNames": ["i"]}, region=None)),
+            "managed": [{"name": name, "arn": "arn:aws:iam::1:policy/p", "policy": pol, "version": ver}],
             "inline_docs": [{"name": "i", "doc": R("iam", "GetRolePolicy", {"PolicyDocument": inline_doc}, region=None)}]}
 
 
@@ -80,14 +95,13 @@ def kms_data(rot=True, error=None):
                       "rotation": R("kms", "GetKeyRotationStatus", {"KeyRotationEnabled": rot}, error=error)}]}
 
 
-def trail(resp=TRAIL, logging=True, status_error=None):
-    return {"trails": R("cloudtrail", "DescribeTrails", resp), "status": R("cloudtrail", "GetTrailStatus", {"IsLogging": logging}, error=status_error)}
+ALL_MGMT = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]}
 
 
-def P(*raws: RawResponse):
-    from questionnaire.aws import Pages
-
-    return Pages(raws)
+def trail(resp=TRAIL, logging=True, status_error=None, selectors=ALL_MGMT, **status):
+    return {"trails": R("cloudtrail", "DescribeTrails", resp),
+            "status": R("cloudtrail", "GetTrailStatus", {"IsLogging": logging, **status}, error=status_error),
+            "selectors": R("cloudtrail", "GetEventSelectors", selectors)}
 
 
 def metrics(*model_ids: str, region: str = REG, error: str | None = None):
@@ -178,6 +192,16 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("cloudtrail.trail.log_file_validation", DEP, trail(), Status.PASS),
     ("cloudtrail.trail.log_file_validation", DEP, trail(SINGLE), Status.FAIL),
     ("cloudtrail.trail.log_file_validation", DEP, {"trails": R("cloudtrail", "DescribeTrails", error="ThrottlingException")}, Status.UNKNOWN),
+    # 17.5: event selectors and delivery errors
+    ("cloudtrail.trail.covers_region", DEP, trail(selectors={"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}), Status.FAIL),
+    ("cloudtrail.trail.covers_region", DEP, trail(selectors={"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]}), Status.FAIL),
+    ("cloudtrail.trail.covers_region", DEP, trail(selectors={"AdvancedEventSelectors": [
+        {"Name": "s3 data", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]}), Status.FAIL),
+    ("cloudtrail.trail.covers_region", DEP, trail(selectors={"AdvancedEventSelectors": [
+        {"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]}), Status.PASS),
+    ("cloudtrail.trail.covers_region", DEP, dict(trail(), selectors=R("cloudtrail", "GetEventSelectors", error=DENIED)), Status.UNKNOWN),
+    ("cloudtrail.trail.logging", DEP, trail(LatestDeliveryError="AccessDenied"), Status.FAIL),
+    ("cloudtrail.trail.log_file_validation", DEP, trail(LatestDigestDeliveryError="NoSuchBucket"), Status.FAIL),
     ("kms.key_rotation.enabled", DEP, kms_data(), Status.PASS),
     ("kms.key_rotation.enabled", DEP, kms_data(rot=False), Status.FAIL),
     ("kms.key_rotation.enabled", DEP, kms_data(error=DENIED), Status.UNKNOWN),
@@ -191,6 +215,12 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("bedrock.guardrail.pii_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp())}, Status.PASS),
     ("bedrock.guardrail.pii_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp(False))}, Status.FAIL),
     ("bedrock.guardrail.pii_filter", DEP, {"list": R("bedrock", "ListGuardrails", error=DENIED)}, Status.UNKNOWN),
+    # 17.4: detect-only prompt-attack filter; PII entities disabled both ways / detect only
+    ("bedrock.guardrail.prompt_attack_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp(
+        pa={"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE", "inputAction": "NONE"}))}, Status.FAIL),
+    ("bedrock.guardrail.pii_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp(
+        pii=[{"type": "EMAIL", "action": "ANONYMIZE", "inputEnabled": False, "outputEnabled": False},
+             {"type": "NAME", "action": "BLOCK", "inputAction": "NONE", "outputAction": "NONE"}]))}, Status.FAIL),
     ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": [
         {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "available", "ServiceName": f"com.amazonaws.{REG}.bedrock-runtime"}]})}, Status.PASS),
     ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": [
@@ -199,6 +229,13 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("iam.agent_role.least_privilege", DEP, iam_data(), Status.PASS),
     ("iam.agent_role.least_privilege", DEP, iam_data(inline_doc=ADMIN_DOC), Status.FAIL),
     ("iam.agent_role.least_privilege", DEP, iam_data(version_error="AccessDenied"), Status.UNKNOWN),
+    # 17.3: an AWS managed policy judged by its document (AmazonS3FullAccess), a trust policy open to anyone
+    ("iam.agent_role.least_privilege", DEP, iam_data(name="AmazonS3FullAccess", managed_doc={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}]}), Status.FAIL),
+    ("iam.agent_role.least_privilege", DEP, iam_data(trust={"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+                                                                           "Action": "sts:AssumeRole"}]}), Status.FAIL),
+    ("iam.agent_role.least_privilege", DEP, iam_data(trust={"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+                                                                           "Action": "sts:AssumeRole"}]}), Status.FAIL),
     ("secretsmanager.secret.rotation", DEP, {"acme/insights/db-credentials": R("secretsmanager", "DescribeSecret", SECRET)}, Status.PASS),
     ("secretsmanager.secret.rotation", DEP, {"acme/insights/db-credentials": R("secretsmanager", "DescribeSecret", dict(SECRET, RotationRules={"AutomaticallyAfterDays": 120}))}, Status.FAIL),
     ("secretsmanager.secret.rotation", DEP, {"acme/insights/db-credentials": R("secretsmanager", "DescribeSecret", error="ResourceNotFoundException")}, Status.FAIL),
@@ -249,6 +286,14 @@ def test_judges_are_pure_and_never_pass_on_error():
         ({"Statement": [{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "arn:aws:bedrock:*::foundation-model/*"}]}, "any model"),
         ({"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]}, "NotAction"),
         ({"Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": "*"}]}, "every action"),
+        # 17.3: dangerous actions on any resource, NotResource
+        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}, "every s3 action"),
+        ({"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}, "any resource"),
+        ({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}, "any resource"),
+        ({"Statement": [{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]}, "any resource"),
+        ({"Statement": [{"Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy", "Resource": "*"}]}, "IAM write"),
+        ({"Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter*", "Resource": "*"}]}, "any resource"),
+        ({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::x/*"}]}, "NotResource"),
     ],
 )
 def test_iam_policy_parser_flags(doc, problem):
@@ -334,8 +379,12 @@ def test_guardrail_collector_with_stubber(monkeypatch):
     summary = dict(GLIST["guardrails"][0], createdAt=when, updatedAt=when)
     full = dict(guardrail_resp(), createdAt=when, updatedAt=when)
     with Stubber(client) as stub:
-        stub.add_response("list_guardrails", {"guardrails": [summary]}, {"maxResults": 1000})
-        stub.add_response("get_guardrail", full, {"guardrailIdentifier": "a1b2c3d4e5f6"})
+        # the guardrail is on page 2 of the listing (14.4); the version in use is the highest published one (17.4)
+        stub.add_response("list_guardrails", {"guardrails": [], "nextToken": "p2"}, {"maxResults": 1000})
+        stub.add_response("list_guardrails", {"guardrails": [summary]}, {"maxResults": 1000, "nextToken": "p2"})
+        stub.add_response("list_guardrails", {"guardrails": [summary, dict(summary, version="1"), dict(summary, version="2")]},
+                          {"maxResults": 1000, "guardrailIdentifier": "a1b2c3d4e5f6"})
+        stub.add_response("get_guardrail", dict(full, version="2"), {"guardrailIdentifier": "a1b2c3d4e5f6", "guardrailVersion": "2"})
         data = guardrail.collect(ctx, DEP, REG, PROFILE)
         stub.assert_no_pending_responses()
     assert data["guardrail"].response["createdAt"] == "2025-01-15T00:00:00Z"

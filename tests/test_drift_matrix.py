@@ -132,6 +132,71 @@ def _timeouts(*regions: str) -> Callable[[Any], None]:
     return apply
 
 
+def _aws_managed_s3_full_access(extras: Any) -> None:
+    """AmazonS3FullAccess judged by its document (s3:* on *), not by its name."""
+    iam = _c("iam", "us-east-1")
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}]}
+    arn = iam.create_policy(PolicyName="AmazonS3FullAccess", PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+
+
+def _trust_anyone(extras: Any) -> None:
+    _c("iam", "us-east-1").update_assume_role_policy(RoleName=ROLE, PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+
+
+def _star_on_page_2(extras: Any) -> None:
+    """ListRolePolicies answers in two pages (IsTruncated/Marker); the policy granting * is on the second."""
+    _inline({"Action": "*", "Resource": "*"})(extras)
+    pages = {None: {"PolicyNames": ["invoke-declared-models"], "IsTruncated": True, "Marker": "page-2"},
+             "page-2": {"PolicyNames": ["drift"], "IsTruncated": False}}
+    extras.overrides[("iam", "ListRolePolicies")] = lambda params, region: pages[params.get("Marker")]
+
+
+def _guardrail_on_page_2(extras: Any) -> None:
+    real = extras.table()[("bedrock", "ListGuardrails")]
+
+    def fn(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if params.get("guardrailIdentifier"):
+            return real(params, region)
+        return real(params, region) if params.get("nextToken") == "p2" else {"guardrails": [], "nextToken": "p2"}
+    extras.overrides[("bedrock", "ListGuardrails")] = fn
+
+
+def _guardrail_version(version: str, fn: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    def apply(extras: Any) -> None:
+        for v, policies in extras.guardrails[REG][0]["versions"].items():
+            if version in (v, "*"):
+                fn(policies)
+    return apply
+
+
+def _strip_filters(p: dict[str, Any]) -> None:
+    p["contentPolicy"] = {"filters": [f for f in p["contentPolicy"]["filters"] if f["type"] != "PROMPT_ATTACK"]}
+    p["sensitiveInformationPolicy"] = {"piiEntities": [], "regexes": []}
+
+
+def _detect_only(p: dict[str, Any]) -> None:
+    next(f for f in p["contentPolicy"]["filters"] if f["type"] == "PROMPT_ATTACK")["inputAction"] = "NONE"
+
+
+def _pii_off(p: dict[str, Any]) -> None:
+    for e in p["sensitiveInformationPolicy"]["piiEntities"]:
+        e.update(inputEnabled=False, outputEnabled=False)
+
+
+def _selectors(**kw: Any) -> Callable[[Any], None]:
+    return lambda extras: _c("cloudtrail").put_event_selectors(TrailName=TRAIL, **kw)
+
+
+def _trail_status(**fields: Any) -> Callable[[Any], None]:
+    """moto cannot produce delivery errors: GetTrailStatus answers like a trail whose bucket policy broke."""
+    def apply(extras: Any) -> None:
+        extras.overrides[("cloudtrail", "GetTrailStatus")] = lambda params, region: {
+            "IsLogging": True, "LatestDeliveryAttemptTime": "2026-01-01T00:00:00Z", **fields}
+    return apply
+
+
 # drift -> (mutation, {check id prefix: allowed non-PASS statuses})
 F = Status.FAIL
 U = Status.UNKNOWN
@@ -179,6 +244,17 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
                              {"cloudtrail.trail.log_file_validation": {F}}),
     "trail_deleted": (lambda x: _c("cloudtrail").delete_trail(Name=TRAIL), {"cloudtrail.trail.": {F}}),
     "trail_only_in_other_region": (_trail_elsewhere, {"cloudtrail.trail.": {F}}),
+    # CloudTrail event selectors and delivery (17.5)
+    "trail_write_only_management_events": (_selectors(EventSelectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]),
+                                           {"cloudtrail.trail.covers_region": {F}}),
+    "trail_management_events_excluded": (_selectors(EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False}]),
+                                         {"cloudtrail.trail.covers_region": {F}}),
+    "trail_data_only_advanced_selectors": (_selectors(AdvancedEventSelectors=[{"Name": "s3", "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]),
+        {"cloudtrail.trail.covers_region": {F}}),
+    "trail_delivery_error": (_trail_status(LatestDeliveryError="AccessDenied"), {"cloudtrail.trail.logging": {F}}),
+    "trail_digest_delivery_error": (_trail_status(LatestDigestDeliveryError="AccessDenied"),
+                                    {"cloudtrail.trail.log_file_validation": {F}}),
     # agent role
     "role_inline_notaction": (_inline({"NotAction": "iam:*", "Resource": "*"}), {ROLE_CHECK: {F}}),
     "role_bedrock_star": (_inline({"Action": "bedrock:*", "Resource": "*"}), {ROLE_CHECK: {F}}),
@@ -190,6 +266,19 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
                               {ROLE_CHECK: {F}}),
     "role_power_user": (_power_user, {ROLE_CHECK: {F}}),
     "role_deleted": (_delete_role, {ROLE_CHECK: {F}}),
+    # agent role (17.3)
+    "role_s3_star_on_any": (_inline({"Action": "s3:*", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_get_secret_value_on_any": (_inline({"Action": "secretsmanager:GetSecretValue", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_kms_decrypt_on_any": (_inline({"Action": "kms:Decrypt", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_lambda_update_code_on_any": (_inline({"Action": "lambda:UpdateFunctionCode", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_update_assume_role_policy": (_inline({"Action": "iam:UpdateAssumeRolePolicy", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_ssm_get_parameter_on_any": (_inline({"Action": "ssm:GetParameter*", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_not_resource": (_inline({"Action": "s3:GetObject", "NotResource": "arn:aws:s3:::acme-insights-data/*"}), {ROLE_CHECK: {F}}),
+    "role_aws_managed_s3_full_access": (_aws_managed_s3_full_access, {ROLE_CHECK: {F}}),
+    "role_trusts_any_principal": (_trust_anyone, {ROLE_CHECK: {F}}),
+    # pagination (14.4, 17.12)
+    "role_star_policy_on_page_2": (_star_on_page_2, {ROLE_CHECK: {F}}),
+    "guardrail_on_page_2_is_found": (_guardrail_on_page_2, {}),
     # VPC endpoint
     "endpoint_deleted": (_endpoint(lambda ec2, i: ec2.delete_vpc_endpoints(VpcEndpointIds=[i])), {"ec2.vpc_endpoint.bedrock_runtime": {F}}),
     # secrets
@@ -205,6 +294,11 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     # guardrails / inference
     "guardrail_deleted": (lambda x: x.guardrails[REG].clear(), {"bedrock.guardrail.": {F}}),
     "guardrail_not_ready": (_guardrail_not_ready, {"bedrock.guardrail.exists": {F}}),
+    # guardrails (17.4): the published version in use lacks the filters the DRAFT has; detect only; PII disabled both ways
+    "guardrail_version_in_use_has_no_filters": (_guardrail_version("1", _strip_filters),
+                                                {"bedrock.guardrail.prompt_attack_filter": {F}, "bedrock.guardrail.pii_filter": {F}}),
+    "guardrail_prompt_attack_detect_only": (_guardrail_version("*", _detect_only), {"bedrock.guardrail.prompt_attack_filter": {F}}),
+    "guardrail_pii_disabled_both_ways": (_guardrail_version("*", _pii_off), {"bedrock.guardrail.pii_filter": {F}}),
     "cross_region_profile_when_declared_off": (_xregion_profile, {"bedrock.cross_region_inference.matches_declaration": {F}}),
     "declared_model_withdrawn": (lambda x: x.models[REG].pop(0), {"bedrock.models.available": {F}}),
     # not a drift of the agent role: IAM roles cannot belong to groups

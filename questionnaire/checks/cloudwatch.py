@@ -13,11 +13,20 @@ KMS = "cloudwatch.log_group.kms_encrypted"
 
 def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     name = dep.aws.invocation_logging.cloudwatch_log_group
-    return {"groups": ctx.call("logs", "describe_log_groups", region, logGroupNamePrefix=name)}
+    return {"groups": groups(ctx, region, name)}
+
+
+def groups(ctx: Any, region: str, name: str) -> Any:
+    """Every page of DescribeLogGroups for the prefix (a prefix can match more groups than one page holds)."""
+    return ctx.pages("logs", "describe_log_groups", region, logGroupNamePrefix=name)
 
 
 def log_group(resp: Any, name: str) -> dict[str, Any] | None:
-    for g in (resp or {}).get("logGroups") or []:
+    if isinstance(resp, list):  # Pages
+        items = resp.items("logGroups")
+    else:  # one RawResponse or its response dict
+        items = ((getattr(resp, "response", resp)) or {}).get("logGroups") or []
+    for g in items:
         if g.get("logGroupName") == name:
             return g
     return None
@@ -29,7 +38,7 @@ def judge_retention(profile: Any, dep: Any, region: str | None, data: dict[str, 
     declared = il.retention_days
     if not ok(raw):
         return [unknown(RETENTION, dep, region, declared, raw)]
-    g = log_group(raw.response, il.cloudwatch_log_group)
+    g = log_group(raw, il.cloudwatch_log_group)
     if g is None:
         return [make(RETENTION, dep, region, Status.FAIL, declared, None, f"log group {il.cloudwatch_log_group} not found in {region}", [raw])]
     days = g.get("retentionInDays")
@@ -45,7 +54,7 @@ def judge_kms(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) 
     raw = data["groups"]
     if not ok(raw):
         return [unknown(KMS, dep, region, True, raw)]
-    g = log_group(raw.response, il.cloudwatch_log_group)
+    g = log_group(raw, il.cloudwatch_log_group)
     if g is None:
         return [make(KMS, dep, region, Status.FAIL, True, None, f"log group {il.cloudwatch_log_group} not found in {region}", [raw])]
     key = g.get("kmsKeyId")

@@ -22,8 +22,8 @@ def keys_in_use(ctx: Any, dep: Any, region: str) -> tuple[list[tuple[str, str, s
     keys: list[tuple[str, str, str]] = []
     raws: dict[str, Any] = {}
     if il.cloudwatch_log_group:
-        raws["groups"] = ctx.call("logs", "describe_log_groups", region, logGroupNamePrefix=il.cloudwatch_log_group)
-        g = cloudwatch.log_group(raws["groups"].response, il.cloudwatch_log_group) if ok(raws["groups"]) else None
+        raws["groups"] = cloudwatch.groups(ctx, region, il.cloudwatch_log_group)
+        g = cloudwatch.log_group(raws["groups"], il.cloudwatch_log_group) if ok(raws["groups"]) else None
         if g and g.get("kmsKeyId"):
             keys.append(("log group", g["kmsKeyId"], _key_region(g["kmsKeyId"], region)))
     if il.s3_bucket:

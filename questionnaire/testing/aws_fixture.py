@@ -12,6 +12,7 @@ Variants: ``compliant`` and drifted ones, each flipping specific findings (see V
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import json
 from contextlib import contextmanager
@@ -110,26 +111,34 @@ class BedrockExtras:
         }
 
     def _list_guardrails(self, params: dict[str, Any], region: str) -> dict[str, Any]:
-        return {
-            "guardrails": [
-                {k: g[k] for k in ("id", "arn", "status", "name", "version", "createdAt", "updatedAt")}
-                for g in self.guardrails.get(region, [])
-            ]
-        }
+        """Without guardrailIdentifier: the DRAFT of every guardrail; with it: every version of that one."""
+        ident = params.get("guardrailIdentifier")
+        out = []
+        for g in self.guardrails.get(region, []):
+            summary = {k: g[k] for k in ("id", "arn", "status", "name", "createdAt", "updatedAt")}
+            if ident is None:
+                out.append({**summary, "version": "DRAFT"})
+            elif ident in (g["id"], g["arn"]):
+                out += [{**summary, "version": v} for v in (g.get("versions") or {"DRAFT": None})]
+        return {"guardrails": out}
 
     def _get_guardrail(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         from questionnaire.aws import EmulatedError
 
         ident = params.get("guardrailIdentifier")
+        version = params.get("guardrailVersion") or "DRAFT"
         for g in self.guardrails.get(region, []):
+            versions = g.get("versions") or {"DRAFT": g.get("policies")}
             if ident in (g["id"], g["arn"]):
+                if version not in versions:
+                    raise EmulatedError("ResourceNotFoundException", f"Guardrail {ident} version {version} not found", 404)
                 out = {
-                    "name": g["name"], "guardrailId": g["id"], "guardrailArn": g["arn"], "version": g["version"],
+                    "name": g["name"], "guardrailId": g["id"], "guardrailArn": g["arn"], "version": version,
                     "status": g["status"], "createdAt": g["createdAt"], "updatedAt": g["updatedAt"],
                     "blockedInputMessaging": "Sorry, I cannot help with that.",
                     "blockedOutputsMessaging": "Sorry, I cannot help with that.",
                 }
-                out.update(g.get("policies") or {})
+                out.update(versions[version] or {})
                 return out
         raise EmulatedError("ResourceNotFoundException", f"Guardrail {ident} not found", 404)
 
@@ -159,11 +168,15 @@ def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
     if filters:
         policies = {
             "contentPolicy": {"filters": [
-                {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+                {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE", "inputAction": "BLOCK", "inputEnabled": True},
                 {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
             ]},
             "sensitiveInformationPolicy": {
-                "piiEntities": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK"}],
+                "piiEntities": [
+                    {"type": "EMAIL", "action": "ANONYMIZE", "inputAction": "ANONYMIZE", "outputAction": "ANONYMIZE",
+                     "inputEnabled": True, "outputEnabled": True},
+                    {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK", "inputAction": "BLOCK", "outputAction": "BLOCK",
+                     "inputEnabled": True, "outputEnabled": True}],
                 "regexes": [],
             },
         }
@@ -172,6 +185,8 @@ def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
     return {
         "id": gid, "arn": f"arn:aws:bedrock:{region}:{ACCOUNT_ID}:guardrail/{gid}", "status": "READY",
         "name": GUARDRAIL_NAME, "version": "DRAFT", "createdAt": when, "updatedAt": when, "policies": policies,
+        # the published version production calls use, and the working draft (same policies here)
+        "versions": {"DRAFT": policies, "1": copy.deepcopy(policies)},
     }
 
 
