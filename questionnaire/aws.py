@@ -140,6 +140,9 @@ IAM_ACTION_OVERRIDES = {
     "s3.GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
     "s3.GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3.GetBucketVersioning": "s3:GetBucketVersioning",
+    "s3.GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+    "s3control.GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+    "iam.ListServiceSpecificCredentials": "iam:ListServiceSpecificCredentials",
 }
 
 

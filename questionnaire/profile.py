@@ -83,12 +83,25 @@ class Agreements(_Strict):
     separate_model_vendor_agreement: bool = False
 
 
+class LogDestination(_Strict):
+    s3_bucket: str | None = None
+    cloudwatch_log_group: str | None = None
+
+
 class InvocationLogging(_Strict):
     enabled: bool
     s3_bucket: str | None = None
     cloudwatch_log_group: str | None = None
     retention_days: int | None = Field(None, ge=1)
     kms_encrypted: bool = False
+    data_types: list[Literal["text", "image", "embedding", "video", "audio"]] | None = Field(
+        None, description="Data types whose delivery must be on (default: all of them)"
+    )
+    destinations: dict[str, LogDestination] = Field(
+        default_factory=dict,
+        description="Per-region destinations (AWS requires the bucket/log group in the logging config's own region); "
+        "regions not listed use s3_bucket / cloudwatch_log_group",
+    )
 
 
 class CloudTrail(_Strict):

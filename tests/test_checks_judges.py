@@ -57,7 +57,7 @@ GLIST = {"guardrails": [{"id": "a1b2c3d4e5f6", "arn": f"arn:aws:bedrock:{REG}:{A
                          "name": "insights-guardrail", "version": "DRAFT", "createdAt": "x", "updatedAt": "x"}]}
 LOGCFG = {"loggingConfig": {"s3Config": {"bucketName": "acme-bedrock-invocation-logs"},
                             "cloudWatchConfig": {"logGroupName": "/aws/bedrock/invocations", "roleArn": "arn:aws:iam::1:role/x"},
-                            "textDataDeliveryEnabled": True}}
+                            **{f"{t}DataDeliveryEnabled": True for t in ("text", "image", "embedding", "video", "audio")}}}
 GROUP = {"logGroups": [{"logGroupName": "/aws/bedrock/invocations", "retentionInDays": 400, "kmsKeyId": KEY}]}
 TRAIL = {"trailList": [{"Name": "acme-org-trail", "TrailARN": f"arn:aws:cloudtrail:{REG}:{ACCT}:trail/acme-org-trail",
                         "IsMultiRegionTrail": True, "HomeRegion": REG, "LogFileValidationEnabled": True}]}
@@ -173,8 +173,22 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("s3.log_bucket.encryption", DEP, {"encryption": R("s3", "GetBucketEncryption", SSE_KMS, region=None)}, Status.PASS),
     ("s3.log_bucket.encryption", DEP, {"encryption": R("s3", "GetBucketEncryption", error="ServerSideEncryptionConfigurationNotFoundError", region=None)}, Status.FAIL),
     ("s3.log_bucket.encryption", DEP, {"encryption": R("s3", "GetBucketEncryption", error="AccessDenied", region=None)}, Status.UNKNOWN),
+    # 17.9: Object Lock without a default retention protects nothing by default
     ("s3.log_bucket.integrity", DEP, {"versioning": R("s3", "GetBucketVersioning", {}, region=None),
-                                      "object_lock": R("s3", "GetObjectLockConfiguration", {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}}, region=None)}, Status.PASS),
+                                      "object_lock": R("s3", "GetObjectLockConfiguration", {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}}, region=None)}, Status.FAIL),
+    ("s3.log_bucket.integrity", DEP, {"versioning": R("s3", "GetBucketVersioning", {"Status": "Enabled"}, region=None),
+                                      "object_lock": R("s3", "GetObjectLockConfiguration", {"ObjectLockConfiguration": {
+                                          "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 400}}}}, region=None)}, Status.PASS),
+    # 17.9: the account-level public access block counts (no bucket-level block)
+    ("s3.log_bucket.public_access_blocked", DEP, {"pab": R("s3", "GetPublicAccessBlock", error="NoSuchPublicAccessBlockConfiguration", region=None),
+                                                  "account_pab": R("s3control", "GetPublicAccessBlock", PAB_ON, region=None)}, Status.PASS),
+    ("s3.log_bucket.public_access_blocked", DEP, {"pab": R("s3", "GetPublicAccessBlock", error="NoSuchPublicAccessBlockConfiguration", region=None),
+                                                  "account_pab": R("s3control", "GetPublicAccessBlock", error="NoSuchPublicAccessBlockConfiguration", region=None)}, Status.FAIL),
+    # 17.6: S3 lifecycle retention
+    ("s3.log_bucket.retention", DEP, {"lifecycle": R("s3", "GetBucketLifecycleConfiguration", error="NoSuchLifecycleConfiguration", region=None)}, Status.PASS),
+    ("s3.log_bucket.retention", DEP, {"lifecycle": R("s3", "GetBucketLifecycleConfiguration", {"Rules": [
+        {"ID": "expire", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 90}}]}, region=None)}, Status.FAIL),
+    ("s3.log_bucket.retention", DEP, {"lifecycle": R("s3", "GetBucketLifecycleConfiguration", error=DENIED, region=None)}, Status.UNKNOWN),
     ("s3.log_bucket.integrity", DEP, {"versioning": R("s3", "GetBucketVersioning", {"Status": "Suspended"}, region=None),
                                       "object_lock": R("s3", "GetObjectLockConfiguration", error="ObjectLockConfigurationNotFoundError", region=None)}, Status.FAIL),
     ("s3.log_bucket.integrity", DEP, {"versioning": R("s3", "GetBucketVersioning", error="AccessDenied", region=None),

@@ -38,7 +38,7 @@ def _logging(**over: Any) -> Callable[[Any], None]:
     def apply(extras: Any) -> None:
         cfg = {"s3Config": {"bucketName": LOG_BUCKET},
                "cloudWatchConfig": {"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging"},
-               "textDataDeliveryEnabled": True, **over}
+               **{f"{t}DataDeliveryEnabled": True for t in ("text", "image", "embedding", "video", "audio")}, **over}
         _c("bedrock", over.pop("_region", REG)).put_model_invocation_logging_configuration(loggingConfig=cfg)
     return apply
 
@@ -197,6 +197,20 @@ def _trail_status(**fields: Any) -> Callable[[Any], None]:
     return apply
 
 
+def _large_payload_bucket_public(extras: Any) -> None:
+    """Large payloads go to another bucket that has no public access block (17.6)."""
+    s3 = _c("s3")
+    s3.create_bucket(Bucket="acme-bedrock-large-payloads", CreateBucketConfiguration={"LocationConstraint": REG})
+    _logging(cloudWatchConfig={"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging",
+                               "largeDataDeliveryS3Config": {"bucketName": "acme-bedrock-large-payloads"}})(extras)
+
+
+def _pab_only_at_account_level(extras: Any) -> None:
+    _c("s3").delete_public_access_block(Bucket=LOG_BUCKET)
+    _c("s3control").put_public_access_block(AccountId=ACCOUNT_ID, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+
+
 # drift -> (mutation, {check id prefix: allowed non-PASS statuses})
 F = Status.FAIL
 U = Status.UNKNOWN
@@ -211,6 +225,15 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "logging_in_undeclared_region": (lambda x: _logging()(x) or _c("bedrock", "us-east-1").put_model_invocation_logging_configuration(
         loggingConfig={"s3Config": {"bucketName": LOG_BUCKET}, "textDataDeliveryEnabled": True}),
         {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    # invocation logging data types, large payloads (17.6)
+    "logging_image_delivery_off": (_logging(imageDataDeliveryEnabled=False), {"bedrock.invocation_logging.enabled": {F}}),
+    "logging_video_delivery_off": (_logging(videoDataDeliveryEnabled=False), {"bedrock.invocation_logging.enabled": {F}}),
+    "logging_large_payload_bucket_public": (_large_payload_bucket_public, {"bedrock.invocation_logging.enabled": {F}}),
+    "bucket_lifecycle_expires_before_retention": (lambda x: _c("s3").put_bucket_lifecycle_configuration(
+        Bucket=LOG_BUCKET, LifecycleConfiguration={"Rules": [{"ID": "cleanup", "Status": "Enabled", "Filter": {"Prefix": ""},
+                                                              "Expiration": {"Days": 90}}]}), {"s3.log_bucket.retention": {F}}),
+    # not a drift (17.9): the account-level public access block covers the bucket
+    "public_access_blocked_at_account_level": (_pab_only_at_account_level, {}),
     # residency (14.3, 17.2): use without logging, unreachable regions
     "bedrock_invoked_in_undeclared_region_without_logging": (_invoked("us-east-1"),
                                                              {"bedrock.invocation_logging.only_declared_regions": {F}}),

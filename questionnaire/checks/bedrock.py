@@ -53,8 +53,29 @@ def judge_models(profile: Any, dep: Any, region: str | None, data: dict[str, Any
 LOGGING = "bedrock.invocation_logging.enabled"
 
 
+DATA_TYPES = ("text", "image", "embedding", "video", "audio")
+
+
+def destination(dep: Any, region: str | None) -> tuple[str | None, str | None]:
+    """(bucket, log group) the deployment declares for a region's logging configuration."""
+    il = dep.aws.invocation_logging
+    d = il.destinations.get(region) if region else None
+    return ((d.s3_bucket if d and d.s3_bucket else il.s3_bucket), (d.cloudwatch_log_group if d and d.cloudwatch_log_group else il.cloudwatch_log_group))
+
+
+def large_data_bucket(resp: dict[str, Any] | None) -> str | None:
+    cfg = (resp or {}).get("loggingConfig") or {}
+    return ((cfg.get("cloudWatchConfig") or {}).get("largeDataDeliveryS3Config") or {}).get("bucketName")
+
+
 def collect_logging(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region)}
+    out: dict[str, Any] = {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region)}
+    large = large_data_bucket(out["logging"].response) if ok(out["logging"]) else None
+    if large and large not in destination(dep, region):
+        from questionnaire.checks import s3
+
+        out["large_bucket"] = s3.exposure_data(ctx, dep, large)
+    return out
 
 
 def logging_observed(resp: dict[str, Any] | None) -> dict[str, Any]:
@@ -64,33 +85,53 @@ def logging_observed(resp: dict[str, Any] | None) -> dict[str, Any]:
         "s3_bucket": (cfg.get("s3Config") or {}).get("bucketName"),
         "cloudwatch_log_group": (cfg.get("cloudWatchConfig") or {}).get("logGroupName"),
         "text_delivery": bool(cfg.get("textDataDeliveryEnabled")),
+        "delivery": {t: bool(cfg.get(f"{t}DataDeliveryEnabled")) for t in DATA_TYPES},
+        "large_data_bucket": large_data_bucket(resp),
     }
+
+
+def _logging_problems(dep: Any, region: str | None, obs: dict[str, Any], data: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    il = dep.aws.invocation_logging
+    bucket, group = destination(dep, region)
+    problems: list[str] = []
+    if not obs["enabled"]:
+        return ["model invocation logging is not configured"], []
+    if bucket and obs["s3_bucket"] != bucket:
+        problems.append(f"S3 destination is {obs['s3_bucket'] or 'not set'}, declared {bucket}")
+    if group and obs["cloudwatch_log_group"] != group:
+        problems.append(f"CloudWatch destination is {obs['cloudwatch_log_group'] or 'not set'}, declared {group}")
+    off = [t for t in (il.data_types or DATA_TYPES) if not obs["delivery"][t]]
+    if off:
+        problems.append(f"{', '.join(off)} data delivery is off (those prompts and outputs are not logged)")
+    blockers: list[Any] = []
+    if "large_bucket" in data:
+        from questionnaire.checks import s3
+
+        issues, blockers = s3.exposure_problems(data["large_bucket"])
+        problems += [f"large-payload bucket {obs['large_data_bucket']}: {i}" for i in issues]
+    return problems, blockers
 
 
 def judge_logging(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["logging"]
     il = dep.aws.invocation_logging
-    declared = {"enabled": il.enabled, "s3_bucket": il.s3_bucket, "cloudwatch_log_group": il.cloudwatch_log_group}
+    bucket, group = destination(dep, region)
+    declared = {"enabled": il.enabled, "s3_bucket": bucket, "cloudwatch_log_group": group, "data_types": list(il.data_types or DATA_TYPES)}
     if not ok(raw):
         return [unknown(LOGGING, dep, region, declared, raw)]
     obs = logging_observed(raw.response)
+    ev = [raw, *(data.get("large_bucket") or {}).values()]
     if not il.enabled:
         if obs["enabled"]:
-            return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "declared off, but invocation logging is configured", [raw])]
-        return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is off, as declared", [raw])]
-    problems = []
-    if not obs["enabled"]:
-        problems.append("model invocation logging is not configured")
-    else:
-        if il.s3_bucket and obs["s3_bucket"] != il.s3_bucket:
-            problems.append(f"S3 destination is {obs['s3_bucket'] or 'not set'}, declared {il.s3_bucket}")
-        if il.cloudwatch_log_group and obs["cloudwatch_log_group"] != il.cloudwatch_log_group:
-            problems.append(f"CloudWatch destination is {obs['cloudwatch_log_group'] or 'not set'}, declared {il.cloudwatch_log_group}")
-        if not obs["text_delivery"]:
-            problems.append("text data delivery is off (prompts and outputs are not logged)")
+            return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "declared off, but invocation logging is configured", ev)]
+        return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is off, as declared", ev)]
+    problems, blockers = _logging_problems(dep, region, obs, data)
     if problems:
-        return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "; ".join(problems), [raw])]
-    return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is on with the declared destinations and text delivery", [raw])]
+        return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "; ".join(problems), ev)]
+    if blockers:
+        return [unknown(LOGGING, dep, region, declared, blockers[0], extra=ev)]
+    return [make(LOGGING, dep, region, Status.PASS, declared, obs,
+                 "invocation logging is on with the declared destinations and every declared data type delivered", ev)]
 
 
 def _has_models(dep: Any, profile: Any) -> bool:
@@ -110,7 +151,9 @@ register(Check(
 register(Check(
     id=LOGGING, title="Model invocation logging is on with the declared destinations", topic="auditability",
     profile_field="deployments[].aws.invocation_logging",
-    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration",),
-    proves="Bedrock logs every model invocation (with prompt and output text) to the declared S3 bucket / log group.",
+    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock",
+                 "s3:GetAccountPublicAccessBlock"),
+    proves="Bedrock logs every model invocation (text, image, embedding, video, audio unless data_types narrows it) to the "
+           "declared S3 bucket / log group of the region; a separate large-payload bucket is encrypted and not public.",
     scope="region", collect=collect_logging, judge=judge_logging, applies=_has_logging,
 ))

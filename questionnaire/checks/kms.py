@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaire.checks import Check, make, ok, register, unknown
-from questionnaire.checks import cloudwatch, s3
+from questionnaire.checks import bedrock, cloudwatch, s3
 from questionnaire.findings import Status
 
 ID = "kms.key_rotation.enabled"
@@ -21,9 +21,10 @@ def keys_in_use(ctx: Any, dep: Any, region: str) -> tuple[list[tuple[str, str, s
     il = dep.aws.invocation_logging
     keys: list[tuple[str, str, str]] = []
     raws: dict[str, Any] = {}
-    if il.cloudwatch_log_group:
-        raws["groups"] = cloudwatch.groups(ctx, region, il.cloudwatch_log_group)
-        g = cloudwatch.log_group(raws["groups"], il.cloudwatch_log_group) if ok(raws["groups"]) else None
+    group = bedrock.destination(dep, region)[1]
+    if group:
+        raws["groups"] = cloudwatch.groups(ctx, region, group)
+        g = cloudwatch.log_group(raws["groups"], group) if ok(raws["groups"]) else None
         if g and g.get("kmsKeyId"):
             keys.append(("log group", g["kmsKeyId"], _key_region(g["kmsKeyId"], region)))
     if il.s3_bucket:

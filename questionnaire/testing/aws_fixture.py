@@ -295,7 +295,8 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
         boto3.client("bedrock", region_name=r).put_model_invocation_logging_configuration(loggingConfig={
             "s3Config": {"bucketName": LOG_BUCKET, "keyPrefix": f"bedrock/{r}/"},
             "cloudWatchConfig": {"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging"},
-            "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": False, "embeddingDataDeliveryEnabled": False,
+            "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": True, "embeddingDataDeliveryEnabled": True,
+            "videoDataDeliveryEnabled": True, "audioDataDeliveryEnabled": True,
         })
     return extras
 
