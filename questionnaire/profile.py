@@ -125,6 +125,12 @@ class AwsSettings(_Strict):
     private_endpoint: bool = False
     agent_role: str | None = Field(None, description="ARN of the IAM role the AI agent runs as")
     secrets: list[str] = Field(default_factory=list)
+    vpc_ids: list[str] = Field(default_factory=list, description="VPCs the workload runs in (the endpoints must be there)")
+    private_endpoint_services: list[Literal["bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"]] = Field(
+        default_factory=list,
+        description="Bedrock endpoints reached privately (default: bedrock-runtime, plus bedrock-agent-runtime with agent_ids)",
+    )
+    agent_ids: list[str] = Field(default_factory=list, description="Bedrock Agents ids of this deployment")
     inference_data_zones: list[str] = Field(
         default_factory=list,
         description="With cross_region_inference: the system-defined profile prefixes allowed (e.g. eu, us, apac, global); "

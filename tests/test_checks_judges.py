@@ -89,10 +89,17 @@ def iam_data(inline_doc=GOOD_DOC, version_error=None, managed_doc=GOOD_DOC, name
             "inline_docs": [{"name": "i", "doc": R("iam", "GetRolePolicy", {"PolicyDocument": inline_doc}, region=None)}]}
 
 
-def kms_data(rot=True, error=None):
+OPEN_POLICY = '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}'
+OWN_POLICY = '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}'
+
+
+def kms_data(rot=True, error=None, state="Enabled", policy=OWN_POLICY, key=KEY, manager="CUSTOMER"):
+    aws_managed = manager == "AWS"
     return {"sources": {"groups": R("logs", "DescribeLogGroups", GROUP)},
-            "keys": [{"source": "log group", "key": KEY, "resolved": None,
-                      "rotation": R("kms", "GetKeyRotationStatus", {"KeyRotationEnabled": rot}, error=error)}]}
+            "keys": [{"source": "log group", "key": key, "aws_managed": aws_managed,
+                      "resolved": R("kms", "DescribeKey", {"KeyMetadata": {"KeyId": "k", "Arn": KEY, "KeyState": state, "KeyManager": manager}}),
+                      "rotation": None if aws_managed else R("kms", "GetKeyRotationStatus", {"KeyRotationEnabled": rot}, error=error),
+                      "policy": None if aws_managed else R("kms", "GetKeyPolicy", {"Policy": policy, "PolicyName": "default"})}]}
 
 
 ALL_MGMT = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]}
@@ -219,6 +226,12 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("kms.key_rotation.enabled", DEP, kms_data(), Status.PASS),
     ("kms.key_rotation.enabled", DEP, kms_data(rot=False), Status.FAIL),
     ("kms.key_rotation.enabled", DEP, kms_data(error=DENIED), Status.UNKNOWN),
+    # 17.10: the AWS managed aws/s3 key rotates by itself (no false FAIL); key state and key policy
+    ("kms.key_rotation.enabled", DEP, kms_data(key="alias/aws/s3", manager="AWS"), Status.PASS),
+    ("kms.log_key.enabled_and_private", DEP, kms_data(), Status.PASS),
+    ("kms.log_key.enabled_and_private", DEP, kms_data(state="PendingDeletion"), Status.FAIL),
+    ("kms.log_key.enabled_and_private", DEP, kms_data(policy=OPEN_POLICY), Status.FAIL),
+    ("kms.log_key.enabled_and_private", DEP, {"sources": {"groups": R("logs", "DescribeLogGroups", error=DENIED)}, "keys": []}, Status.UNKNOWN),
     ("kms.key_rotation.enabled", DEP, {"sources": {"groups": R("logs", "DescribeLogGroups", error=DENIED)}, "keys": []}, Status.UNKNOWN),
     ("bedrock.guardrail.exists", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp())}, Status.PASS),
     ("bedrock.guardrail.exists", DEP, {"list": R("bedrock", "ListGuardrails", {"guardrails": []})}, Status.FAIL),
@@ -236,7 +249,15 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
         pii=[{"type": "EMAIL", "action": "ANONYMIZE", "inputEnabled": False, "outputEnabled": False},
              {"type": "NAME", "action": "BLOCK", "inputAction": "NONE", "outputAction": "NONE"}]))}, Status.FAIL),
     ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": [
-        {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "available", "ServiceName": f"com.amazonaws.{REG}.bedrock-runtime"}]})}, Status.PASS),
+        {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "available", "PrivateDnsEnabled": True,
+         "ServiceName": f"com.amazonaws.{REG}.bedrock-runtime"}]})}, Status.PASS),
+    # 17.7: private DNS off; only the control-plane (bedrock) endpoint exists
+    ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": [
+        {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "available", "PrivateDnsEnabled": False,
+         "ServiceName": f"com.amazonaws.{REG}.bedrock-runtime"}]})}, Status.FAIL),
+    ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": [
+        {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "available", "PrivateDnsEnabled": True,
+         "ServiceName": f"com.amazonaws.{REG}.bedrock"}]})}, Status.FAIL),
     ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", {"VpcEndpoints": [
         {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "pendingAcceptance", "ServiceName": f"com.amazonaws.{REG}.bedrock-runtime"}]})}, Status.FAIL),
     ("ec2.vpc_endpoint.bedrock_runtime", DEP, {"endpoints": R("ec2", "DescribeVpcEndpoints", error="UnauthorizedOperation")}, Status.UNKNOWN),

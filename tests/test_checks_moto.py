@@ -190,3 +190,11 @@ def test_scan_falls_back_to_describe_regions_without_opt_in_regions():
     assert f.observed["region_list"] == "ec2:DescribeRegions"
     assert "ap-east-1" not in f.observed["regions_scanned"] and "eu-west-1" in f.observed["regions_scanned"]
     assert f.status == Status.PASS, f.message
+
+
+def test_secret_in_a_later_declared_region_is_found():
+    """17.8: the secret lives in the second declared region; it is found there, not reported missing."""
+    with emulated_account("compliant", ("eu-west-1", "eu-central-1")):
+        run = run_checks(profile_for_regions(["eu-central-1", "eu-west-1"]), scan_regions=["eu-central-1", "eu-west-1"])
+    f = next(f for f in run.findings if f.check_id == "secretsmanager.secret.rotation")
+    assert f.status == Status.PASS and f.region == "eu-west-1", f.message

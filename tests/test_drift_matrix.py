@@ -211,6 +211,45 @@ def _pab_only_at_account_level(extras: Any) -> None:
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 
 
+def _endpoint_private_dns_off(extras: Any) -> None:
+    ec2 = _c("ec2")
+    ep = next(e for e in ec2.describe_vpc_endpoints()["VpcEndpoints"] if e["ServiceName"].endswith("bedrock-runtime"))
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])
+    ec2.create_vpc_endpoint(VpcId=ep["VpcId"], ServiceName=ep["ServiceName"], VpcEndpointType="Interface", PrivateDnsEnabled=False)
+
+
+def with_profile(old: str, new: str) -> Any:
+    """The example profile with one text replacement (optional fields the contract profile does not set)."""
+    from questionnaire.profile import LoadedProfile, profile_from_bytes
+
+    base = profile_for_regions()
+    raw = base.raw_bytes.replace(old.encode(), new.encode(), 1)
+    assert raw != base.raw_bytes, old
+    return LoadedProfile(profile=profile_from_bytes(raw), path=base.path, raw_bytes=raw)
+
+
+def _secret_rotation_failing(extras: Any) -> None:
+    """Rotation on, but the rotation Lambda has been failing: the last rotation is 200 days old, the next long overdue.
+    (moto always reports a fresh rotation: DescribeSecret answers as Secrets Manager does for such a secret.)"""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    arn = _c("secretsmanager").describe_secret(SecretId=SECRET)["ARN"]
+    extras.overrides[("secretsmanager", "DescribeSecret")] = lambda params, region: {
+        "ARN": arn, "Name": SECRET, "RotationEnabled": True, "RotationLambdaARN": f"arn:aws:lambda:{REG}:{ACCOUNT_ID}:function:rotate",
+        "RotationRules": {"AutomaticallyAfterDays": 30}, "LastRotatedDate": now - dt.timedelta(days=200),
+        "NextRotationDate": now - dt.timedelta(days=170), "LastChangedDate": now - dt.timedelta(days=200)}
+
+
+def _log_group_key() -> str:
+    return next(g["kmsKeyId"] for g in _c("logs").describe_log_groups()["logGroups"] if g["logGroupName"] == LOG_GROUP)
+
+
+def _key_policy_open(extras: Any) -> None:
+    _c("kms").put_key_policy(KeyId=_log_group_key().rsplit("/", 1)[-1], PolicyName="default", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}))
+
+
 # drift -> (mutation, {check id prefix: allowed non-PASS statuses})
 F = Status.FAIL
 U = Status.UNKNOWN
@@ -304,9 +343,11 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "guardrail_on_page_2_is_found": (_guardrail_on_page_2, {}),
     # VPC endpoint
     "endpoint_deleted": (_endpoint(lambda ec2, i: ec2.delete_vpc_endpoints(VpcEndpointIds=[i])), {"ec2.vpc_endpoint.bedrock_runtime": {F}}),
+    "endpoint_private_dns_off": (_endpoint_private_dns_off, {"ec2.vpc_endpoint.bedrock_runtime": {F}}),
     # secrets
     "secret_rotation_interval_too_long": (_rotation(180), {"secretsmanager.secret.rotation": {F}}),
     # rotation switched off: moto cannot cancel rotation without a Lambda; covered by the "rotation_off" fixture variant
+    "secret_rotation_failing_for_months": (_secret_rotation_failing, {"secretsmanager.secret.rotation": {F}}),
     "secret_scheduled_for_deletion": (lambda x: _c("secretsmanager").delete_secret(SecretId=SECRET, RecoveryWindowInDays=7),
                                       {"secretsmanager.secret.rotation": {F}}),
     "secret_deleted": (lambda x: _c("secretsmanager").delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True),
@@ -314,6 +355,12 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     # KMS
     "kms_rotation_off": (lambda x: _c("kms").disable_key_rotation(KeyId=_c("kms").list_keys()["Keys"][0]["KeyId"]),
                          {"kms.key_rotation.enabled": {F}}),
+    # KMS key state and policy; AWS managed key (17.10)
+    "kms_key_pending_deletion": (lambda x: _c("kms").schedule_key_deletion(KeyId=_log_group_key().rsplit("/", 1)[-1], PendingWindowInDays=7),
+                                 {"kms.log_key.enabled_and_private": {F}}),
+    "kms_key_policy_open_to_anyone": (_key_policy_open, {"kms.log_key.enabled_and_private": {F}}),
+    "bucket_sse_kms_with_aws_managed_key": (lambda x: _c("s3").put_bucket_encryption(Bucket=LOG_BUCKET, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}), {}),
     # guardrails / inference
     "guardrail_deleted": (lambda x: x.guardrails[REG].clear(), {"bedrock.guardrail.": {F}}),
     "guardrail_not_ready": (_guardrail_not_ready, {"bedrock.guardrail.exists": {F}}),
@@ -360,3 +407,16 @@ def test_one_drift_fails_its_check_and_nothing_else(baseline, drift):
         if i not in hit:
             assert f.status == base.get(f.check_id, f.status) == (Status.UNKNOWN if f.check_id == "declared.not_verifiable" else Status.PASS), \
                 f"{drift}: unrelated {i} is {f.status} ({f.message})"
+
+
+def test_endpoint_in_another_vpc_than_the_declared_one_fails():
+    """17.7: with aws.vpc_ids declared, an endpoint in some other VPC does not count."""
+    loaded = with_profile("private_endpoint: true", "private_endpoint: true\n      vpc_ids: [vpc-0123456789abcdef0]")
+    f = next(f for f in _run(None, loaded).values() if f.check_id == "ec2.vpc_endpoint.bedrock_runtime")
+    assert f.status == Status.FAIL and "not in the declared VPC" in f.message, f.message
+
+
+def test_agent_runtime_endpoint_is_required_with_agents():
+    loaded = with_profile("private_endpoint: true", "private_endpoint: true\n      private_endpoint_services: [bedrock-runtime, bedrock-agent-runtime]")
+    f = next(f for f in _run(None, loaded).values() if f.check_id == "ec2.vpc_endpoint.bedrock_runtime")
+    assert f.status == Status.FAIL and "bedrock-agent-runtime" in f.message, f.message

@@ -284,7 +284,8 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
         if "no_endpoint" not in flags:
             ec2 = boto3.client("ec2", region_name=r)
             vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface")
+            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface",
+                                    PrivateDnsEnabled=True)
         extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
         extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
         extras.inference_profiles[r] = []
