@@ -66,6 +66,16 @@ APP_PROFILE = {"inferenceProfileSummaries": [{
     "inferenceProfileName": "insights-app", "inferenceProfileArn": f"arn:aws:bedrock:{REG}:{ACCT}:application-inference-profile/abc",
     "inferenceProfileId": "abc", "status": "ACTIVE", "type": "APPLICATION", "createdAt": "x", "updatedAt": "x",
     "models": [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"} for r in (REG, "eu-central-1")]}]}
+M = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+APP_ARN = f"arn:aws:bedrock:{REG}:{ACCT}:application-inference-profile/abc"
+
+
+def avail(error=None, **over):
+    return R("bedrock", "GetFoundationModelAvailability", {"modelId": M, "agreementAvailability": {"status": "AVAILABLE"},
+             "authorizationStatus": "AUTHORIZED", "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE", **over},
+             error=error)
+
+
 MODELS = {"modelSummaries": [{"modelArn": "arn:x", "modelId": "anthropic.claude-3-5-sonnet-20240620-v1:0", "providerName": "Anthropic"}]}
 SSE_KMS = {"ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY}}]}}
 PAB_ON = {"PublicAccessBlockConfiguration": {f: True for f in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}}
@@ -135,7 +145,13 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("identity.account_matches", DEP, {"identity": R("sts", "GetCallerIdentity", {"Account": ACCT, "Arn": "a"}, region=None)}, Status.PASS),
     ("identity.account_matches", DEP, {"identity": R("sts", "GetCallerIdentity", {"Account": "999999999999"}, region=None)}, Status.FAIL),
     ("identity.account_matches", DEP, {"identity": R("sts", "GetCallerIdentity", error="ExpiredToken", region=None)}, Status.UNKNOWN),
-    ("bedrock.models.available", DEP, {"models": R("bedrock", "ListFoundationModels", MODELS)}, Status.PASS),
+    ("bedrock.models.available", DEP, {"models": R("bedrock", "ListFoundationModels", MODELS), "access": {M: avail()}}, Status.PASS),
+    # 17.11: offered is not access granted; a declared application inference profile ARN is not a false FAIL
+    ("bedrock.models.available", DEP, {"models": R("bedrock", "ListFoundationModels", MODELS),
+                                       "access": {M: avail(authorizationStatus="NOT_AUTHORIZED")}}, Status.FAIL),
+    ("bedrock.models.available", DEP, {"models": R("bedrock", "ListFoundationModels", MODELS), "access": {M: avail(error=DENIED)}}, Status.UNKNOWN),
+    ("bedrock.models.available", with_aws(models=[APP_ARN]), {"models": R("bedrock", "ListFoundationModels", MODELS), "access": {
+        APP_ARN: R("bedrock", "GetInferenceProfile", APP_PROFILE["inferenceProfileSummaries"][0])}}, Status.PASS),
     ("bedrock.models.available", DEP, {"models": R("bedrock", "ListFoundationModels", {"modelSummaries": []})}, Status.FAIL),
     ("bedrock.models.available", DEP, {"models": R("bedrock", "ListFoundationModels", error="UnsupportedOperation")}, Status.UNKNOWN),
     ("bedrock.invocation_logging.enabled", DEP, {"logging": R("bedrock", "GetModelInvocationLoggingConfiguration", LOGCFG)}, Status.PASS),

@@ -370,6 +370,8 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "guardrail_prompt_attack_detect_only": (_guardrail_version("*", _detect_only), {"bedrock.guardrail.prompt_attack_filter": {F}}),
     "guardrail_pii_disabled_both_ways": (_guardrail_version("*", _pii_off), {"bedrock.guardrail.pii_filter": {F}}),
     "cross_region_profile_when_declared_off": (_xregion_profile, {"bedrock.cross_region_inference.matches_declaration": {F}}),
+    "declared_model_access_not_granted": (lambda x: x.access.setdefault(REG, {}).update({MODEL_ID: {
+        "authorizationStatus": "NOT_AUTHORIZED", "agreementAvailability": {"status": "NOT_AVAILABLE"}}}), {"bedrock.models.available": {F}}),
     "declared_model_withdrawn": (lambda x: x.models[REG].pop(0), {"bedrock.models.available": {F}}),
     # not a drift of the agent role: IAM roles cannot belong to groups
     "group_policy_is_not_the_roles": (_group_policy, {}),
@@ -420,3 +422,16 @@ def test_agent_runtime_endpoint_is_required_with_agents():
     loaded = with_profile("private_endpoint: true", "private_endpoint: true\n      private_endpoint_services: [bedrock-runtime, bedrock-agent-runtime]")
     f = next(f for f in _run(None, loaded).values() if f.check_id == "ec2.vpc_endpoint.bedrock_runtime")
     assert f.status == Status.FAIL and "bedrock-agent-runtime" in f.message, f.message
+
+
+def test_declared_application_inference_profile_is_not_a_false_fail():
+    """17.11: an application inference profile ARN in aws.models is looked up as a profile, not as a model id."""
+    arn = f"arn:aws:bedrock:{REG}:{ACCOUNT_ID}:application-inference-profile/insights1"
+
+    def add(extras: Any) -> None:
+        extras.inference_profiles[REG].append({
+            "inferenceProfileName": "insights", "inferenceProfileId": "insights1", "inferenceProfileArn": arn, "status": "ACTIVE",
+            "type": "APPLICATION", "models": [{"modelArn": f"arn:aws:bedrock:{REG}::foundation-model/{MODEL_ID}"}]})
+    loaded = with_profile(f"- {MODEL_ID}", f"- {arn}")
+    f = next(f for f in _run(add, loaded).values() if f.check_id == "bedrock.models.available")
+    assert f.status == Status.PASS, f.message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import Check, make, ok, register, unknown
+from questionnaire.checks import Check, err_code, make, ok, register, unknown
 from questionnaire.findings import Status
 
 # system-defined cross-region inference profile prefixes (e.g. "eu.anthropic.claude-...")
@@ -29,23 +29,67 @@ def base_model_id(model_id: str) -> str:
 MODELS = "bedrock.models.available"
 
 
+def model_kind(model_id: str) -> str:
+    """foundation | inference_profile (system-defined or application ARN) | provisioned."""
+    if ":provisioned-model/" in model_id:
+        return "provisioned"
+    if ":application-inference-profile/" in model_id or ":inference-profile/" in model_id:
+        return "inference_profile"
+    return "foundation"
+
+
 def collect_models(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"models": ctx.call("bedrock", "list_foundation_models", region)}
+    out: dict[str, Any] = {"models": ctx.call("bedrock", "list_foundation_models", region), "access": {}}
+    for m in dep.aws.models:
+        kind = model_kind(m)
+        if kind == "provisioned":
+            out["access"][m] = ctx.call("bedrock", "get_provisioned_model_throughput", region, provisionedModelId=m)
+        elif kind == "inference_profile":
+            out["access"][m] = ctx.call("bedrock", "get_inference_profile", region, inferenceProfileIdentifier=m)
+        else:
+            out["access"][m] = ctx.call("bedrock", "get_foundation_model_availability", region, modelId=base_model_id(m))
+    return out
+
+
+def access_problem(model_id: str, raw: Any) -> str | None:
+    """Why a declared model cannot be called in the region (None: it can)."""
+    r = raw.response or {}
+    kind = model_kind(model_id)
+    if kind == "provisioned":
+        return None if r.get("status") == "InService" else f"{model_id}: provisioned throughput is {r.get('status')}"
+    if kind == "inference_profile":
+        return None if r.get("status") == "ACTIVE" else f"{model_id}: inference profile is {r.get('status')}"
+    bad = [f"{k} {r.get(k)}" for k, want in (("authorizationStatus", "AUTHORIZED"), ("entitlementAvailability", "AVAILABLE"),
+                                              ("regionAvailability", "AVAILABLE")) if r.get(k) != want]
+    agreement = (r.get("agreementAvailability") or {}).get("status")
+    if agreement != "AVAILABLE":
+        bad.append(f"agreement {agreement}")
+    return f"{model_id}: access not granted ({', '.join(bad)})" if bad else None
 
 
 def judge_models(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    raw = data["models"]
+    raw, access = data["models"], data.get("access") or {}
     declared = list(dep.aws.models)
+    ev = [raw, *access.values()]
     if not ok(raw):
-        return [unknown(MODELS, dep, region, declared, raw)]
+        return [unknown(MODELS, dep, region, declared, raw, extra=ev)]
     available = {m.get("modelId") for m in (raw.response or {}).get("modelSummaries") or []}
-    missing = [m for m in declared if base_model_id(m) not in available]
-    if missing:
-        return [
-            make(MODELS, dep, region, Status.FAIL, declared, sorted(set(declared) - set(missing)),
-                 f"not offered in {region}: {', '.join(missing)}", [raw])
-        ]
-    return [make(MODELS, dep, region, Status.PASS, declared, declared, f"all {len(declared)} declared model(s) are offered in {region}", [raw])]
+    problems = [f"{m}: not offered in {region}" for m in declared if model_kind(m) == "foundation" and base_model_id(m) not in available]
+    blockers = []
+    for m, a in access.items():
+        if err_code(a) in ("ResourceNotFoundException", "ValidationException"):
+            problems.append(f"{m}: not found in {region}")
+        elif not ok(a):
+            blockers.append(a)
+        elif access_problem(m, a):
+            problems.append(access_problem(m, a))
+    obs = {"callable": sorted(m for m in declared if not any(p.startswith(m + ":") for p in problems)), "problems": problems}
+    if problems:
+        return [make(MODELS, dep, region, Status.FAIL, declared, obs, "; ".join(dict.fromkeys(problems)), ev)]
+    if blockers:
+        return [unknown(MODELS, dep, region, declared, blockers[0], extra=ev)]
+    return [make(MODELS, dep, region, Status.PASS, declared, obs,
+                 f"all {len(declared)} declared model(s) are offered in {region} and the account has access to them", ev)]
 
 
 # --------------------------------------------------------------------------- invocation logging
@@ -143,9 +187,12 @@ def _has_logging(dep: Any, profile: Any) -> bool:
 
 
 register(Check(
-    id=MODELS, title="Declared models are offered in the region", topic="residency",
-    profile_field="deployments[].aws.models", iam_actions=("bedrock:ListFoundationModels",),
-    proves="Every declared model is available in Bedrock in the declared region.",
+    id=MODELS, title="Declared models are offered and accessible in the region", topic="residency",
+    profile_field="deployments[].aws.models",
+    iam_actions=("bedrock:ListFoundationModels", "bedrock:GetFoundationModelAvailability", "bedrock:GetInferenceProfile",
+                 "bedrock:GetProvisionedModelThroughput"),
+    proves="Every declared model is offered in the declared region and the account has access to it (authorized, entitled, "
+           "agreement accepted); declared inference profiles are active and provisioned throughput in service.",
     scope="region", collect=collect_models, judge=judge_models, applies=_has_models,
 ))
 register(Check(

@@ -71,6 +71,9 @@ class BedrockExtras:
     inference_profiles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # account:ListRegions (moto lacks it): the regions enabled for the account; None = not emulated
     enabled_regions: list[str] | None = None
+    # GetFoundationModelAvailability: region -> model id -> fields that differ from "access granted"
+    access: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    provisioned: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # (service, operation) -> fn(params, region): faults and API responses a test adds after seeding
     # (returning None passes the call through to moto); served on top of table() by the drift matrix
     overrides: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -82,6 +85,9 @@ class BedrockExtras:
             ("bedrock", "ListGuardrails"): self._list_guardrails,
             ("bedrock", "GetGuardrail"): self._get_guardrail,
             ("bedrock", "ListInferenceProfiles"): self._list_profiles,
+            ("bedrock", "GetInferenceProfile"): self._get_profile,
+            ("bedrock", "GetFoundationModelAvailability"): self._availability,
+            ("bedrock", "GetProvisionedModelThroughput"): self._get_provisioned,
         }
 
     def _list_regions(self, params: dict[str, Any], region: str) -> dict[str, Any] | None:
@@ -141,6 +147,35 @@ class BedrockExtras:
                 out.update(versions[version] or {})
                 return out
         raise EmulatedError("ResourceNotFoundException", f"Guardrail {ident} not found", 404)
+
+    def _availability(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        m = params.get("modelId")
+        if m not in self.models.get(region, []):
+            raise EmulatedError("ResourceNotFoundException", f"Model {m} not found", 404)
+        out = {"modelId": m, "agreementAvailability": {"status": "AVAILABLE"}, "authorizationStatus": "AUTHORIZED",
+               "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE"}
+        out.update(self.access.get(region, {}).get(m, {}))
+        return out
+
+    def _get_profile(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        ident = params.get("inferenceProfileIdentifier")
+        for p in self.inference_profiles.get(region, []):
+            if ident in (p.get("inferenceProfileArn"), p.get("inferenceProfileId")):
+                return dict(p)
+        raise EmulatedError("ResourceNotFoundException", f"Inference profile {ident} not found", 404)
+
+    def _get_provisioned(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        ident = params.get("provisionedModelId")
+        for p in self.provisioned.get(region, []):
+            if ident in (p.get("provisionedModelArn"), p.get("provisionedModelName")):
+                return dict(p)
+        raise EmulatedError("ResourceNotFoundException", f"Provisioned model {ident} not found", 404)
 
     def _list_profiles(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         want = params.get("typeEquals")
