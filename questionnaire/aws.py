@@ -146,9 +146,13 @@ IAM_ACTION_OVERRIDES = {
 }
 
 
+# boto3 service name -> IAM prefix, where they differ
+IAM_PREFIXES = {"bedrock-agent": "bedrock", "bedrock-runtime": "bedrock", "bedrock-agent-runtime": "bedrock", "s3control": "s3"}
+
+
 def iam_action(service: str, operation: str) -> str:
-    """The IAM action a boto3 operation needs (service names equal IAM prefixes for our services)."""
-    return IAM_ACTION_OVERRIDES.get(f"{service}.{operation}", f"{service}:{operation}")
+    """The IAM action a boto3 operation needs."""
+    return IAM_ACTION_OVERRIDES.get(f"{service}.{operation}", f"{IAM_PREFIXES.get(service, service)}:{operation}")
 
 
 def is_read_only(service: str, operation: str) -> bool:
@@ -331,6 +335,13 @@ class AwsContext:
         operation = _op_name(self.client(service, region), method)
         cfg = paginator_config(service, operation) or {}
         in_tok, out_tok, more = cfg.get("input_token"), cfg.get("output_token"), cfg.get("more_results")
+        if not cfg:  # no paginator in botocore's model: the output shape's own token, if it has one
+            out_members = self.client(service, region).meta.service_model.operation_model(operation).output_shape
+            names = set(getattr(out_members, "members", {}) or {})
+            for tok, flag in (("Marker", "IsTruncated"), ("NextToken", None), ("nextToken", None)):
+                if tok in names:
+                    in_tok, out_tok, more = tok, tok, flag if flag in names else None
+                    break
         out = Pages()
         token = None
         for _ in range(MAX_PAGES):

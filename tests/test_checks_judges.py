@@ -140,6 +140,28 @@ def xr(profiles: RawResponse, mt=None):
     return {"profiles": P(profiles), "metrics": mt if mt is not None else metrics()}
 
 
+def custom(jobs=(), detail=None):
+    d = [R("bedrock", "GetModelCustomizationJob", detail)] if detail else []
+    return {"jobs": P(R("bedrock", "ListModelCustomizationJobs", {"modelCustomizationJobSummaries": list(jobs)})),
+            "custom": P(R("bedrock", "ListCustomModels", {"modelSummaries": []})),
+            "imported": P(R("bedrock", "ListImportedModels", {"modelSummaries": []})), "details": d}
+
+
+def agent(role="arn:aws:iam::123456789012:role/insights-assistant", error=None):
+    a = R("bedrock-agent", "GetAgent", {"agent": {"agentId": "A1", "agentName": "insights", "agentResourceRoleArn": role,
+                                                  "guardrailConfiguration": {"guardrailIdentifier": "a1b2c3d4e5f6", "guardrailVersion": "1"}}},
+          error=error)
+    return {"agents": {"A1": a}, "guardrail": {"guardrail": R("bedrock", "GetGuardrail", guardrail_resp())}}
+
+
+def approval(confirm, error=None):
+    from questionnaire.testing.aws_fixture import action_group
+
+    g = action_group("billing", [("refund_payment", "Refund a payment", confirm)])
+    return {"A1": {"list": P(R("bedrock-agent", "ListAgentActionGroups", {"actionGroupSummaries": [{"actionGroupId": g["actionGroupId"]}]})),
+                   "groups": [R("bedrock-agent", "GetAgentActionGroup", {"agentActionGroup": g}, error=error)]}}
+
+
 # (check id, deployment, data, expected status)
 CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("identity.account_matches", DEP, {"identity": R("sts", "GetCallerIdentity", {"Account": ACCT, "Arn": "a"}, region=None)}, Status.PASS),
@@ -292,6 +314,29 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("secretsmanager.secret.rotation", DEP, {"acme/insights/db-credentials": R("secretsmanager", "DescribeSecret", error="ResourceNotFoundException")}, Status.FAIL),
     ("secretsmanager.secret.rotation", DEP, {"acme/insights/db-credentials": R("secretsmanager", "DescribeSecret", error=DENIED)}, Status.UNKNOWN),
     ("declared.not_verifiable", PROFILE.deployments[1], {}, Status.UNKNOWN),
+    ("bedrock.provider_retention.declared_only", DEP, {}, Status.UNKNOWN),
+    # 17 new facts: customization, AI opt-out, API keys, agents
+    ("bedrock.customization.none_on_customer_data", DEP, custom(), Status.PASS),
+    ("bedrock.customization.none_on_customer_data", DEP, custom(jobs=[{"jobArn": "arn:j", "jobName": "distil"}],
+                                                                 detail={"jobName": "distil", "trainingDataConfig": {
+                                                                     "invocationLogsConfig": {"invocationLogSource": {"s3Uri": "s3://logs/"}}}}), Status.FAIL),
+    ("bedrock.customization.none_on_customer_data", DEP, custom(jobs=[{"jobArn": "arn:j", "jobName": "ft"}],
+                                                                 detail={"jobName": "ft", "trainingDataConfig": {"s3Uri": "s3://data/train.jsonl"}}), Status.UNKNOWN),
+    ("organizations.ai_services_opt_out", DEP, {"policy": R("organizations", "DescribeEffectivePolicy", {"EffectivePolicy": {
+        "PolicyContent": '{"services": {"default": {"opt_out_policy": "optOut"}}}'}}, region=None)}, Status.PASS),
+    ("organizations.ai_services_opt_out", DEP, {"policy": R("organizations", "DescribeEffectivePolicy", {"EffectivePolicy": {
+        "PolicyContent": '{"services": {"default": {"opt_out_policy": "optIn"}}}'}}, region=None)}, Status.FAIL),
+    ("organizations.ai_services_opt_out", DEP, {"policy": R("organizations", "DescribeEffectivePolicy", error=DENIED, region=None)}, Status.UNKNOWN),
+    ("iam.bedrock_api_keys.none_long_term", DEP, {"keys": P(R("iam", "ListServiceSpecificCredentials", {"ServiceSpecificCredentials": []}, region=None))}, Status.PASS),
+    ("iam.bedrock_api_keys.none_long_term", DEP, {"keys": P(R("iam", "ListServiceSpecificCredentials", {"ServiceSpecificCredentials": [
+        {"UserName": "ci", "Status": "Active", "ServiceSpecificCredentialId": "ACCA1", "ServiceName": "bedrock.amazonaws.com"}]}, region=None))}, Status.FAIL),
+    ("iam.bedrock_api_keys.none_long_term", DEP, {"keys": P(R("iam", "ListServiceSpecificCredentials", error=DENIED, region=None))}, Status.UNKNOWN),
+    ("bedrock.agent.uses_declared_role_and_guardrail", DEP, agent(), Status.PASS),
+    ("bedrock.agent.uses_declared_role_and_guardrail", DEP, agent(role="arn:aws:iam::123456789012:role/admin"), Status.FAIL),
+    ("bedrock.agent.uses_declared_role_and_guardrail", DEP, agent(error=DENIED), Status.UNKNOWN),
+    ("bedrock.agent.human_approval", DEP, approval(True), Status.PASS),
+    ("bedrock.agent.human_approval", DEP, approval(False), Status.FAIL),
+    ("bedrock.agent.human_approval", DEP, approval(True, error=DENIED), Status.UNKNOWN),
 ]
 
 
@@ -309,16 +354,16 @@ def test_judge(cid, dep, data, expected):
     assert out and {f.status for f in out} == {expected}, [f.message for f in out]
     for f in out:
         assert f.check_id == cid and f.deployment == dep.id and f.message
-        if expected == Status.UNKNOWN and cid != "declared.not_verifiable":
+        if expected == Status.UNKNOWN and CHECKS[cid].scope != "profile":
             assert f.message.startswith("not verified") or "cannot be compared" in f.message
-        if cid != "declared.not_verifiable":
+        if CHECKS[cid].scope != "profile":
             assert f.evidence and all(p.startswith("raw/") for p in f.evidence)
 
 
 def test_judge_cases_cover_every_check():
     assert {c for c, _ in JUDGE_CASES} == set(CHECKS)
     for cid in CHECKS:
-        want = {Status.UNKNOWN} if cid == "declared.not_verifiable" else {Status.PASS, Status.FAIL, Status.UNKNOWN}
+        want = {Status.UNKNOWN} if CHECKS[cid].scope == "profile" else {Status.PASS, Status.FAIL, Status.UNKNOWN}
         assert {s for c, s in JUDGE_CASES if c == cid} == want, cid
 
 

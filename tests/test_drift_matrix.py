@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from questionnaire.aws import emulators
-from questionnaire.checks import run_checks
+from questionnaire.checks import CHECKS, run_checks
 from questionnaire.findings import Status
 from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, MODEL_ID, ROLE, SECRET, TRAIL, emulated_account,
                                                profile_for_regions, unreachable)
@@ -250,6 +250,30 @@ def _key_policy_open(extras: Any) -> None:
         {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}))
 
 
+def _distilled_from_logs(extras: Any) -> None:
+    """A model distilled from the invocation logs (moto cannot create customization jobs without S3 training data)."""
+    import datetime as dt
+
+    when = dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)
+    job = {"jobArn": f"arn:aws:bedrock:{REG}:{ACCOUNT_ID}:model-customization-job/x1", "jobName": "distil-insights",
+           "baseModelArn": f"arn:aws:bedrock:{REG}::foundation-model/{MODEL_ID}", "status": "Completed", "creationTime": when,
+           "customizationType": "DISTILLATION"}
+    detail = {**job, "outputModelName": "insights-small", "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/x",
+              "trainingDataConfig": {"invocationLogsConfig": {"invocationLogSource": {"s3Uri": f"s3://{LOG_BUCKET}/"}}},
+              "outputDataConfig": {"s3Uri": "s3://acme-models/"}}
+    extras.overrides[("bedrock", "ListModelCustomizationJobs")] = lambda p, r: {"modelCustomizationJobSummaries": [job] if r == REG else []}
+    extras.overrides[("bedrock", "GetModelCustomizationJob")] = lambda p, r: detail
+
+
+def _fine_tuned_model(extras: Any) -> None:
+    import datetime as dt
+
+    extras.overrides[("bedrock", "ListCustomModels")] = lambda p, r: {"modelSummaries": [{
+        "modelArn": f"arn:aws:bedrock:{REG}:{ACCOUNT_ID}:custom-model/x", "modelName": "insights-ft",
+        "creationTime": dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc), "baseModelArn": "arn:b", "baseModelName": "b",
+        "customizationType": "FINE_TUNING"}] if r == REG else []}
+
+
 # drift -> (mutation, {check id prefix: allowed non-PASS statuses})
 F = Status.FAIL
 U = Status.UNKNOWN
@@ -361,6 +385,14 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "kms_key_policy_open_to_anyone": (_key_policy_open, {"kms.log_key.enabled_and_private": {F}}),
     "bucket_sse_kms_with_aws_managed_key": (lambda x: _c("s3").put_bucket_encryption(Bucket=LOG_BUCKET, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}), {}),
+    # training, opt-out, API keys (17: new verifiable facts)
+    "model_distilled_from_invocation_logs": (_distilled_from_logs, {"bedrock.customization.none_on_customer_data": {F}}),
+    "fine_tuned_custom_model": (_fine_tuned_model, {"bedrock.customization.none_on_customer_data": {U}}),
+    "ai_opt_out_policy_removed": (lambda x: setattr(x, "ai_opt_out", None), {"organizations.ai_services_opt_out": {U}}),
+    "ai_opt_out_policy_opts_in": (lambda x: setattr(x, "ai_opt_out", "optIn"), {"organizations.ai_services_opt_out": {F}}),
+    "long_term_bedrock_api_key": (lambda x: x.bedrock_api_keys.append({
+        "UserName": "ci-bot", "Status": "Active", "ServiceUserName": "ci-bot-at-123456789012", "ServiceSpecificCredentialId": "ACCAEXAMPLE1",
+        "ServiceName": "bedrock.amazonaws.com", "CreateDate": "2026-01-01T00:00:00Z"}), {"iam.bedrock_api_keys.none_long_term": {F}}),
     # guardrails / inference
     "guardrail_deleted": (lambda x: x.guardrails[REG].clear(), {"bedrock.guardrail.": {F}}),
     "guardrail_not_ready": (_guardrail_not_ready, {"bedrock.guardrail.exists": {F}}),
@@ -407,7 +439,7 @@ def test_one_drift_fails_its_check_and_nothing_else(baseline, drift):
     base = {f.check_id: f.status for f in baseline.values()}
     for i, f in after.items():
         if i not in hit:
-            assert f.status == base.get(f.check_id, f.status) == (Status.UNKNOWN if f.check_id == "declared.not_verifiable" else Status.PASS), \
+            assert f.status == base.get(f.check_id, f.status) == (Status.UNKNOWN if CHECKS[f.check_id].scope == "profile" else Status.PASS), \
                 f"{drift}: unrelated {i} is {f.status} ({f.message})"
 
 
@@ -435,3 +467,57 @@ def test_declared_application_inference_profile_is_not_a_false_fail():
     loaded = with_profile(f"- {MODEL_ID}", f"- {arn}")
     f = next(f for f in _run(add, loaded).values() if f.check_id == "bedrock.models.available")
     assert f.status == Status.PASS, f.message
+
+
+# --------------------------------------------------------------------------- Bedrock agents (17.3, 17 new facts)
+
+AGENT_CHECKS = ("bedrock.agent.uses_declared_role_and_guardrail", "bedrock.agent.human_approval")
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/{ROLE}"
+
+
+def _agent_run(role: str = ROLE_ARN, guardrail: bool = True, groups: Any = None) -> dict[str, Any]:
+    from questionnaire.testing.aws_fixture import action_group
+
+    if groups is None:
+        groups = [action_group("billing", [("refund_payment", "Refund a customer payment", True),
+                                           ("get_invoice", "Read an invoice", False)])]
+    with emulated_account("compliant") as extras:
+        created = _c("bedrock-agent").create_agent(agentName="insights", agentResourceRoleArn=role, foundationModel=MODEL_ID)["agent"]
+        agent = created["agentId"]
+        if guardrail:  # moto keeps no guardrailConfiguration: GetAgent answers as Bedrock does for an agent with one
+            body = {"agent": {**created, "guardrailConfiguration": {"guardrailIdentifier": "a1b2c3d4e5f6", "guardrailVersion": "1"}}}
+            extras.overrides[("bedrock-agent", "GetAgent")] = lambda params, region: body
+        extras.action_groups[agent] = groups
+        loaded = with_profile("private_endpoint: true", f"private_endpoint: true\n      agent_ids: [{agent}]")
+        with emulators(extras.overrides):
+            run = run_checks(loaded, scan_regions=SCAN)
+    return {f.check_id: f for f in run.findings if f.check_id in AGENT_CHECKS}
+
+
+def test_agent_with_declared_role_guardrail_and_confirmations_passes():
+    got = _agent_run()
+    assert {c: f.status for c, f in got.items()} == {c: Status.PASS for c in AGENT_CHECKS}, [f.message for f in got.values()]
+
+
+def test_agent_running_as_another_role_fails():
+    f = _agent_run(role=f"arn:aws:iam::{ACCOUNT_ID}:role/admin")[AGENT_CHECKS[0]]
+    assert f.status == Status.FAIL and "role/admin" in f.message
+
+
+def test_agent_without_the_declared_guardrail_fails():
+    assert _agent_run(guardrail=False)[AGENT_CHECKS[0]].status == Status.FAIL
+
+
+def test_agent_payment_action_without_confirmation_fails():
+    from questionnaire.testing.aws_fixture import action_group
+
+    f = _agent_run(groups=[action_group("billing", [("refund_payment", "Refund a customer payment", False)]),
+                           action_group("mail", [("send_email", "Email a customer", True)])])[AGENT_CHECKS[1]]
+    assert f.status == Status.FAIL and "refund_payment" in f.message, f.message
+
+
+def test_agent_actions_returned_to_the_application_are_unknown():
+    from questionnaire.testing.aws_fixture import action_group
+
+    f = _agent_run(groups=[action_group("ops", [("delete_record", "Delete a record", False)], return_control=True)])[AGENT_CHECKS[1]]
+    assert f.status == Status.UNKNOWN, f.message

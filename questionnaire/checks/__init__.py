@@ -167,6 +167,9 @@ from questionnaire.checks import kms as _kms  # noqa: E402,F401
 from questionnaire.checks import guardrail as _guardrail  # noqa: E402,F401
 from questionnaire.checks import ec2 as _ec2  # noqa: E402,F401
 from questionnaire.checks import iam as _iam  # noqa: E402,F401
+from questionnaire.checks import agents as _agents  # noqa: E402,F401
+from questionnaire.checks import training as _training  # noqa: E402,F401
+from questionnaire.checks import credentials as _credentials  # noqa: E402,F401
 from questionnaire.checks import secretsmanager as _secretsmanager  # noqa: E402,F401
 from questionnaire.checks import declared as _declared  # noqa: E402,F401
 

@@ -74,6 +74,11 @@ class BedrockExtras:
     # GetFoundationModelAvailability: region -> model id -> fields that differ from "access granted"
     access: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     provisioned: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Bedrock Agents action groups (moto has agents but not their action groups): agent id -> groups (GetAgentActionGroup shape)
+    action_groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    imported_models: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ai_opt_out: str | None = "optOut"  # the organisation's AISERVICES_OPT_OUT_POLICY default; None = no policy
+    bedrock_api_keys: list[dict[str, Any]] = field(default_factory=list)  # ListServiceSpecificCredentials metadata
     # (service, operation) -> fn(params, region): faults and API responses a test adds after seeding
     # (returning None passes the call through to moto); served on top of table() by the drift matrix
     overrides: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -88,6 +93,12 @@ class BedrockExtras:
             ("bedrock", "GetInferenceProfile"): self._get_profile,
             ("bedrock", "GetFoundationModelAvailability"): self._availability,
             ("bedrock", "GetProvisionedModelThroughput"): self._get_provisioned,
+            ("bedrock", "ListImportedModels"): lambda p, r: {"modelSummaries": self.imported_models.get(r, [])},
+            ("organizations", "DescribeEffectivePolicy"): self._effective_policy,
+            ("iam", "ListServiceSpecificCredentials"): lambda p, r: {"ServiceSpecificCredentials": list(self.bedrock_api_keys),
+                                                                      "IsTruncated": False},
+            ("bedrock-agent", "ListAgentActionGroups"): self._list_action_groups,
+            ("bedrock-agent", "GetAgentActionGroup"): self._get_action_group,
         }
 
     def _list_regions(self, params: dict[str, Any], region: str) -> dict[str, Any] | None:
@@ -177,6 +188,28 @@ class BedrockExtras:
                 return dict(p)
         raise EmulatedError("ResourceNotFoundException", f"Provisioned model {ident} not found", 404)
 
+    def _effective_policy(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        if self.ai_opt_out is None:
+            raise EmulatedError("EffectivePolicyNotFoundException", "No effective policy of type AISERVICES_OPT_OUT_POLICY", 400)
+        content = {"services": {"default": {"opt_out_policy": self.ai_opt_out}}}
+        return {"EffectivePolicy": {"PolicyContent": json.dumps(content), "TargetId": ACCOUNT_ID,
+                                    "PolicyType": "AISERVICES_OPT_OUT_POLICY",
+                                    "LastUpdatedTimestamp": _dt.datetime(2025, 1, 15, tzinfo=_dt.timezone.utc)}}
+
+    def _list_action_groups(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        keys = ("actionGroupId", "actionGroupName", "actionGroupState", "description", "updatedAt")
+        return {"actionGroupSummaries": [{k: g[k] for k in keys if k in g} for g in self.action_groups.get(params.get("agentId"), [])]}
+
+    def _get_action_group(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        for g in self.action_groups.get(params.get("agentId"), []):
+            if g["actionGroupId"] == params.get("actionGroupId"):
+                return {"agentActionGroup": {**g, "agentId": params.get("agentId"), "agentVersion": params.get("agentVersion")}}
+        raise EmulatedError("ResourceNotFoundException", "action group not found", 404)
+
     def _list_profiles(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         want = params.get("typeEquals")
         return {"inferenceProfileSummaries": [p for p in self.inference_profiles.get(region, []) if not want or p["type"] == want]}
@@ -194,6 +227,17 @@ def unreachable(*regions: str, fallback: Any = None) -> Any:
         return fallback(params, region) if fallback is not None else None
 
     return fn
+
+
+def action_group(group_id: str, functions: list[tuple[str, str, bool]], *, return_control: bool = False) -> dict[str, Any]:
+    """An action group (GetAgentActionGroup's agentActionGroup) with (name, description, requireConfirmation) functions."""
+    when = _dt.datetime(2025, 1, 15, 9, 0, tzinfo=_dt.timezone.utc)
+    executor = {"customControl": "RETURN_CONTROL"} if return_control else {
+        "lambda": f"arn:aws:lambda:eu-west-1:{ACCOUNT_ID}:function:{group_id}"}
+    return {"actionGroupId": group_id.upper()[:10], "actionGroupName": group_id, "actionGroupState": "ENABLED",
+            "createdAt": when, "updatedAt": when, "actionGroupExecutor": executor,
+            "functionSchema": {"functions": [{"name": n, "description": d, "requireConfirmation": "ENABLED" if c else "DISABLED"}
+                                             for n, d, c in functions]}}
 
 
 def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
