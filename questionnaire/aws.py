@@ -10,6 +10,7 @@ boto3/botocore are imported lazily so `questionnaire --help` stays fast.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import json
@@ -93,7 +94,7 @@ def classify(error: dict[str, Any] | None) -> str:
 
 
 class Pages(list):  # list[RawResponse], one per page, in order
-    """Every page of one list call. ``complete`` only when every page was read without error."""
+    """Every page of one list call; ``complete`` only when every page was read without error."""
 
     truncated = False  # stopped after MAX_PAGES with a next token still set
 
@@ -101,38 +102,33 @@ class Pages(list):  # list[RawResponse], one per page, in order
     def failed(self) -> RawResponse | None:
         bad = next((r for r in self if r.error), None)
         if bad is None and self.truncated and self:
-            import dataclasses
-
             return dataclasses.replace(self[-1], error={"code": TRUNCATED_CODE, "message": f"more than {MAX_PAGES} pages"})
         return bad
 
-    @property
-    def complete(self) -> bool:
-        return bool(self) and self.failed is None
-
-    @property
-    def error(self) -> dict[str, str] | None:  # RawResponse-compatible: judges may treat Pages like one response
-        f = self.failed
-        return f.error if f is not None else None
+    complete = property(lambda self: bool(self) and self.failed is None)
+    error = property(lambda self: self.failed.error if self.failed is not None else None)  # like a RawResponse
 
     def items(self, key: str) -> list[Any]:
-        out: list[Any] = []
-        for r in self:
-            if r.error is None:
-                out.extend((r.response or {}).get(key) or [])
-        return out
+        return [x for r in self if r.error is None for x in ((r.response or {}).get(key) or [])]
 
 
 @functools.lru_cache(maxsize=None)
-def paginator_config(service: str, operation: str) -> dict[str, Any] | None:
-    """botocore's pagination model for an operation (input/output token, more-results key), or None."""
+def paginator_config(service: str, operation: str, output_members: frozenset[str] = frozenset()) -> tuple[Any, Any, Any]:
+    """(input token, output token, more-results key) from botocore's paginator model, else from the
+    output shape's own Marker/IsTruncated or NextToken/nextToken member; (None, None, None): one page."""
     if _LOADER is None:
         new_session()
     try:
-        model = _LOADER.load_service_model(service, "paginators-1")
+        cfg = (_LOADER.load_service_model(service, "paginators-1").get("pagination") or {}).get(operation) or {}
     except Exception:  # botocore's DataNotFoundError: the service has no paginators
-        return None
-    return (model.get("pagination") or {}).get(operation)
+        cfg = {}
+    if cfg:
+        return cfg.get("input_token"), cfg.get("output_token"), cfg.get("more_results")
+    for tok, flag in (("Marker", "IsTruncated"), ("NextToken", None), ("nextToken", None)):
+        if tok in output_members:
+            return tok, tok, flag if flag in output_members else None
+    return None, None, None
+
 
 # boto3 operation -> IAM action, where they differ (default: "<service>:<Operation>").
 IAM_ACTION_OVERRIDES = {
@@ -330,32 +326,19 @@ class AwsContext:
             ev.set()
 
     def pages(self, service: str, method: str, region: str, *, record_region: str | None | bool = True, **params: Any) -> Pages:
-        """Every page of a list call (IsTruncated/Marker, nextToken, NextToken as botocore's paginator
-        model names them). Each page is recorded; a failed page stops the walk (``Pages.failed``)."""
-        operation = _op_name(self.client(service, region), method)
-        cfg = paginator_config(service, operation) or {}
-        in_tok, out_tok, more = cfg.get("input_token"), cfg.get("output_token"), cfg.get("more_results")
-        if not cfg:  # no paginator in botocore's model: the output shape's own token, if it has one
-            out_members = self.client(service, region).meta.service_model.operation_model(operation).output_shape
-            names = set(getattr(out_members, "members", {}) or {})
-            for tok, flag in (("Marker", "IsTruncated"), ("NextToken", None), ("nextToken", None)):
-                if tok in names:
-                    in_tok, out_tok, more = tok, tok, flag if flag in names else None
-                    break
-        out = Pages()
-        token = None
+        """Every page of a list call (IsTruncated/Marker, nextToken, NextToken). Each page is recorded;
+        a failed page stops the walk (``Pages.failed``)."""
+        model = self.client(service, region).meta.service_model.operation_model(_op_name(self.client(service, region), method))
+        in_tok, out_tok, more = paginator_config(service, model.name, frozenset(getattr(model.output_shape, "members", None) or ()))
+        out, p = Pages(), dict(params)
         for _ in range(MAX_PAGES):
-            p = dict(params)
-            if token is not None:
-                p[in_tok] = token
             raw = self.call(service, method, region, record_region=record_region, **p)
             out.append(raw)
-            if raw.error or not isinstance(in_tok, str) or not isinstance(out_tok, str):
-                return out
             resp = raw.response or {}
-            token = resp.get(out_tok)
+            token = resp.get(out_tok) if isinstance(out_tok, str) and raw.error is None else None
             if not token or (more and not resp.get(more)) or token == p.get(in_tok):
                 return out
+            p = {**params, in_tok: token}
         out.truncated = True
         return out
 

@@ -283,6 +283,40 @@ READ_DATA_POLICY = {
 }
 
 
+def _seed_iam(iam: Any, flags: frozenset[str]) -> None:
+    """The agent role: a narrow inline policy, a customer managed read policy (AdministratorAccess when drifted)."""
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName=ROLE, PolicyName="invoke-declared-models", PolicyDocument=json.dumps(AGENT_POLICY))
+    pol = iam.create_policy(PolicyName="insights-read-data", PolicyDocument=json.dumps(READ_DATA_POLICY))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=pol)
+    if "admin_policy" in flags:
+        try:
+            iam.attach_role_policy(RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        except iam.exceptions.NoSuchEntityException:  # moto loads AWS managed policies only on request
+            admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            arn = iam.create_policy(PolicyName="AdministratorAccess", PolicyDocument=json.dumps(admin))["Policy"]["Arn"]
+            iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+
+
+def _seed_region(boto3: Any, r: str, flags: frozenset[str], key: str, extras: BedrockExtras) -> None:
+    """Per region: log group, VPC endpoint, Bedrock models/guardrail/profiles, invocation metrics."""
+    logs = boto3.client("logs", region_name=r)
+    logs.create_log_group(logGroupName=LOG_GROUP, kmsKeyId=key)
+    logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if "short_retention" in flags else 400)
+    if "no_endpoint" not in flags:
+        ec2 = boto3.client("ec2", region_name=r)
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface",
+                                PrivateDnsEnabled=True)
+    extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
+    extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
+    extras.inference_profiles[r] = []
+    # evidence of use: the AWS/Bedrock Invocations metric of the declared model (Bedrock publishes it per call)
+    boto3.client("cloudwatch", region_name=r).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
+        {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": MODEL_ID}], "Value": 1.0, "Unit": "Count"}])
+
+
 def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> BedrockExtras:
     """Create the example account's resources in ``regions`` (first = home). Returns the Bedrock extras."""
     from questionnaire.aws import new_session
@@ -304,20 +338,7 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
                 clients[key] = session.client(service, region_name=region_name)
             return clients[key]
 
-    # IAM (global)
-    iam = boto3.client("iam", region_name="us-east-1")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
-    iam.put_role_policy(RoleName=ROLE, PolicyName="invoke-declared-models", PolicyDocument=json.dumps(AGENT_POLICY))
-    pol = iam.create_policy(PolicyName="insights-read-data", PolicyDocument=json.dumps(READ_DATA_POLICY))["Policy"]["Arn"]
-    iam.attach_role_policy(RoleName=ROLE, PolicyArn=pol)
-    if "admin_policy" in flags:
-        try:
-            iam.attach_role_policy(RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-        except iam.exceptions.NoSuchEntityException:  # moto loads AWS managed policies only on request
-            admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-            arn = iam.create_policy(PolicyName="AdministratorAccess", PolicyDocument=json.dumps(admin))["Policy"]["Arn"]
-            iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+    _seed_iam(boto3.client("iam", region_name="us-east-1"), flags)
 
     # KMS keys per region, log bucket in the home region
     keys: dict[str, str] = {}
@@ -357,20 +378,7 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
     if "undeclared_region_logging" in flags:
         logging_regions.append(undeclared_region(regions))
     for r in regions:
-        logs = boto3.client("logs", region_name=r)
-        logs.create_log_group(logGroupName=LOG_GROUP, kmsKeyId=keys[r])
-        logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if "short_retention" in flags else 400)
-        if "no_endpoint" not in flags:
-            ec2 = boto3.client("ec2", region_name=r)
-            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface",
-                                    PrivateDnsEnabled=True)
-        extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
-        extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
-        extras.inference_profiles[r] = []
-        # evidence of use: the AWS/Bedrock Invocations metric of the declared model (Bedrock publishes it per call)
-        boto3.client("cloudwatch", region_name=r).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
-            {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": MODEL_ID}], "Value": 1.0, "Unit": "Count"}])
+        _seed_region(boto3, r, flags, keys[r], extras)
     for r in logging_regions:
         boto3.client("bedrock", region_name=r).put_model_invocation_logging_configuration(loggingConfig={
             "s3Config": {"bucketName": LOG_BUCKET, "keyPrefix": f"bedrock/{r}/"},
