@@ -138,7 +138,6 @@ IAM_ACTION_OVERRIDES = {
     "s3.GetBucketVersioning": "s3:GetBucketVersioning",
     "s3.GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
     "s3control.GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
-    "iam.ListServiceSpecificCredentials": "iam:ListServiceSpecificCredentials",
 }
 
 
