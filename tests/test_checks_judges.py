@@ -340,8 +340,8 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
 ]
 
 
-def judged(cid: str, dep: Any, data: dict[str, Any]):
-    region = None if CHECKS[cid].scope in ("global", "scan", "profile") else REG
+def judged(cid: str, dep: Any, data: dict[str, Any], region: str | None = REG):
+    region = None if CHECKS[cid].scope in ("global", "scan", "profile") else region
     return CHECKS[cid].judge(PROFILE, dep, region, data)
 
 
@@ -538,3 +538,16 @@ def test_scp_explicit_deny_is_evidence_that_a_region_is_blocked():
     # a plain AccessDenied (no explicit deny) cannot tell
     lg.error = mt.error = {"code": "AccessDeniedException", "message": "not authorized"}
     assert judged("bedrock.invocation_logging.only_declared_regions", DEP, data)[0].status == Status.UNKNOWN
+
+
+def test_per_region_log_destinations():
+    """17.6: AWS needs the log bucket in each logging config's region; aws.invocation_logging.destinations says which."""
+    from questionnaire.profile import LogDestination
+
+    il = DEP.aws.invocation_logging.model_copy(update={"destinations": {"eu-central-1": LogDestination(s3_bucket="acme-logs-euc1")}})
+    dep = DEP.model_copy(update={"regions": ["eu-west-1", "eu-central-1"], "aws": DEP.aws.model_copy(update={"invocation_logging": il})})
+    cfg = {"loggingConfig": dict(LOGCFG["loggingConfig"], s3Config={"bucketName": "acme-logs-euc1"})}
+    data = {"logging": R("bedrock", "GetModelInvocationLoggingConfiguration", cfg, region="eu-central-1")}
+    assert judged("bedrock.invocation_logging.enabled", dep, data, region="eu-central-1")[0].status == Status.PASS
+    # the home region still uses the default bucket; the other region's bucket there is a drift
+    assert judged("bedrock.invocation_logging.enabled", dep, data, region="eu-west-1")[0].status == Status.FAIL
