@@ -118,11 +118,12 @@ class _Run:
     def preflight(self) -> dict[str, Any]:
         """The credentials' account must be the declared one before any other call."""
         from questionnaire.aws import identity as sts_identity
+        from questionnaire.checks.identity import ID
 
         deps = self.profile.aws_deployments()
         if not deps:
             return {}
-        raw = sts_identity(self.ctx("identity.account_matches"), (self.regions or deps[0].regions)[0])
+        raw = sts_identity(self.ctx(ID), (self.regions or deps[0].regions)[0])
         ident = {"account": raw.response.get("Account"), "arn": raw.response.get("Arn")}
         for d in deps:
             if d.aws.account_id != ident["account"]:
