@@ -10,7 +10,9 @@ boto3/botocore are imported lazily so `questionnaire --help` stays fast.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import functools
 import json
 import os
 import threading
@@ -61,6 +63,72 @@ THROTTLE_CODES = frozenset(
     {"Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException", "SlowDown"}
 )
 UNSUPPORTED_CODE = "UnsupportedOperation"
+UNREACHABLE_CODE = "EndpointUnreachable"  # connection refused, DNS, connect/read timeout, connection closed
+# What AWS answers in a region the account has not enabled (opt-in regions): the region is not in use.
+REGION_DISABLED_CODES = frozenset({"OptInRequired", "UnrecognizedClientException", "InvalidClientTokenId"})
+TRUNCATED_CODE = "PagesTruncated"
+MAX_PAGES = 50
+
+
+def classify(error: dict[str, Any] | None) -> str:
+    """What an API error means for a judge: ok, explicit_deny (an SCP or explicit Deny: the strongest
+    evidence that the call is blocked), denied, throttled, unreachable, unsupported, region_disabled, error.
+
+    Only ``explicit_deny`` and ``region_disabled`` are evidence about the account; every other error
+    means "cannot tell" (UNKNOWN), never "not in use"."""
+    if not error:
+        return "ok"
+    code = str(error.get("code") or "")
+    msg = str(error.get("message") or "").lower()
+    if code in ACCESS_DENIED_CODES:
+        return "explicit_deny" if "explicit deny" in msg else "denied"
+    if code in THROTTLE_CODES:
+        return "throttled"
+    if code == UNREACHABLE_CODE:
+        return "unreachable"
+    if code == UNSUPPORTED_CODE:
+        return "unsupported"
+    if code in REGION_DISABLED_CODES:
+        return "region_disabled"
+    return "error"
+
+
+class Pages(list):  # list[RawResponse], one per page, in order
+    """Every page of one list call; ``complete`` only when every page was read without error."""
+
+    truncated = False  # stopped after MAX_PAGES with a next token still set
+
+    @property
+    def failed(self) -> RawResponse | None:
+        bad = next((r for r in self if r.error), None)
+        if bad is None and self.truncated and self:
+            return dataclasses.replace(self[-1], error={"code": TRUNCATED_CODE, "message": f"more than {MAX_PAGES} pages"})
+        return bad
+
+    complete = property(lambda self: bool(self) and self.failed is None)
+    error = property(lambda self: self.failed.error if self.failed is not None else None)  # like a RawResponse
+
+    def items(self, key: str) -> list[Any]:
+        return [x for r in self if r.error is None for x in ((r.response or {}).get(key) or [])]
+
+
+@functools.lru_cache(maxsize=None)
+def paginator_config(service: str, operation: str, output_members: frozenset[str] = frozenset()) -> tuple[Any, Any, Any]:
+    """(input token, output token, more-results key) from botocore's paginator model, else from the
+    output shape's own Marker/IsTruncated or NextToken/nextToken member; (None, None, None): one page."""
+    if _LOADER is None:
+        new_session()
+    try:
+        cfg = (_LOADER.load_service_model(service, "paginators-1").get("pagination") or {}).get(operation) or {}
+    except Exception:  # botocore's DataNotFoundError: the service has no paginators
+        cfg = {}
+    if cfg:
+        return cfg.get("input_token"), cfg.get("output_token"), cfg.get("more_results")
+    for tok, flag in (("Marker", "IsTruncated"), ("NextToken", None), ("nextToken", None)):
+        if tok in output_members:
+            return tok, tok, flag if flag in output_members else None
+    return None, None, None
+
 
 # boto3 operation -> IAM action, where they differ (default: "<service>:<Operation>").
 IAM_ACTION_OVERRIDES = {
@@ -68,12 +136,18 @@ IAM_ACTION_OVERRIDES = {
     "s3.GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
     "s3.GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3.GetBucketVersioning": "s3:GetBucketVersioning",
+    "s3.GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+    "s3control.GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
 }
 
 
+# boto3 service name -> IAM prefix, where they differ
+IAM_PREFIXES = {"bedrock-agent": "bedrock", "bedrock-runtime": "bedrock", "bedrock-agent-runtime": "bedrock", "s3control": "s3"}
+
+
 def iam_action(service: str, operation: str) -> str:
-    """The IAM action a boto3 operation needs (service names equal IAM prefixes for our services)."""
-    return IAM_ACTION_OVERRIDES.get(f"{service}.{operation}", f"{service}:{operation}")
+    """The IAM action a boto3 operation needs."""
+    return IAM_ACTION_OVERRIDES.get(f"{service}.{operation}", f"{IAM_PREFIXES.get(service, service)}:{operation}")
 
 
 def is_read_only(service: str, operation: str) -> bool:
@@ -250,11 +324,30 @@ class AwsContext:
                 r._inflight.pop(key, None)
             ev.set()
 
+    def pages(self, service: str, method: str, region: str, *, record_region: str | None | bool = True, **params: Any) -> Pages:
+        """Every page of a list call (IsTruncated/Marker, nextToken, NextToken). Each page is recorded;
+        a failed page stops the walk (``Pages.failed``)."""
+        model = self.client(service, region).meta.service_model.operation_model(_op_name(self.client(service, region), method))
+        in_tok, out_tok, more = paginator_config(service, model.name, frozenset(getattr(model.output_shape, "members", None) or ()))
+        out, p = Pages(), dict(params)
+        for _ in range(MAX_PAGES):
+            raw = self.call(service, method, region, record_region=record_region, **p)
+            out.append(raw)
+            resp = raw.response or {}
+            token = resp.get(out_tok) if isinstance(out_tok, str) and raw.error is None else None
+            if not token or (more and not resp.get(more)) or token == p.get(in_tok):
+                return out
+            p = {**params, in_tok: token}
+        out.truncated = True
+        return out
+
     def _do_call(self, client: Any, service: str, method: str, operation: str, region: str, rec_region: str | None, params: dict) -> RawResponse:
         from botocore.exceptions import (
             ClientError,
+            ConnectionClosedError,
             ConnectTimeoutError,
             EndpointConnectionError,
+            HTTPClientError,
             NoCredentialsError,
             PartialCredentialsError,
             ReadTimeoutError,
@@ -284,8 +377,8 @@ class AwsContext:
             error = {"code": code, "message": str(err.get("Message") or e)[:500]}
         except NotImplementedError as e:  # moto in-process: operation not emulated
             error = {"code": UNSUPPORTED_CODE, "message": f"operation not supported by the endpoint ({e})"[:500]}
-        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as e:
-            error = {"code": "EndpointUnreachable", "message": str(e)[:500]}
+        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, HTTPClientError) as e:
+            error = {"code": UNREACHABLE_CODE, "message": str(e)[:500]}
         except Exception as e:  # parse errors, unexpected HTTP bodies: UNKNOWN, never PASS
             error = {"code": type(e).__name__, "message": str(e)[:500]}
         return RawResponse(
@@ -362,6 +455,8 @@ def _emulate(model: Any = None, context: Any = None, **_: Any) -> Any:
     params = (context or {}).get("_questionnaire_params") or {}
     try:
         body = fn(params, region)
+        if body is None:  # the emulator passes this call through (e.g. to moto)
+            return None
         status = 200
         parsed = dict(body)
         parsed["ResponseMetadata"] = {"RequestId": f"emulated-{model.name}", "HTTPStatusCode": 200}

@@ -87,12 +87,25 @@ class Agreements(_Strict):
     separate_model_vendor_agreement: bool = False
 
 
+class LogDestination(_Strict):
+    s3_bucket: str | None = None
+    cloudwatch_log_group: str | None = None
+
+
 class InvocationLogging(_Strict):
     enabled: bool
     s3_bucket: str | None = None
     cloudwatch_log_group: str | None = None
     retention_days: int | None = Field(None, ge=1)
     kms_encrypted: bool = False
+    data_types: list[Literal["text", "image", "embedding", "video", "audio"]] | None = Field(
+        None, description="Data types whose delivery must be on (default: all of them)"
+    )
+    destinations: dict[str, LogDestination] = Field(
+        default_factory=dict,
+        description="Per-region destinations (AWS requires the bucket/log group in the logging config's own region); "
+        "regions not listed use s3_bucket / cloudwatch_log_group",
+    )
 
 
 class CloudTrail(_Strict):
@@ -116,6 +129,17 @@ class AwsSettings(_Strict):
     private_endpoint: bool = False
     agent_role: str | None = Field(None, description="ARN of the IAM role the AI agent runs as")
     secrets: list[str] = Field(default_factory=list)
+    vpc_ids: list[str] = Field(default_factory=list, description="VPCs the workload runs in (the endpoints must be there)")
+    private_endpoint_services: list[Literal["bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"]] = Field(
+        default_factory=list,
+        description="Bedrock endpoints reached privately (default: bedrock-runtime, plus bedrock-agent-runtime with agent_ids)",
+    )
+    agent_ids: list[str] = Field(default_factory=list, description="Bedrock Agents ids of this deployment")
+    inference_data_zones: list[str] = Field(
+        default_factory=list,
+        description="With cross_region_inference: the system-defined profile prefixes allowed (e.g. eu, us, apac, global); "
+        "default: the data zones of the declared regions (global only when listed)",
+    )
 
 
 class Deployment(_Strict):

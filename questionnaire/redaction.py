@@ -133,6 +133,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
 def _looks_like_secret_key(s: str) -> bool:
     if re.fullmatch(r"[0-9a-fA-F]{40}", s):  # sha1 / hex digests
         return False
+    if "/" in s and all(re.fullmatch(r"[a-z0-9-]*|(?:[A-Z][a-z]+)+", part) for part in s.split("/")):
+        return False  # an evidence path such as 1/bedrock/GetFoundationModelAvailability (words, not random)
     return bool(re.search(r"[a-z]", s) and re.search(r"[A-Z]", s) and re.search(r"[0-9]", s))
 
 

@@ -12,10 +12,11 @@ from typing import Any, Callable
 import boto3
 import pytest
 
-from questionnaire.checks import run_checks
+from questionnaire.aws import emulators
+from questionnaire.checks import CHECKS, run_checks
 from questionnaire.findings import Status
-from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, ROLE, SECRET, TRAIL, emulated_account,
-                                               profile_for_regions)
+from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, MODEL_ID, ROLE, SECRET, TRAIL, emulated_account,
+                                               profile_for_regions, unreachable)
 
 REG = "eu-west-1"
 SCAN = ["eu-west-1", "us-east-1"]
@@ -37,7 +38,7 @@ def _logging(**over: Any) -> Callable[[Any], None]:
     def apply(extras: Any) -> None:
         cfg = {"s3Config": {"bucketName": LOG_BUCKET},
                "cloudWatchConfig": {"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging"},
-               "textDataDeliveryEnabled": True, **over}
+               **{f"{t}DataDeliveryEnabled": True for t in ("text", "image", "embedding", "video", "audio")}, **over}
         _c("bedrock", over.pop("_region", REG)).put_model_invocation_logging_configuration(loggingConfig=cfg)
     return apply
 
@@ -117,8 +118,165 @@ def _guardrail_not_ready(extras: Any) -> None:
     extras.guardrails[REG][0]["status"] = "FAILED"
 
 
+def _invoked(region: str, model_id: str = MODEL_ID) -> Callable[[Any], None]:
+    """Bedrock publishes AWS/Bedrock Invocations by ModelId for every call: the evidence of use."""
+    return lambda extras: _c("cloudwatch", region).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
+        {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": model_id}], "Value": 1.0}])
+
+
+def _timeouts(*regions: str) -> Callable[[Any], None]:
+    def apply(extras: Any) -> None:
+        for op in (("cloudwatch", "ListMetrics"), ("bedrock", "GetModelInvocationLoggingConfiguration"),
+                   ("bedrock", "ListInferenceProfiles")):
+            extras.overrides[op] = unreachable(*regions, fallback=extras.table().get(op))
+    return apply
+
+
+def _aws_managed_s3_full_access(extras: Any) -> None:
+    """AmazonS3FullAccess judged by its document (s3:* on *), not by its name."""
+    iam = _c("iam", "us-east-1")
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}]}
+    arn = iam.create_policy(PolicyName="AmazonS3FullAccess", PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+
+
+def _trust_anyone(extras: Any) -> None:
+    _c("iam", "us-east-1").update_assume_role_policy(RoleName=ROLE, PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+
+
+def _star_on_page_2(extras: Any) -> None:
+    """ListRolePolicies answers in two pages (IsTruncated/Marker); the policy granting * is on the second."""
+    _inline({"Action": "*", "Resource": "*"})(extras)
+    pages = {None: {"PolicyNames": ["invoke-declared-models"], "IsTruncated": True, "Marker": "page-2"},
+             "page-2": {"PolicyNames": ["drift"], "IsTruncated": False}}
+    extras.overrides[("iam", "ListRolePolicies")] = lambda params, region: pages[params.get("Marker")]
+
+
+def _guardrail_on_page_2(extras: Any) -> None:
+    real = extras.table()[("bedrock", "ListGuardrails")]
+
+    def fn(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if params.get("guardrailIdentifier"):
+            return real(params, region)
+        return real(params, region) if params.get("nextToken") == "p2" else {"guardrails": [], "nextToken": "p2"}
+    extras.overrides[("bedrock", "ListGuardrails")] = fn
+
+
+def _guardrail_version(version: str, fn: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    def apply(extras: Any) -> None:
+        for v, policies in extras.guardrails[REG][0]["versions"].items():
+            if version in (v, "*"):
+                fn(policies)
+    return apply
+
+
+def _strip_filters(p: dict[str, Any]) -> None:
+    p["contentPolicy"] = {"filters": [f for f in p["contentPolicy"]["filters"] if f["type"] != "PROMPT_ATTACK"]}
+    p["sensitiveInformationPolicy"] = {"piiEntities": [], "regexes": []}
+
+
+def _detect_only(p: dict[str, Any]) -> None:
+    next(f for f in p["contentPolicy"]["filters"] if f["type"] == "PROMPT_ATTACK")["inputAction"] = "NONE"
+
+
+def _pii_off(p: dict[str, Any]) -> None:
+    for e in p["sensitiveInformationPolicy"]["piiEntities"]:
+        e.update(inputEnabled=False, outputEnabled=False)
+
+
+def _selectors(**kw: Any) -> Callable[[Any], None]:
+    return lambda extras: _c("cloudtrail").put_event_selectors(TrailName=TRAIL, **kw)
+
+
+def _trail_status(**fields: Any) -> Callable[[Any], None]:
+    """moto cannot produce delivery errors: GetTrailStatus answers like a trail whose bucket policy broke."""
+    def apply(extras: Any) -> None:
+        extras.overrides[("cloudtrail", "GetTrailStatus")] = lambda params, region: {
+            "IsLogging": True, "LatestDeliveryAttemptTime": "2026-01-01T00:00:00Z", **fields}
+    return apply
+
+
+def _large_payload_bucket_public(extras: Any) -> None:
+    """Large payloads go to another bucket that has no public access block (17.6)."""
+    s3 = _c("s3")
+    s3.create_bucket(Bucket="acme-bedrock-large-payloads", CreateBucketConfiguration={"LocationConstraint": REG})
+    _logging(cloudWatchConfig={"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging",
+                               "largeDataDeliveryS3Config": {"bucketName": "acme-bedrock-large-payloads"}})(extras)
+
+
+def _pab_only_at_account_level(extras: Any) -> None:
+    _c("s3").delete_public_access_block(Bucket=LOG_BUCKET)
+    _c("s3control").put_public_access_block(AccountId=ACCOUNT_ID, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+
+
+def _endpoint_private_dns_off(extras: Any) -> None:
+    ec2 = _c("ec2")
+    ep = next(e for e in ec2.describe_vpc_endpoints()["VpcEndpoints"] if e["ServiceName"].endswith("bedrock-runtime"))
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[ep["VpcEndpointId"]])
+    ec2.create_vpc_endpoint(VpcId=ep["VpcId"], ServiceName=ep["ServiceName"], VpcEndpointType="Interface", PrivateDnsEnabled=False)
+
+
+def with_profile(old: str, new: str) -> Any:
+    """The example profile with one text replacement (optional fields the contract profile does not set)."""
+    from questionnaire.profile import LoadedProfile, profile_from_bytes
+
+    base = profile_for_regions()
+    raw = base.raw_bytes.replace(old.encode(), new.encode(), 1)
+    assert raw != base.raw_bytes, old
+    return LoadedProfile(profile=profile_from_bytes(raw), path=base.path, raw_bytes=raw)
+
+
+def _secret_rotation_failing(extras: Any) -> None:
+    """Rotation on, but the rotation Lambda has been failing: the last rotation is 200 days old, the next long overdue.
+    (moto always reports a fresh rotation: DescribeSecret answers as Secrets Manager does for such a secret.)"""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    arn = _c("secretsmanager").describe_secret(SecretId=SECRET)["ARN"]
+    extras.overrides[("secretsmanager", "DescribeSecret")] = lambda params, region: {
+        "ARN": arn, "Name": SECRET, "RotationEnabled": True, "RotationLambdaARN": f"arn:aws:lambda:{REG}:{ACCOUNT_ID}:function:rotate",
+        "RotationRules": {"AutomaticallyAfterDays": 30}, "LastRotatedDate": now - dt.timedelta(days=200),
+        "NextRotationDate": now - dt.timedelta(days=170), "LastChangedDate": now - dt.timedelta(days=200)}
+
+
+def _log_group_key() -> str:
+    return next(g["kmsKeyId"] for g in _c("logs").describe_log_groups()["logGroups"] if g["logGroupName"] == LOG_GROUP)
+
+
+def _key_policy_open(extras: Any) -> None:
+    _c("kms").put_key_policy(KeyId=_log_group_key().rsplit("/", 1)[-1], PolicyName="default", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]}))
+
+
+def _distilled_from_logs(extras: Any) -> None:
+    """A model distilled from the invocation logs (moto cannot create customization jobs without S3 training data)."""
+    import datetime as dt
+
+    when = dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)
+    job = {"jobArn": f"arn:aws:bedrock:{REG}:{ACCOUNT_ID}:model-customization-job/x1", "jobName": "distil-insights",
+           "baseModelArn": f"arn:aws:bedrock:{REG}::foundation-model/{MODEL_ID}", "status": "Completed", "creationTime": when,
+           "customizationType": "DISTILLATION"}
+    detail = {**job, "outputModelName": "insights-small", "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/x",
+              "trainingDataConfig": {"invocationLogsConfig": {"invocationLogSource": {"s3Uri": f"s3://{LOG_BUCKET}/"}}},
+              "outputDataConfig": {"s3Uri": "s3://acme-models/"}}
+    extras.overrides[("bedrock", "ListModelCustomizationJobs")] = lambda p, r: {"modelCustomizationJobSummaries": [job] if r == REG else []}
+    extras.overrides[("bedrock", "GetModelCustomizationJob")] = lambda p, r: detail
+
+
+def _fine_tuned_model(extras: Any) -> None:
+    import datetime as dt
+
+    extras.overrides[("bedrock", "ListCustomModels")] = lambda p, r: {"modelSummaries": [{
+        "modelArn": f"arn:aws:bedrock:{REG}:{ACCOUNT_ID}:custom-model/x", "modelName": "insights-ft",
+        "creationTime": dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc), "baseModelArn": "arn:b", "baseModelName": "b",
+        "customizationType": "FINE_TUNING"}] if r == REG else []}
+
+
 # drift -> (mutation, {check id prefix: allowed non-PASS statuses})
 F = Status.FAIL
+U = Status.UNKNOWN
 DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     # invocation logging
     "logging_text_delivery_off": (_logging(textDataDeliveryEnabled=False), {"bedrock.invocation_logging.enabled": {F}}),
@@ -130,6 +288,24 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "logging_in_undeclared_region": (lambda x: _logging()(x) or _c("bedrock", "us-east-1").put_model_invocation_logging_configuration(
         loggingConfig={"s3Config": {"bucketName": LOG_BUCKET}, "textDataDeliveryEnabled": True}),
         {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    # invocation logging data types, large payloads (17.6)
+    "logging_image_delivery_off": (_logging(imageDataDeliveryEnabled=False), {"bedrock.invocation_logging.enabled": {F}}),
+    "logging_video_delivery_off": (_logging(videoDataDeliveryEnabled=False), {"bedrock.invocation_logging.enabled": {F}}),
+    "logging_large_payload_bucket_public": (_large_payload_bucket_public, {"bedrock.invocation_logging.enabled": {F}}),
+    "bucket_lifecycle_expires_before_retention": (lambda x: _c("s3").put_bucket_lifecycle_configuration(
+        Bucket=LOG_BUCKET, LifecycleConfiguration={"Rules": [{"ID": "cleanup", "Status": "Enabled", "Filter": {"Prefix": ""},
+                                                              "Expiration": {"Days": 90}}]}), {"s3.log_bucket.retention": {F}}),
+    # not a drift (17.9): the account-level public access block covers the bucket
+    "public_access_blocked_at_account_level": (_pab_only_at_account_level, {}),
+    # residency (14.3, 17.2): use without logging, unreachable regions
+    "bedrock_invoked_in_undeclared_region_without_logging": (_invoked("us-east-1"),
+                                                             {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    "undeclared_region_times_out": (_timeouts("us-east-1"), {"bedrock.invocation_logging.only_declared_regions": {U}}),
+    "every_region_times_out": (_timeouts(*SCAN), {"bedrock.invocation_logging.only_declared_regions": {U},
+                                                 "bedrock.invocation_logging.enabled": {U},
+                                                 "bedrock.cross_region_inference.matches_declaration": {U}}),
+    # cross-region inference (17.1): a system-defined profile invoked
+    "system_defined_eu_profile_invoked": (_invoked(REG, "eu." + MODEL_ID), {"bedrock.cross_region_inference.matches_declaration": {F}}),
     # log group
     "log_group_deleted": (lambda x: _c("logs").delete_log_group(logGroupName=LOG_GROUP),
                           {"cloudwatch.log_group.": {F}}),
@@ -154,6 +330,17 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
                              {"cloudtrail.trail.log_file_validation": {F}}),
     "trail_deleted": (lambda x: _c("cloudtrail").delete_trail(Name=TRAIL), {"cloudtrail.trail.": {F}}),
     "trail_only_in_other_region": (_trail_elsewhere, {"cloudtrail.trail.": {F}}),
+    # CloudTrail event selectors and delivery (17.5)
+    "trail_write_only_management_events": (_selectors(EventSelectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]),
+                                           {"cloudtrail.trail.covers_region": {F}}),
+    "trail_management_events_excluded": (_selectors(EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False}]),
+                                         {"cloudtrail.trail.covers_region": {F}}),
+    "trail_data_only_advanced_selectors": (_selectors(AdvancedEventSelectors=[{"Name": "s3", "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]),
+        {"cloudtrail.trail.covers_region": {F}}),
+    "trail_delivery_error": (_trail_status(LatestDeliveryError="AccessDenied"), {"cloudtrail.trail.logging": {F}}),
+    "trail_digest_delivery_error": (_trail_status(LatestDigestDeliveryError="AccessDenied"),
+                                    {"cloudtrail.trail.log_file_validation": {F}}),
     # agent role
     "role_inline_notaction": (_inline({"NotAction": "iam:*", "Resource": "*"}), {ROLE_CHECK: {F}}),
     "role_bedrock_star": (_inline({"Action": "bedrock:*", "Resource": "*"}), {ROLE_CHECK: {F}}),
@@ -165,11 +352,26 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
                               {ROLE_CHECK: {F}}),
     "role_power_user": (_power_user, {ROLE_CHECK: {F}}),
     "role_deleted": (_delete_role, {ROLE_CHECK: {F}}),
+    # agent role (17.3)
+    "role_s3_star_on_any": (_inline({"Action": "s3:*", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_get_secret_value_on_any": (_inline({"Action": "secretsmanager:GetSecretValue", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_kms_decrypt_on_any": (_inline({"Action": "kms:Decrypt", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_lambda_update_code_on_any": (_inline({"Action": "lambda:UpdateFunctionCode", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_update_assume_role_policy": (_inline({"Action": "iam:UpdateAssumeRolePolicy", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_ssm_get_parameter_on_any": (_inline({"Action": "ssm:GetParameter*", "Resource": "*"}), {ROLE_CHECK: {F}}),
+    "role_not_resource": (_inline({"Action": "s3:GetObject", "NotResource": "arn:aws:s3:::acme-insights-data/*"}), {ROLE_CHECK: {F}}),
+    "role_aws_managed_s3_full_access": (_aws_managed_s3_full_access, {ROLE_CHECK: {F}}),
+    "role_trusts_any_principal": (_trust_anyone, {ROLE_CHECK: {F}}),
+    # pagination (14.4, 17.12)
+    "role_star_policy_on_page_2": (_star_on_page_2, {ROLE_CHECK: {F}}),
+    "guardrail_on_page_2_is_found": (_guardrail_on_page_2, {}),
     # VPC endpoint
     "endpoint_deleted": (_endpoint(lambda ec2, i: ec2.delete_vpc_endpoints(VpcEndpointIds=[i])), {"ec2.vpc_endpoint.bedrock_runtime": {F}}),
+    "endpoint_private_dns_off": (_endpoint_private_dns_off, {"ec2.vpc_endpoint.bedrock_runtime": {F}}),
     # secrets
     "secret_rotation_interval_too_long": (_rotation(180), {"secretsmanager.secret.rotation": {F}}),
     # rotation switched off: moto cannot cancel rotation without a Lambda; covered by the "rotation_off" fixture variant
+    "secret_rotation_failing_for_months": (_secret_rotation_failing, {"secretsmanager.secret.rotation": {F}}),
     "secret_scheduled_for_deletion": (lambda x: _c("secretsmanager").delete_secret(SecretId=SECRET, RecoveryWindowInDays=7),
                                       {"secretsmanager.secret.rotation": {F}}),
     "secret_deleted": (lambda x: _c("secretsmanager").delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True),
@@ -177,23 +379,43 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     # KMS
     "kms_rotation_off": (lambda x: _c("kms").disable_key_rotation(KeyId=_c("kms").list_keys()["Keys"][0]["KeyId"]),
                          {"kms.key_rotation.enabled": {F}}),
+    # KMS key state and policy; AWS managed key (17.10)
+    "kms_key_pending_deletion": (lambda x: _c("kms").schedule_key_deletion(KeyId=_log_group_key().rsplit("/", 1)[-1], PendingWindowInDays=7),
+                                 {"kms.log_key.enabled_and_private": {F}}),
+    "kms_key_policy_open_to_anyone": (_key_policy_open, {"kms.log_key.enabled_and_private": {F}}),
+    "bucket_sse_kms_with_aws_managed_key": (lambda x: _c("s3").put_bucket_encryption(Bucket=LOG_BUCKET, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}), {}),
+    # training, opt-out, API keys (17: new verifiable facts)
+    "model_distilled_from_invocation_logs": (_distilled_from_logs, {"bedrock.customization.none_on_customer_data": {F}}),
+    "fine_tuned_custom_model": (_fine_tuned_model, {"bedrock.customization.none_on_customer_data": {U}}),
+    "ai_opt_out_policy_removed": (lambda x: setattr(x, "ai_opt_out", None), {"organizations.ai_services_opt_out": {U}}),
+    "ai_opt_out_policy_opts_in": (lambda x: setattr(x, "ai_opt_out", "optIn"), {"organizations.ai_services_opt_out": {F}}),
+    "long_term_bedrock_api_key": (lambda x: x.bedrock_api_keys.append({
+        "UserName": "ci-bot", "Status": "Active", "ServiceUserName": "ci-bot-at-123456789012", "ServiceSpecificCredentialId": "ACCAEXAMPLE1",
+        "ServiceName": "bedrock.amazonaws.com", "CreateDate": "2026-01-01T00:00:00Z"}), {"iam.bedrock_api_keys.none_long_term": {F}}),
     # guardrails / inference
     "guardrail_deleted": (lambda x: x.guardrails[REG].clear(), {"bedrock.guardrail.": {F}}),
     "guardrail_not_ready": (_guardrail_not_ready, {"bedrock.guardrail.exists": {F}}),
+    # guardrails (17.4): the published version in use lacks the filters the DRAFT has; detect only; PII disabled both ways
+    "guardrail_version_in_use_has_no_filters": (_guardrail_version("1", _strip_filters),
+                                                {"bedrock.guardrail.prompt_attack_filter": {F}, "bedrock.guardrail.pii_filter": {F}}),
+    "guardrail_prompt_attack_detect_only": (_guardrail_version("*", _detect_only), {"bedrock.guardrail.prompt_attack_filter": {F}}),
+    "guardrail_pii_disabled_both_ways": (_guardrail_version("*", _pii_off), {"bedrock.guardrail.pii_filter": {F}}),
     "cross_region_profile_when_declared_off": (_xregion_profile, {"bedrock.cross_region_inference.matches_declaration": {F}}),
+    "declared_model_access_not_granted": (lambda x: x.access.setdefault(REG, {}).update({MODEL_ID: {
+        "authorizationStatus": "NOT_AUTHORIZED", "agreementAvailability": {"status": "NOT_AVAILABLE"}}}), {"bedrock.models.available": {F}}),
     "declared_model_withdrawn": (lambda x: x.models[REG].pop(0), {"bedrock.models.available": {F}}),
     # not a drift of the agent role: IAM roles cannot belong to groups
     "group_policy_is_not_the_roles": (_group_policy, {}),
 }
 
 
-def _run(mutate: Callable[[Any], None] | None):
-    from questionnaire.testing.commercial_emulator import emulated_commercial  # the OpenAI deployment stays compliant
-
-    with emulated_account("compliant") as extras, emulated_commercial("compliant"):
+def _run(mutate: Callable[[Any], None] | None, loaded: Any = None):
+    with emulated_account("compliant") as extras:
         if mutate is not None:
             mutate(extras)
-        run = run_checks(profile_for_regions(), scan_regions=SCAN)
+        with emulators(extras.overrides):
+            run = run_checks(loaded or profile_for_regions(), scan_regions=SCAN)
     return {f.id: f for f in run.findings}
 
 
@@ -217,5 +439,85 @@ def test_one_drift_fails_its_check_and_nothing_else(baseline, drift):
     base = {f.check_id: f.status for f in baseline.values()}
     for i, f in after.items():
         if i not in hit:
-            assert f.status == base.get(f.check_id, f.status) == (Status.UNKNOWN if f.check_id == "declared.not_verifiable" else Status.PASS), \
+            assert f.status == base.get(f.check_id, f.status) == (Status.UNKNOWN if CHECKS[f.check_id].scope == "profile" else Status.PASS), \
                 f"{drift}: unrelated {i} is {f.status} ({f.message})"
+
+
+def test_endpoint_in_another_vpc_than_the_declared_one_fails():
+    """17.7: with aws.vpc_ids declared, an endpoint in some other VPC does not count."""
+    loaded = with_profile("private_endpoint: true", "private_endpoint: true\n      vpc_ids: [vpc-0123456789abcdef0]")
+    f = next(f for f in _run(None, loaded).values() if f.check_id == "ec2.vpc_endpoint.bedrock_runtime")
+    assert f.status == Status.FAIL and "not in the declared VPC" in f.message, f.message
+
+
+def test_agent_runtime_endpoint_is_required_with_agents():
+    loaded = with_profile("private_endpoint: true", "private_endpoint: true\n      private_endpoint_services: [bedrock-runtime, bedrock-agent-runtime]")
+    f = next(f for f in _run(None, loaded).values() if f.check_id == "ec2.vpc_endpoint.bedrock_runtime")
+    assert f.status == Status.FAIL and "bedrock-agent-runtime" in f.message, f.message
+
+
+def test_declared_application_inference_profile_is_not_a_false_fail():
+    """17.11: an application inference profile ARN in aws.models is looked up as a profile, not as a model id."""
+    arn = f"arn:aws:bedrock:{REG}:{ACCOUNT_ID}:application-inference-profile/insights1"
+
+    def add(extras: Any) -> None:
+        extras.inference_profiles[REG].append({
+            "inferenceProfileName": "insights", "inferenceProfileId": "insights1", "inferenceProfileArn": arn, "status": "ACTIVE",
+            "type": "APPLICATION", "models": [{"modelArn": f"arn:aws:bedrock:{REG}::foundation-model/{MODEL_ID}"}]})
+    loaded = with_profile(f"- {MODEL_ID}", f"- {arn}")
+    f = next(f for f in _run(add, loaded).values() if f.check_id == "bedrock.models.available")
+    assert f.status == Status.PASS, f.message
+
+
+# --------------------------------------------------------------------------- Bedrock agents (17.3, 17 new facts)
+
+AGENT_CHECKS = ("bedrock.agent.uses_declared_role_and_guardrail", "bedrock.agent.human_approval")
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/{ROLE}"
+
+
+def _agent_run(role: str = ROLE_ARN, guardrail: bool = True, groups: Any = None) -> dict[str, Any]:
+    from questionnaire.testing.aws_fixture import action_group
+
+    if groups is None:
+        groups = [action_group("billing", [("refund_payment", "Refund a customer payment", True),
+                                           ("get_invoice", "Read an invoice", False)])]
+    with emulated_account("compliant") as extras:
+        created = _c("bedrock-agent").create_agent(agentName="insights", agentResourceRoleArn=role, foundationModel=MODEL_ID)["agent"]
+        agent = created["agentId"]
+        if guardrail:  # moto keeps no guardrailConfiguration: GetAgent answers as Bedrock does for an agent with one
+            body = {"agent": {**created, "guardrailConfiguration": {"guardrailIdentifier": "a1b2c3d4e5f6", "guardrailVersion": "1"}}}
+            extras.overrides[("bedrock-agent", "GetAgent")] = lambda params, region: body
+        extras.action_groups[agent] = groups
+        loaded = with_profile("private_endpoint: true", f"private_endpoint: true\n      agent_ids: [{agent}]")
+        with emulators(extras.overrides):
+            run = run_checks(loaded, scan_regions=SCAN)
+    return {f.check_id: f for f in run.findings if f.check_id in AGENT_CHECKS}
+
+
+def test_agent_with_declared_role_guardrail_and_confirmations_passes():
+    got = _agent_run()
+    assert {c: f.status for c, f in got.items()} == {c: Status.PASS for c in AGENT_CHECKS}, [f.message for f in got.values()]
+
+
+def test_agent_running_as_another_role_fails():
+    f = _agent_run(role=f"arn:aws:iam::{ACCOUNT_ID}:role/admin")[AGENT_CHECKS[0]]
+    assert f.status == Status.FAIL and "role/admin" in f.message
+
+
+def test_agent_without_the_declared_guardrail_fails():
+    assert _agent_run(guardrail=False)[AGENT_CHECKS[0]].status == Status.FAIL
+
+
+def test_agent_payment_action_without_confirmation_fails():
+    from questionnaire.testing.aws_fixture import action_group
+
+    f = _agent_run(groups=[action_group("billing", [("refund_payment", "Refund a customer payment", False)]),
+                           action_group("mail", [("send_email", "Email a customer", True)])])[AGENT_CHECKS[1]]
+    assert f.status == Status.FAIL and "refund_payment" in f.message, f.message
+
+
+def test_agent_actions_returned_to_the_application_are_unknown():
+    from questionnaire.testing.aws_fixture import action_group
+
+    f = _agent_run(groups=[action_group("ops", [("delete_record", "Delete a record", False)], return_control=True)])[AGENT_CHECKS[1]]
+    assert f.status == Status.UNKNOWN, f.message

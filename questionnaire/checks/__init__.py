@@ -98,10 +98,16 @@ def err_code(raw: RawResponse | None) -> str | None:
     return (raw.error or {}).get("code") if raw is not None else None
 
 
-def reason(raw: RawResponse) -> str:
-    """Why a call gives no answer, in words (for UNKNOWN findings)."""
-    from questionnaire.aws import ACCESS_DENIED_CODES, THROTTLE_CODES, UNSUPPORTED_CODE
+def first_bad(raw: Any) -> Any:
+    """The failing response of a call or of a walk over pages (``questionnaire.aws.Pages``)."""
+    return getattr(raw, "failed", None) or (raw[-1] if isinstance(raw, list) and raw else raw)
 
+
+def reason(raw: Any) -> str:
+    """Why a call gives no answer, in words (for UNKNOWN findings)."""
+    from questionnaire.aws import ACCESS_DENIED_CODES, THROTTLE_CODES, TRUNCATED_CODE, UNSUPPORTED_CODE
+
+    raw = first_bad(raw)
     code = err_code(raw) or "?"
     api = f"{raw.service}:{raw.operation}"
     if code in ACCESS_DENIED_CODES:
@@ -111,7 +117,9 @@ def reason(raw: RawResponse) -> str:
     if code == UNSUPPORTED_CODE:
         return f"{api} is not supported by the endpoint"
     if code == "EndpointUnreachable":
-        return f"{api}: endpoint unreachable"
+        return f"{api}: endpoint unreachable (network error or timeout)"
+    if code == TRUNCATED_CODE:
+        return f"{api}: too many pages, the listing was not read to the end"
     msg = (raw.error or {}).get("message", "")
     return f"{api} failed: {code}{': ' + msg[:120] if msg else ''}"
 
@@ -151,6 +159,7 @@ def ok(raw: RawResponse | None) -> bool:
 # import the service modules so that they register (order = display order)
 from questionnaire.checks import identity as _identity  # noqa: E402,F401
 from questionnaire.checks import bedrock as _bedrock  # noqa: E402,F401
+from questionnaire.checks import residency as _residency  # noqa: E402,F401
 from questionnaire.checks import cloudwatch as _cloudwatch  # noqa: E402,F401
 from questionnaire.checks import s3 as _s3  # noqa: E402,F401
 from questionnaire.checks import cloudtrail as _cloudtrail  # noqa: E402,F401
@@ -158,6 +167,9 @@ from questionnaire.checks import kms as _kms  # noqa: E402,F401
 from questionnaire.checks import guardrail as _guardrail  # noqa: E402,F401
 from questionnaire.checks import ec2 as _ec2  # noqa: E402,F401
 from questionnaire.checks import iam as _iam  # noqa: E402,F401
+from questionnaire.checks import agents as _agents  # noqa: E402,F401
+from questionnaire.checks import training as _training  # noqa: E402,F401
+from questionnaire.checks import credentials as _credentials  # noqa: E402,F401
 from questionnaire.checks import secretsmanager as _secretsmanager  # noqa: E402,F401
 from questionnaire.checks import declared as _declared  # noqa: E402,F401
 

@@ -1,4 +1,4 @@
-"""Bedrock: declared models available, invocation logging, residency of logging, cross-region inference."""
+"""Bedrock: declared models available, invocation logging (residency and cross-region inference: residency.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from questionnaire.findings import Status
 
 # system-defined cross-region inference profile prefixes (e.g. "eu.anthropic.claude-...")
 CROSS_REGION_PREFIXES = ("us.", "eu.", "apac.", "global.", "us-gov.", "ca.", "jp.", "au.")
-# a region that is not enabled for the account, or has no Bedrock endpoint: not in use
-REGION_NOT_IN_USE_CODES = frozenset(
-    {"UnrecognizedClientException", "InvalidClientTokenId", "EndpointUnreachable", "OptInRequired", "InvalidSignatureException"}
-)
 
 
 def is_cross_region_id(model_id: str) -> bool:
@@ -33,23 +29,67 @@ def base_model_id(model_id: str) -> str:
 MODELS = "bedrock.models.available"
 
 
+def model_kind(model_id: str) -> str:
+    """foundation | inference_profile (system-defined or application ARN) | provisioned."""
+    if ":provisioned-model/" in model_id:
+        return "provisioned"
+    if ":application-inference-profile/" in model_id or ":inference-profile/" in model_id:
+        return "inference_profile"
+    return "foundation"
+
+
 def collect_models(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"models": ctx.call("bedrock", "list_foundation_models", region)}
+    out: dict[str, Any] = {"models": ctx.call("bedrock", "list_foundation_models", region), "access": {}}
+    for m in dep.aws.models:
+        kind = model_kind(m)
+        if kind == "provisioned":
+            out["access"][m] = ctx.call("bedrock", "get_provisioned_model_throughput", region, provisionedModelId=m)
+        elif kind == "inference_profile":
+            out["access"][m] = ctx.call("bedrock", "get_inference_profile", region, inferenceProfileIdentifier=m)
+        else:
+            out["access"][m] = ctx.call("bedrock", "get_foundation_model_availability", region, modelId=base_model_id(m))
+    return out
+
+
+def access_problem(model_id: str, raw: Any) -> str | None:
+    """Why a declared model cannot be called in the region (None: it can)."""
+    r = raw.response or {}
+    kind = model_kind(model_id)
+    if kind == "provisioned":
+        return None if r.get("status") == "InService" else f"{model_id}: provisioned throughput is {r.get('status')}"
+    if kind == "inference_profile":
+        return None if r.get("status") == "ACTIVE" else f"{model_id}: inference profile is {r.get('status')}"
+    bad = [f"{k} {r.get(k)}" for k, want in (("authorizationStatus", "AUTHORIZED"), ("entitlementAvailability", "AVAILABLE"),
+                                              ("regionAvailability", "AVAILABLE")) if r.get(k) != want]
+    agreement = (r.get("agreementAvailability") or {}).get("status")
+    if agreement != "AVAILABLE":
+        bad.append(f"agreement {agreement}")
+    return f"{model_id}: access not granted ({', '.join(bad)})" if bad else None
 
 
 def judge_models(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    raw = data["models"]
+    raw, access = data["models"], data.get("access") or {}
     declared = list(dep.aws.models)
+    ev = [raw, *access.values()]
     if not ok(raw):
-        return [unknown(MODELS, dep, region, declared, raw)]
+        return [unknown(MODELS, dep, region, declared, raw, extra=ev)]
     available = {m.get("modelId") for m in (raw.response or {}).get("modelSummaries") or []}
-    missing = [m for m in declared if base_model_id(m) not in available]
-    if missing:
-        return [
-            make(MODELS, dep, region, Status.FAIL, declared, sorted(set(declared) - set(missing)),
-                 f"not offered in {region}: {', '.join(missing)}", [raw])
-        ]
-    return [make(MODELS, dep, region, Status.PASS, declared, declared, f"all {len(declared)} declared model(s) are offered in {region}", [raw])]
+    problems = [f"{m}: not offered in {region}" for m in declared if model_kind(m) == "foundation" and base_model_id(m) not in available]
+    blockers = []
+    for m, a in access.items():
+        if err_code(a) in ("ResourceNotFoundException", "ValidationException"):
+            problems.append(f"{m}: not found in {region}")
+        elif not ok(a):
+            blockers.append(a)
+        elif access_problem(m, a):
+            problems.append(access_problem(m, a))
+    obs = {"callable": sorted(m for m in declared if not any(p.startswith(m + ":") for p in problems)), "problems": problems}
+    if problems:
+        return [make(MODELS, dep, region, Status.FAIL, declared, obs, "; ".join(dict.fromkeys(problems)), ev)]
+    if blockers:
+        return [unknown(MODELS, dep, region, declared, blockers[0], extra=ev)]
+    return [make(MODELS, dep, region, Status.PASS, declared, obs,
+                 f"all {len(declared)} declared model(s) are offered in {region} and the account has access to them", ev)]
 
 
 # --------------------------------------------------------------------------- invocation logging
@@ -57,8 +97,29 @@ def judge_models(profile: Any, dep: Any, region: str | None, data: dict[str, Any
 LOGGING = "bedrock.invocation_logging.enabled"
 
 
+DATA_TYPES = ("text", "image", "embedding", "video", "audio")
+
+
+def destination(dep: Any, region: str | None) -> tuple[str | None, str | None]:
+    """(bucket, log group) the deployment declares for a region's logging configuration."""
+    il = dep.aws.invocation_logging
+    d = il.destinations.get(region) if region else None
+    return ((d.s3_bucket if d and d.s3_bucket else il.s3_bucket), (d.cloudwatch_log_group if d and d.cloudwatch_log_group else il.cloudwatch_log_group))
+
+
+def large_data_bucket(resp: dict[str, Any] | None) -> str | None:
+    cfg = (resp or {}).get("loggingConfig") or {}
+    return ((cfg.get("cloudWatchConfig") or {}).get("largeDataDeliveryS3Config") or {}).get("bucketName")
+
+
 def collect_logging(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region)}
+    out: dict[str, Any] = {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region)}
+    large = large_data_bucket(out["logging"].response) if ok(out["logging"]) else None
+    if large and large not in destination(dep, region):
+        from questionnaire.checks import s3
+
+        out["large_bucket"] = s3.exposure_data(ctx, dep, large)
+    return out
 
 
 def logging_observed(resp: dict[str, Any] | None) -> dict[str, Any]:
@@ -68,112 +129,53 @@ def logging_observed(resp: dict[str, Any] | None) -> dict[str, Any]:
         "s3_bucket": (cfg.get("s3Config") or {}).get("bucketName"),
         "cloudwatch_log_group": (cfg.get("cloudWatchConfig") or {}).get("logGroupName"),
         "text_delivery": bool(cfg.get("textDataDeliveryEnabled")),
+        "delivery": {t: bool(cfg.get(f"{t}DataDeliveryEnabled")) for t in DATA_TYPES},
+        "large_data_bucket": large_data_bucket(resp),
     }
+
+
+def _logging_problems(dep: Any, region: str | None, obs: dict[str, Any], data: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    il = dep.aws.invocation_logging
+    bucket, group = destination(dep, region)
+    problems: list[str] = []
+    if not obs["enabled"]:
+        return ["model invocation logging is not configured"], []
+    if bucket and obs["s3_bucket"] != bucket:
+        problems.append(f"S3 destination is {obs['s3_bucket'] or 'not set'}, declared {bucket}")
+    if group and obs["cloudwatch_log_group"] != group:
+        problems.append(f"CloudWatch destination is {obs['cloudwatch_log_group'] or 'not set'}, declared {group}")
+    off = [t for t in (il.data_types or DATA_TYPES) if not obs["delivery"][t]]
+    if off:
+        problems.append(f"{', '.join(off)} data delivery is off (those prompts and outputs are not logged)")
+    blockers: list[Any] = []
+    if "large_bucket" in data:
+        from questionnaire.checks import s3
+
+        issues, blockers = s3.exposure_problems(data["large_bucket"])
+        problems += [f"large-payload bucket {obs['large_data_bucket']}: {i}" for i in issues]
+    return problems, blockers
 
 
 def judge_logging(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["logging"]
     il = dep.aws.invocation_logging
-    declared = {"enabled": il.enabled, "s3_bucket": il.s3_bucket, "cloudwatch_log_group": il.cloudwatch_log_group}
+    bucket, group = destination(dep, region)
+    declared = {"enabled": il.enabled, "s3_bucket": bucket, "cloudwatch_log_group": group, "data_types": list(il.data_types or DATA_TYPES)}
     if not ok(raw):
         return [unknown(LOGGING, dep, region, declared, raw)]
     obs = logging_observed(raw.response)
+    ev = [raw, *(data.get("large_bucket") or {}).values()]
     if not il.enabled:
         if obs["enabled"]:
-            return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "declared off, but invocation logging is configured", [raw])]
-        return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is off, as declared", [raw])]
-    problems = []
-    if not obs["enabled"]:
-        problems.append("model invocation logging is not configured")
-    else:
-        if il.s3_bucket and obs["s3_bucket"] != il.s3_bucket:
-            problems.append(f"S3 destination is {obs['s3_bucket'] or 'not set'}, declared {il.s3_bucket}")
-        if il.cloudwatch_log_group and obs["cloudwatch_log_group"] != il.cloudwatch_log_group:
-            problems.append(f"CloudWatch destination is {obs['cloudwatch_log_group'] or 'not set'}, declared {il.cloudwatch_log_group}")
-        if not obs["text_delivery"]:
-            problems.append("text data delivery is off (prompts and outputs are not logged)")
+            return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "declared off, but invocation logging is configured", ev)]
+        return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is off, as declared", ev)]
+    problems, blockers = _logging_problems(dep, region, obs, data)
     if problems:
-        return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "; ".join(problems), [raw])]
-    return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is on with the declared destinations and text delivery", [raw])]
-
-
-# --------------------------------------------------------------------------- logging only in declared regions (scan)
-
-RESIDENCY = "bedrock.invocation_logging.only_declared_regions"
-
-
-def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
-    return {r for d in profile.aws_deployments() if d.aws.account_id == account_id for r in d.regions}
-
-
-def judge_residency(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    per_region: dict[str, Any] = {r: v["logging"] for r, v in data["regions"].items()}
-    allowed = declared_regions_for_account(profile, dep.aws.account_id)
-    declared = sorted(allowed)
-    in_use, not_checked, blocked = [], [], []
-    for r in sorted(per_region):
-        raw = per_region[r]
-        if ok(raw):
-            if logging_observed(raw.response)["enabled"]:
-                in_use.append(r)
-        elif err_code(raw) in REGION_NOT_IN_USE_CODES:
-            not_checked.append(r)
-        else:
-            blocked.append(raw)
-    raws = list(per_region.values())
-    undeclared = [r for r in in_use if r not in allowed]
-    obs = {"logging_configured_in": in_use, "regions_scanned": sorted(per_region), "regions_not_enabled": not_checked}
-    if undeclared:
-        return [make(RESIDENCY, dep, None, Status.FAIL, declared, obs,
-                     f"invocation logging (Bedrock use) is configured in undeclared region(s): {', '.join(undeclared)}", raws)]
-    if blocked:
-        f = unknown(RESIDENCY, dep, None, declared, blocked[0], extra=raws)
-        return [f]
-    outside = [r for r in per_region if r not in allowed]
-    return [make(RESIDENCY, dep, None, Status.PASS, declared, obs,
-                 f"no invocation logging outside the declared regions ({len(outside)} other region(s) scanned)", raws)]
-
-
-# --------------------------------------------------------------------------- cross-region inference
-
-XREGION = "bedrock.cross_region_inference.matches_declaration"
-
-
-def collect_xregion(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"profiles": ctx.call("bedrock", "list_inference_profiles", region, typeEquals="APPLICATION", maxResults=1000)}
-
-
-def _profile_regions(p: dict[str, Any]) -> set[str]:
-    out = set()
-    for m in p.get("models") or []:
-        parts = str(m.get("modelArn", "")).split(":")
-        if len(parts) > 3 and parts[3]:
-            out.add(parts[3])
-    return out
-
-
-def judge_xregion(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    raw = data["profiles"]
-    declared = dep.cross_region_inference
-    xmodels = [m for m in dep.aws.models if is_cross_region_id(m)]
-    crossing: list[str] = []
-    if ok(raw):
-        for p in (raw.response or {}).get("inferenceProfileSummaries") or []:
-            regs = _profile_regions(p)
-            if len(regs) > 1 or (regs and regs != {region}):
-                crossing.append(p.get("inferenceProfileName") or p.get("inferenceProfileId") or "?")
-    obs = {"cross_region_models_configured": xmodels, "cross_region_application_profiles": sorted(crossing)}
-    if declared:
-        return [make(XREGION, dep, region, Status.PASS, declared, obs if ok(raw) else {"cross_region_models_configured": xmodels},
-                     "cross-region inference is declared as allowed", [raw])]
-    if xmodels or crossing:
-        what = ", ".join(xmodels + crossing)
-        return [make(XREGION, dep, region, Status.FAIL, declared, obs,
-                     f"declared no cross-region inference, but cross-region inference profiles are used: {what}", [raw])]
-    if not ok(raw):
-        return [unknown(XREGION, dep, region, declared, raw)]
-    return [make(XREGION, dep, region, Status.PASS, declared, obs,
-                 "no cross-region inference profile among the configured models or the account's application profiles", [raw])]
+        return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "; ".join(problems), ev)]
+    if blockers:
+        return [unknown(LOGGING, dep, region, declared, blockers[0], extra=ev)]
+    return [make(LOGGING, dep, region, Status.PASS, declared, obs,
+                 "invocation logging is on with the declared destinations and every declared data type delivered", ev)]
 
 
 def _has_models(dep: Any, profile: Any) -> bool:
@@ -185,27 +187,20 @@ def _has_logging(dep: Any, profile: Any) -> bool:
 
 
 register(Check(
-    id=MODELS, title="Declared models are offered in the region", topic="residency",
-    profile_field="deployments[].aws.models", iam_actions=("bedrock:ListFoundationModels",),
-    proves="Every declared model is available in Bedrock in the declared region.",
+    id=MODELS, title="Declared models are offered and accessible in the region", topic="residency",
+    profile_field="deployments[].aws.models",
+    iam_actions=("bedrock:ListFoundationModels", "bedrock:GetFoundationModelAvailability", "bedrock:GetInferenceProfile",
+                 "bedrock:GetProvisionedModelThroughput"),
+    proves="Every declared model is offered in the declared region and the account has access to it (authorized, entitled, "
+           "agreement accepted); declared inference profiles are active and provisioned throughput in service.",
     scope="region", collect=collect_models, judge=judge_models, applies=_has_models,
 ))
 register(Check(
     id=LOGGING, title="Model invocation logging is on with the declared destinations", topic="auditability",
     profile_field="deployments[].aws.invocation_logging",
-    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration",),
-    proves="Bedrock logs every model invocation (with prompt and output text) to the declared S3 bucket / log group.",
+    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock",
+                 "s3:GetAccountPublicAccessBlock"),
+    proves="Bedrock logs every model invocation (text, image, embedding, video, audio unless data_types narrows it) to the "
+           "declared S3 bucket / log group of the region; a separate large-payload bucket is encrypted and not public.",
     scope="region", collect=collect_logging, judge=judge_logging, applies=_has_logging,
-))
-register(Check(
-    id=RESIDENCY, title="Bedrock invocation logging exists only in declared regions", topic="residency",
-    profile_field="deployments[].regions", iam_actions=("bedrock:GetModelInvocationLoggingConfiguration",),
-    proves="No Bedrock region outside the declared ones has model invocation logging configured (a sign of use).",
-    scope="scan", collect=collect_logging, judge=judge_residency, applies=_has_logging,
-))
-register(Check(
-    id=XREGION, title="Cross-region inference matches the declaration", topic="residency",
-    profile_field="deployments[].cross_region_inference", iam_actions=("bedrock:ListInferenceProfiles",),
-    proves="No configured model or application inference profile routes requests to other regions, unless declared.",
-    scope="region", collect=collect_xregion, judge=judge_xregion,
 ))

@@ -12,15 +12,31 @@ KMS = "cloudwatch.log_group.kms_encrypted"
 
 
 def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    name = dep.aws.invocation_logging.cloudwatch_log_group
-    return {"groups": ctx.call("logs", "describe_log_groups", region, logGroupNamePrefix=name)}
+    from questionnaire.checks.bedrock import destination
+
+    return {"groups": groups(ctx, region, destination(dep, region)[1])}
+
+
+def groups(ctx: Any, region: str, name: str) -> Any:
+    """Every page of DescribeLogGroups for the prefix (a prefix can match more groups than one page holds)."""
+    return ctx.pages("logs", "describe_log_groups", region, logGroupNamePrefix=name)
 
 
 def log_group(resp: Any, name: str) -> dict[str, Any] | None:
-    for g in (resp or {}).get("logGroups") or []:
+    if isinstance(resp, list):  # Pages
+        items = resp.items("logGroups")
+    else:  # one RawResponse or its response dict
+        items = ((getattr(resp, "response", resp)) or {}).get("logGroups") or []
+    for g in items:
         if g.get("logGroupName") == name:
             return g
     return None
+
+
+def _group(dep: Any, region: str | None) -> str | None:
+    from questionnaire.checks.bedrock import destination
+
+    return destination(dep, region)[1]
 
 
 def judge_retention(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
@@ -29,9 +45,9 @@ def judge_retention(profile: Any, dep: Any, region: str | None, data: dict[str, 
     declared = il.retention_days
     if not ok(raw):
         return [unknown(RETENTION, dep, region, declared, raw)]
-    g = log_group(raw.response, il.cloudwatch_log_group)
+    g = log_group(raw, _group(dep, region))
     if g is None:
-        return [make(RETENTION, dep, region, Status.FAIL, declared, None, f"log group {il.cloudwatch_log_group} not found in {region}", [raw])]
+        return [make(RETENTION, dep, region, Status.FAIL, declared, None, f"log group {_group(dep, region)} not found in {region}", [raw])]
     days = g.get("retentionInDays")
     if days is None:
         return [make(RETENTION, dep, region, Status.PASS, declared, "never expire", "log group retention is 'never expire'", [raw])]
@@ -45,9 +61,9 @@ def judge_kms(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) 
     raw = data["groups"]
     if not ok(raw):
         return [unknown(KMS, dep, region, True, raw)]
-    g = log_group(raw.response, il.cloudwatch_log_group)
+    g = log_group(raw, _group(dep, region))
     if g is None:
-        return [make(KMS, dep, region, Status.FAIL, True, None, f"log group {il.cloudwatch_log_group} not found in {region}", [raw])]
+        return [make(KMS, dep, region, Status.FAIL, True, None, f"log group {_group(dep, region)} not found in {region}", [raw])]
     key = g.get("kmsKeyId")
     if key:
         return [make(KMS, dep, region, Status.PASS, True, key, "log group is encrypted with a KMS key", [raw])]

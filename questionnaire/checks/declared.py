@@ -49,3 +49,31 @@ register(
         applies=applies,
     )
 )
+
+
+RETENTION = "bedrock.provider_retention.declared_only"
+
+
+def judge_retention(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    days = dep.provider_retention_days
+    note = (" With cross-region inference on, requests are processed (and screened for abuse) in the destination region too."
+            if dep.cross_region_inference else "")
+    return [make(RETENTION, dep, None, Status.UNKNOWN, days, None,
+                 f"declared only: no AWS API shows how long Bedrock keeps prompts and outputs (declared {days} days; AWS states that "
+                 f"Bedrock does not store them).{note}")]
+
+
+register(
+    Check(
+        id=RETENTION,
+        title="Provider retention of prompts and outputs (declared only)",
+        topic="processor",
+        profile_field="deployments[].provider_retention_days",
+        iam_actions=(),
+        proves="Nothing: no API reports the provider's retention; answers rest on the declaration (and on AWS's terms).",
+        scope="profile",
+        collect=None,
+        judge=judge_retention,
+        applies=lambda d, p: d.platform.value == "aws_bedrock" and d.aws is not None and d.provider_retention_days is not None,
+    )
+)

@@ -1,48 +1,88 @@
-"""Bedrock guardrails: the declared guardrail exists, with prompt-attack and PII filters."""
+"""Bedrock guardrails: the declared guardrail exists, with prompt-attack and PII filters that act.
+
+The version judged is the one production calls use: the declared ``guardrail.version``, else the
+highest published version (``GetGuardrail`` without a version returns the working DRAFT, which
+calls naming a version never use). A filter that only detects (``inputAction: NONE``) or is
+disabled both ways does not count. ``ListGuardrails`` is skipped when an id or ARN is declared.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from questionnaire.checks import Check, make, ok, register, unknown
+from questionnaire.checks import Check, err_code, make, ok, register, unknown
 from questionnaire.findings import Status
 
 EXISTS = "bedrock.guardrail.exists"
 PROMPT = "bedrock.guardrail.prompt_attack_filter"
 PII = "bedrock.guardrail.pii_filter"
+# botocore's GuardrailIdentifier: an id ([a-z0-9]+) or a guardrail ARN
+ID_OR_ARN = re.compile(r"^([a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+)$")
+
+
+def _by_name(ctx: Any, region: str, ident: str, out: dict[str, Any]) -> str | None:
+    out["list"] = ctx.pages("bedrock", "list_guardrails", region, maxResults=1000)
+    match = find(out["list"].items("guardrails"), ident) if ok(out["list"]) else None
+    return match.get("id") if match else None
+
+
+def _version(ctx: Any, region: str, gid: str, declared: str | None, out: dict[str, Any]) -> str | None:
+    if declared:
+        return declared
+    out["versions"] = ctx.pages("bedrock", "list_guardrails", region, guardrailIdentifier=gid, maxResults=1000)
+    if not ok(out["versions"]):
+        return None
+    nums = [str(v.get("version")) for v in out["versions"].items("guardrails") if str(v.get("version", "")).isdigit()]
+    return max(nums, key=int) if nums else "DRAFT"
 
 
 def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     g = dep.aws.guardrail
-    listing = ctx.call("bedrock", "list_guardrails", region, maxResults=1000)
-    out: dict[str, Any] = {"list": listing}
-    if ok(listing):
-        match = find(listing.response, g.id)
-        if match is not None:
-            params: dict[str, Any] = {"guardrailIdentifier": match.get("id") or g.id}
-            if g.version:
-                params["guardrailVersion"] = g.version
-            out["guardrail"] = ctx.call("bedrock", "get_guardrail", region, **params)
+    out: dict[str, Any] = {}
+    gid = g.id if ID_OR_ARN.match(g.id) else _by_name(ctx, region, g.id, out)
+    if gid is None:
+        return out
+    version = _version(ctx, region, gid, g.version, out)
+    if version is None:
+        return out
+    out["guardrail"] = ctx.call("bedrock", "get_guardrail", region, guardrailIdentifier=gid, guardrailVersion=version)
+    if err_code(out["guardrail"]) == "ResourceNotFoundException" and "list" not in out and not g.version:
+        # a lower-case name looks like an id: look it up by name
+        gid = _by_name(ctx, region, g.id, out)
+        out.pop("versions", None)
+        version = _version(ctx, region, gid, g.version, out) if gid else None
+        out.pop("guardrail")
+        if version is not None:
+            out["guardrail"] = ctx.call("bedrock", "get_guardrail", region, guardrailIdentifier=gid, guardrailVersion=version)
     return out
 
 
-def find(list_response: Any, ident: str) -> dict[str, Any] | None:
-    for s in (list_response or {}).get("guardrails") or []:
+def find(summaries: Any, ident: str) -> dict[str, Any] | None:
+    if isinstance(summaries, dict):  # a ListGuardrails response
+        summaries = summaries.get("guardrails") or []
+    for s in summaries or []:
         if ident in (s.get("id"), s.get("name"), s.get("arn")):
             return s
     return None
 
 
+def _evidence(data: dict[str, Any]) -> list[Any]:
+    return [x for k in ("list", "versions", "guardrail") if k in data for x in (data[k] if isinstance(data[k], list) else [data[k]])]
+
+
 def _common(check_id: str, dep: Any, region: str | None, data: dict[str, Any], declared: Any):
-    listing = data["list"]
-    if not ok(listing):
-        return None, [unknown(check_id, dep, region, declared, listing)]
+    ev = _evidence(data)
+    for key in ("list", "versions"):
+        if key in data and not ok(data[key]):
+            return None, [unknown(check_id, dep, region, declared, data[key], extra=ev)]
     gr = data.get("guardrail")
-    if gr is None:
+    if gr is None or err_code(gr) == "ResourceNotFoundException":
+        what = f"version {dep.aws.guardrail.version} of " if dep.aws.guardrail.version else ""
         return None, [make(check_id, dep, region, Status.FAIL, declared, None,
-                           f"guardrail '{dep.aws.guardrail.id}' not found in {region}", [listing])]
+                           f"{what}guardrail '{dep.aws.guardrail.id}' not found in {region}", ev)]
     if not ok(gr):
-        return None, [unknown(check_id, dep, region, declared, gr, extra=[listing])]
+        return None, [unknown(check_id, dep, region, declared, gr, extra=ev)]
     return gr, None
 
 
@@ -53,9 +93,20 @@ def judge_exists(profile: Any, dep: Any, region: str | None, data: dict[str, Any
         return out
     r = gr.response or {}
     obs = {"id": r.get("guardrailId"), "name": r.get("name"), "version": r.get("version"), "status": r.get("status")}
+    ev = _evidence(data)
     if r.get("status") not in (None, "READY"):
-        return [make(EXISTS, dep, region, Status.FAIL, declared, obs, f"guardrail exists but its status is {r.get('status')}", [data["list"], gr])]
-    return [make(EXISTS, dep, region, Status.PASS, declared, obs, f"guardrail {r.get('name')} ({r.get('guardrailId')}) exists", [data["list"], gr])]
+        return [make(EXISTS, dep, region, Status.FAIL, declared, obs, f"guardrail exists but its status is {r.get('status')}", ev)]
+    which = "only the working DRAFT exists (no published version)" if r.get("version") == "DRAFT" and not dep.aws.guardrail.version \
+        else f"version {r.get('version')} judged"
+    return [make(EXISTS, dep, region, Status.PASS, declared, obs, f"guardrail {r.get('name')} ({r.get('guardrailId')}) is ready; {which}", ev)]
+
+
+def _acts(entry: dict[str, Any], side: str) -> bool:
+    """A filter acts on inputs/outputs unless disabled there or set to detect only (action NONE)."""
+    if entry.get(f"{side}Enabled") is False:
+        return False
+    action = entry.get(f"{side}Action") or entry.get("action") or "BLOCK"
+    return action != "NONE"
 
 
 def judge_prompt(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
@@ -64,11 +115,15 @@ def judge_prompt(profile: Any, dep: Any, region: str | None, data: dict[str, Any
         return out
     filters = ((gr.response or {}).get("contentPolicy") or {}).get("filters") or []
     pa = [f for f in filters if f.get("type") == "PROMPT_ATTACK"]
-    strength = pa[0].get("inputStrength") if pa else None
-    ev = [data["list"], gr]
-    if pa and strength not in (None, "NONE") and pa[0].get("inputEnabled", True) is not False:
-        return [make(PROMPT, dep, region, Status.PASS, True, {"prompt_attack_input_strength": strength}, f"PROMPT_ATTACK filter on inputs ({strength})", ev)]
-    return [make(PROMPT, dep, region, Status.FAIL, True, {"prompt_attack_input_strength": strength}, "no active PROMPT_ATTACK content filter on inputs", ev)]
+    f = pa[0] if pa else {}
+    obs = {"version": (gr.response or {}).get("version"), "prompt_attack_input_strength": f.get("inputStrength"),
+           "input_action": f.get("inputAction"), "input_enabled": f.get("inputEnabled")}
+    ev = _evidence(data)
+    if pa and f.get("inputStrength") not in (None, "NONE") and _acts(f, "input"):
+        return [make(PROMPT, dep, region, Status.PASS, True, obs, f"PROMPT_ATTACK filter blocks on inputs ({f.get('inputStrength')})", ev)]
+    why = "detects only (inputAction NONE)" if pa and f.get("inputAction") == "NONE" else \
+        "is disabled on inputs" if pa and f.get("inputEnabled") is False else "is missing or has strength NONE"
+    return [make(PROMPT, dep, region, Status.FAIL, True, obs, f"the PROMPT_ATTACK content filter {why}", ev)]
 
 
 def judge_pii(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
@@ -76,13 +131,16 @@ def judge_pii(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) 
     if out:
         return out
     sip = (gr.response or {}).get("sensitiveInformationPolicy") or {}
-    ents = sorted({e.get("type") for e in sip.get("piiEntities") or [] if e.get("action") != "NONE"})
-    regexes = [r.get("name") for r in sip.get("regexes") or []]
-    obs = {"pii_entities": ents, "regexes": regexes}
-    ev = [data["list"], gr]
+    active = [e for e in sip.get("piiEntities") or [] if _acts(e, "input") or _acts(e, "output")]
+    ents = sorted({e.get("type") for e in active})
+    regexes = [r.get("name") for r in sip.get("regexes") or [] if _acts(r, "input") or _acts(r, "output")]
+    inert = sorted({e.get("type") for e in sip.get("piiEntities") or []} - set(ents))
+    obs = {"version": (gr.response or {}).get("version"), "pii_entities": ents, "regexes": regexes, "detect_only_or_disabled": inert}
+    ev = _evidence(data)
     if ents or regexes:
-        return [make(PII, dep, region, Status.PASS, True, obs, f"PII filter with {len(ents)} entity type(s) and {len(regexes)} regex(es)", ev)]
-    return [make(PII, dep, region, Status.FAIL, True, obs, "guardrail has no PII entities or regexes configured", ev)]
+        return [make(PII, dep, region, Status.PASS, True, obs, f"PII filter masks or blocks {len(ents)} entity type(s) and {len(regexes)} regex(es)", ev)]
+    tail = f" ({', '.join(inert)} only detect or are disabled)" if inert else ""
+    return [make(PII, dep, region, Status.FAIL, True, obs, f"guardrail masks or blocks no PII entity or regex{tail}", ev)]
 
 
 def _has(dep: Any, profile: Any) -> bool:
@@ -90,16 +148,17 @@ def _has(dep: Any, profile: Any) -> bool:
 
 
 ACTIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
-register(Check(id=EXISTS, title="Declared guardrail exists", topic="guardrails", profile_field="deployments[].aws.guardrail.id",
-               iam_actions=ACTIONS, proves="The declared Bedrock guardrail exists and is ready in the region.",
+register(Check(id=EXISTS, title="Declared guardrail exists", topic="guardrails",
+               profile_field="deployments[].aws.guardrail.id, deployments[].aws.guardrail.version",
+               iam_actions=ACTIONS, proves="The declared Bedrock guardrail (the version calls use) exists and is ready in the region.",
                scope="region", collect=collect, judge=judge_exists, applies=_has))
-register(Check(id=PROMPT, title="Guardrail filters prompt attacks", topic="guardrails",
+register(Check(id=PROMPT, title="Guardrail blocks prompt attacks", topic="guardrails",
                profile_field="deployments[].aws.guardrail.prompt_attack_filter", iam_actions=ACTIONS,
-               proves="The guardrail has an active PROMPT_ATTACK content filter on inputs.",
+               proves="The guardrail version in use has a PROMPT_ATTACK content filter that blocks (not only detects) on inputs.",
                scope="region", collect=collect, judge=judge_prompt,
                applies=lambda d, p: d.aws.guardrail is not None and d.aws.guardrail.prompt_attack_filter))
 register(Check(id=PII, title="Guardrail filters PII", topic="guardrails",
                profile_field="deployments[].aws.guardrail.pii_filter", iam_actions=ACTIONS,
-               proves="The guardrail masks or blocks personal data (PII entity types or regexes).",
+               proves="The guardrail version in use masks or blocks personal data (PII entity types or regexes enabled on inputs or outputs).",
                scope="region", collect=collect, judge=judge_pii,
                applies=lambda d, p: d.aws.guardrail is not None and d.aws.guardrail.pii_filter))

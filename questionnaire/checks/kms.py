@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from questionnaire.checks import Check, make, ok, register, unknown
-from questionnaire.checks import cloudwatch, s3
+from questionnaire.checks import bedrock, cloudwatch, s3
 from questionnaire.findings import Status
 
 ID = "kms.key_rotation.enabled"
+STATE = "kms.log_key.enabled_and_private"
 
 
 def _key_region(key: str, default: str) -> str:
@@ -21,9 +23,10 @@ def keys_in_use(ctx: Any, dep: Any, region: str) -> tuple[list[tuple[str, str, s
     il = dep.aws.invocation_logging
     keys: list[tuple[str, str, str]] = []
     raws: dict[str, Any] = {}
-    if il.cloudwatch_log_group:
-        raws["groups"] = ctx.call("logs", "describe_log_groups", region, logGroupNamePrefix=il.cloudwatch_log_group)
-        g = cloudwatch.log_group(raws["groups"].response, il.cloudwatch_log_group) if ok(raws["groups"]) else None
+    group = bedrock.destination(dep, region)[1]
+    if group:
+        raws["groups"] = cloudwatch.groups(ctx, region, group)
+        g = cloudwatch.log_group(raws["groups"], group) if ok(raws["groups"]) else None
         if g and g.get("kmsKeyId"):
             keys.append(("log group", g["kmsKeyId"], _key_region(g["kmsKeyId"], region)))
     if il.s3_bucket:
@@ -49,13 +52,13 @@ def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
         else:
             merged[key] = (source, key, kr)
     for source, key, kr in merged.values():
-        key_id = key
-        resolved = None
-        if "alias/" in key:
-            resolved = ctx.call("kms", "describe_key", kr, KeyId=key)
-            key_id = ((resolved.response or {}).get("KeyMetadata") or {}).get("Arn") if ok(resolved) else None
-        rot = ctx.call("kms", "get_key_rotation_status", kr, KeyId=key_id) if key_id else None
-        out["keys"].append({"source": source, "key": key, "resolved": resolved, "rotation": rot})
+        resolved = ctx.call("kms", "describe_key", kr, KeyId=key)  # key state, manager (AWS or CUSTOMER), aliases resolved
+        meta = ((resolved.response or {}).get("KeyMetadata") or {}) if ok(resolved) else {}
+        key_id = meta.get("Arn") or (None if "alias/" in key else key)
+        aws_managed = meta.get("KeyManager") == "AWS" or key.rsplit(":", 1)[-1].startswith("alias/aws/")
+        rot = ctx.call("kms", "get_key_rotation_status", kr, KeyId=key_id) if key_id and not aws_managed else None
+        pol = ctx.call("kms", "get_key_policy", kr, KeyId=key_id, PolicyName="default") if key_id and not aws_managed else None
+        out["keys"].append({"source": source, "key": key, "resolved": resolved, "rotation": rot, "policy": pol, "aws_managed": aws_managed})
     return out
 
 
@@ -73,9 +76,11 @@ def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> l
     for k in data["keys"]:
         subject = k["key"].rsplit("/", 1)[-1]
         rot = k["rotation"]
-        ev = [*srcs.values(), k["resolved"], rot]
-        ev = [e for e in ev if e is not None]
-        if rot is None:
+        ev = [e for e in [*srcs.values(), k["resolved"], rot] if e is not None]
+        if k.get("aws_managed"):
+            out.append(make(ID, dep, region, Status.PASS, True, "AWS managed", f"the {k['source']} key is AWS managed ({k['key']}): "
+                            "AWS rotates it automatically every year", ev, subject))
+        elif rot is None:
             out.append(unknown(ID, dep, region, True, k["resolved"], subject=subject, extra=ev))
         elif not ok(rot):
             out.append(unknown(ID, dep, region, True, rot, subject=subject, extra=ev))
@@ -86,10 +91,59 @@ def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> l
     return out
 
 
+def _open_to_anyone(doc: dict[str, Any]) -> bool:
+    for st in doc.get("Statement") or []:
+        p = st.get("Principal") if isinstance(st, dict) else None
+        anyone = p == "*" or (isinstance(p, dict) and "*" in ([p.get("AWS")] if isinstance(p.get("AWS"), str) else p.get("AWS") or []))
+        if isinstance(st, dict) and st.get("Effect") == "Allow" and anyone and not st.get("Condition"):
+            return True
+    return False
+
+
+def judge_usable(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    """The log keys are enabled (not disabled or pending deletion) and their key policy admits no one outside."""
+    import json
+
+    if not data["keys"]:
+        return [dataclasses.replace(f, check_id=STATE) for f in judge(profile, dep, region, data)]
+    out = []
+    for k in data["keys"]:
+        subject = k["key"].rsplit("/", 1)[-1]
+        d, pol = k["resolved"], k.get("policy")
+        ev = [e for e in (d, pol) if e is not None]
+        if not ok(d):
+            out.append(unknown(STATE, dep, region, "Enabled", d, subject=subject, extra=ev))
+            continue
+        state = ((d.response or {}).get("KeyMetadata") or {}).get("KeyState")
+        if state != "Enabled":
+            out.append(make(STATE, dep, region, Status.FAIL, "Enabled", state, f"the {k['source']} key is {state}: logs cannot be "
+                            "written or read with it" + (" and it will be deleted" if state == "PendingDeletion" else ""), ev, subject))
+        elif pol is not None and not ok(pol):
+            out.append(unknown(STATE, dep, region, "Enabled", pol, subject=subject, extra=ev))
+        elif pol is not None and _open_to_anyone(json.loads((pol.response or {}).get("Policy") or "{}")):
+            out.append(make(STATE, dep, region, Status.FAIL, "Enabled", state, f"the {k['source']} key policy allows any principal ('*') "
+                            "without a condition", ev, subject))
+        else:
+            out.append(make(STATE, dep, region, Status.PASS, "Enabled", state,
+                            f"the {k['source']} key is enabled" + ("" if k.get("aws_managed") else " and its key policy admits no '*' principal"),
+                            ev, subject))
+    return out
+
+
 register(Check(id=ID, title="KMS key rotation is on for the log keys", topic="auditability",
                profile_field="deployments[].aws.invocation_logging.kms_encrypted",
-               iam_actions=("kms:GetKeyRotationStatus", "kms:DescribeKey", "logs:DescribeLogGroups", "s3:GetEncryptionConfiguration"),
+               iam_actions=("kms:GetKeyRotationStatus", "kms:DescribeKey", "kms:GetKeyPolicy", "logs:DescribeLogGroups",
+                            "s3:GetEncryptionConfiguration"),
                proves="The KMS keys that encrypt the invocation logs rotate automatically.",
                scope="region", collect=collect, judge=judge,
+               applies=lambda d, p: d.aws.invocation_logging is not None and d.aws.invocation_logging.enabled
+               and d.aws.invocation_logging.kms_encrypted))
+register(Check(id=STATE, title="The log KMS keys are enabled and not open to anyone", topic="auditability",
+               profile_field="deployments[].aws.invocation_logging.kms_encrypted",
+               iam_actions=("kms:GetKeyRotationStatus", "kms:DescribeKey", "kms:GetKeyPolicy", "logs:DescribeLogGroups",
+                            "s3:GetEncryptionConfiguration"),
+               proves="The KMS keys that encrypt the invocation logs are Enabled (not disabled or pending deletion) and their "
+                      "key policy grants nothing to '*' without a condition.",
+               scope="region", collect=collect, judge=judge_usable,
                applies=lambda d, p: d.aws.invocation_logging is not None and d.aws.invocation_logging.enabled
                and d.aws.invocation_logging.kms_encrypted))

@@ -1,8 +1,10 @@
-"""run_checks: collect concurrently (threads, one boto3 session per worker), then judge (pure).
+"""run_checks: preflight, plan, collect concurrently (threads, one boto3 session per worker), judge (pure).
 
-Phases: 1. identity (stops the run on wrong account / no credentials / unreachable);
-2. collectors for every (deployment, region) and global/scan unit, concurrently;
-3. bundle paths assigned deterministically; 4. judges; 5. extra finding sources.
+1. ``preflight``: sts:GetCallerIdentity (stops the run on wrong account / no credentials / unreachable;
+   the identity.account_matches check judges the same, cached response as a finding);
+2. ``plan``: units for every (deployment, region), global and scan check (scan: enabled regions);
+3. ``collect``: collectors concurrently; a collector bug is a typed ``CollectError``, never a PASS;
+4. bundle paths assigned deterministically; 5. ``judge``; 6. other finding sources (repo scan, providers).
 """
 
 from __future__ import annotations
@@ -65,6 +67,178 @@ def bedrock_regions() -> list[str]:
     return sorted(boto3.session.Session().get_available_regions("bedrock"))
 
 
+def enabled_regions(ctx: Any) -> tuple[set[str] | None, list[RawResponse], str]:
+    """The regions enabled for the account: account:ListRegions (ENABLED, ENABLED_BY_DEFAULT), else
+    ec2:DescribeRegions (which lists enabled regions only); None when neither can be read."""
+    pages = ctx.pages("account", "list_regions", "us-east-1", record_region=None,
+                      RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"])
+    if pages.complete:
+        return {r["RegionName"] for r in pages.items("Regions")}, list(pages), "account:ListRegions"
+    ec2 = ctx.call("ec2", "describe_regions", "us-east-1", record_region=None)
+    if ec2.error is None:
+        regs = {r["RegionName"] for r in (ec2.response or {}).get("Regions") or [] if r.get("OptInStatus") != "not-opted-in"}
+        return regs, [*pages, ec2], "ec2:DescribeRegions"
+    return None, [*pages, ec2], "every Bedrock region (the enabled regions could not be read)"
+
+
+@dataclass
+class CollectError:
+    """A collector that raised (a bug, not an API error): its check becomes UNKNOWN."""
+
+    message: str
+
+
+@dataclass
+class Unit:
+    check: Any
+    dep: Any
+    region: str | None  # the finding's region (None: global / scan)
+    col_region: str  # where the collector runs
+    scan: list[str] = field(default_factory=list)  # scan units: every region scanned
+    data: Any = None  # collected data, {"regions": {...}} for scans, or CollectError
+
+
+class _Run:
+    def __init__(self, loaded: Any, regions: list[str] | None, scan_regions: list[str] | None,
+                 progress: Callable[[str], None] | None) -> None:
+        from questionnaire.aws import Recorder
+
+        self.loaded, self.profile, self.regions, self.scan_regions = loaded, loaded.profile, regions, scan_regions
+        self.progress = progress
+        self.recorder = Recorder()
+        self.local = threading.local()
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.scan_info: dict[str, Any] = {}  # the enabled-region listing, given to scan judges as evidence
+        self.run_regions: set[str] = set()
+
+    def ctx(self, check_id: str | None = None) -> Any:
+        from questionnaire.aws import AwsContext
+
+        c = getattr(self.local, "ctx", None)
+        if c is None:
+            c = self.local.ctx = AwsContext(self.recorder)
+        c.check_id = check_id
+        return c
+
+    def preflight(self) -> dict[str, Any]:
+        """The credentials' account must be the declared one before any other call."""
+        from questionnaire.aws import identity as sts_identity
+        from questionnaire.checks.identity import ID
+
+        deps = self.profile.aws_deployments()
+        if not deps:
+            return {}
+        raw = sts_identity(self.ctx(ID), (self.regions or deps[0].regions)[0])
+        ident = {"account": raw.response.get("Account"), "arn": raw.response.get("Arn")}
+        for d in deps:
+            if d.aws.account_id != ident["account"]:
+                raise WrongAccountError(
+                    f"the AWS credentials are for account {ident['account']}, but deployment '{d.id}' declares "
+                    f"aws.account_id {d.aws.account_id}; use credentials for that account (e.g. AWS_PROFILE)"
+                )
+        return ident
+
+    def default_scan(self, c: Any, d: Any) -> list[str]:
+        if self.scan_regions is not None:
+            return list(self.scan_regions)
+        if self.regions is not None:
+            return list(self.regions)
+        if not self.scan_info:
+            regs, raws, source = enabled_regions(self.ctx(c.id))
+            self.scan_info.update(enabled=raws, region_source=source,
+                                  regions=set(bedrock_regions()) & regs if regs is not None else set(bedrock_regions()))
+        return sorted(self.scan_info["regions"] | set(d.regions))
+
+    def plan(self, checks: list[Any]) -> list[Unit]:
+        units: list[Unit] = []
+        for d in self.profile.aws_deployments():
+            dep_regions = [r for r in d.regions if self.regions is None or r in self.regions]
+            self.run_regions.update(dep_regions)
+            for c in checks:
+                if c.scope == "profile" or not c.applies(d, self.profile):
+                    continue
+                if c.scope == "region":
+                    units += [Unit(c, d, r, r) for r in dep_regions]
+                elif c.scope == "global" and (dep_regions or self.regions is None):
+                    units.append(Unit(c, d, None, d.regions[0]))
+                elif c.scope == "scan":
+                    units.append(Unit(c, d, None, d.regions[0], scan=self.default_scan(c, d)))
+        return units
+
+    def collect_one(self, c: Any, d: Any, region: str) -> Any:
+        try:
+            return c.collect(self.ctx(c.id), d, region, self.profile)
+        except QuestionnaireError:
+            raise
+        except Exception as e:  # a collector bug must not turn into a PASS
+            with self.lock:
+                self.errors.append(f"{c.id} ({d.id}, {region}): collector error: {type(e).__name__}: {e}")
+            return CollectError(f"{type(e).__name__}: {e}")
+
+    def collect(self, units: list[Unit], max_workers: int) -> None:
+        """Region units grouped per (deployment, region): one worker walks one region's checks in order."""
+        groups: dict[tuple[str, str | None, str], list[Unit]] = {}
+        for u in units:
+            if not u.scan:
+                groups.setdefault((u.dep.id, u.region, u.col_region), []).append(u)
+        per_scan: dict[tuple[int, str], Any] = {}
+
+        def run_group(key: tuple, members: list[Unit]) -> None:
+            for u in members:
+                u.data = self.collect_one(u.check, u.dep, u.col_region)
+            if self.progress is not None and key[1] is not None:
+                n = self.recorder.calls_by_region().get(key[1], 0)
+                self.progress(f"{key[1]}: {len(members)} checks collected for {key[0]} ({n} API calls so far)")
+
+        def run_scan(i: int, u: Unit, r: str) -> None:
+            per_scan[(i, r)] = self.collect_one(u.check, u.dep, r)
+
+        with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
+            futs = [pool.submit(run_group, k, m) for k, m in groups.items()]
+            futs += [pool.submit(run_scan, i, u, r) for i, u in enumerate(units) for r in u.scan]
+            for f in futs:
+                f.result()  # re-raises CredentialsError etc.
+        for i, u in enumerate(units):
+            if u.scan:
+                got = {r: per_scan[(i, r)] for r in u.scan}
+                bad = next((v for v in got.values() if isinstance(v, CollectError)), None)
+                u.data = bad or {"regions": got, "enabled": self.scan_info.get("enabled", []),
+                                 "region_source": self.scan_info.get("region_source", "given")}
+
+    def judge(self, units: list[Unit], checks: list[Any]) -> list[Finding]:
+        findings: list[Finding] = []
+        for u in units:
+            c, d, r = u.check, u.dep, u.region
+            if isinstance(u.data, CollectError):
+                findings.append(Finding(c.id, d.id, r, Status.UNKNOWN, None, None, "not verified: internal error while collecting"))
+                continue
+            try:
+                findings.extend(c.judge(self.profile, d, r, u.data))
+            except Exception as e:
+                self.errors.append(f"{c.id} ({d.id}, {r}): judge error: {type(e).__name__}: {e}")
+                findings.append(Finding(c.id, d.id, r, Status.UNKNOWN, None, None, "not verified: internal error while judging"))
+        for c in checks:
+            if c.scope == "profile":
+                findings += [f for d in self.profile.deployments if c.applies(d, self.profile) for f in c.judge(self.profile, d, None, {})]
+        return findings
+
+    def other_sources(self) -> tuple[list[Finding], list[RawResponse]]:
+        from questionnaire.checks.providers import run_providers  # Azure, Google Cloud, OpenAI, Anthropic
+        from questionnaire.repo_scan import profile_repo_findings  # local checkouts; evidence paths raw/global/repo/
+
+        from questionnaire.coding_agents import profile_agent_findings  # managed-settings files named in the profile
+
+        findings, raws = profile_repo_findings(self.loaded)
+        agent_findings, agent_raw = profile_agent_findings(self.loaded)
+        provider_findings, provider_raw = run_providers(self.loaded, self.progress)
+        findings = findings + agent_findings + provider_findings
+        raws = raws + agent_raw
+        for source in FINDING_SOURCES:
+            findings.extend(source(self.loaded))
+        return findings, raws + provider_raw
+
+
 def run_checks(
     loaded: Any,
     regions: list[str] | None = None,
@@ -77,168 +251,31 @@ def run_checks(
 
     ``regions``: limit the run to these regions (declared regions among them get every
     check; the residency scan covers exactly these). Default: every declared region, and
-    the residency scan covers every Bedrock region of the partition.
+    the residency scan covers the account's enabled Bedrock regions.
     ``scan_regions`` overrides the residency scan's region list.
     """
     from questionnaire import checks as reg
-    from questionnaire.aws import AwsContext, Recorder, now_iso
-
-    profile = loaded.profile
-    started = now_iso()
-    recorder = Recorder()
-    local = threading.local()
-
-    def ctx() -> AwsContext:
-        c = getattr(local, "ctx", None)
-        if c is None:
-            c = local.ctx = AwsContext(recorder)
-        return c
-
-    aws_deps = profile.aws_deployments()
-    checks = list(reg.CHECKS.values())
-    # units: (check, dep, region-for-collector, finding-region)
-    findings: list[Finding] = []
-    errors: list[str] = []
-    identity: dict[str, Any] = {}
-    run_regions: set[str] = set()
-    judged: list[tuple[Any, Any, str | None, dict[str, Any]]] = []  # (check, dep, region, data)
-
-    # ---- 1. identity (fail fast, before any other call)
-    if aws_deps:
-        first = aws_deps[0]
-        main = ctx()
-        main.check_id = "identity.account_matches"
-        from questionnaire.aws import identity as sts_identity
-
-        ident_raw = sts_identity(main, (regions or first.regions)[0])
-        identity = {"account": ident_raw.response.get("Account"), "arn": ident_raw.response.get("Arn")}
-        for d in aws_deps:
-            if d.aws.account_id != identity["account"]:
-                raise WrongAccountError(
-                    f"the AWS credentials are for account {identity['account']}, but deployment '{d.id}' declares "
-                    f"aws.account_id {d.aws.account_id}; use credentials for that account (e.g. AWS_PROFILE)"
-                )
-
-    # ---- 2. collect
-    units: list[tuple[Any, Any, str | None, str]] = []  # (check, dep, finding_region, collector_region)
-    scans: list[tuple[Any, Any, list[str]]] = []
-    for d in aws_deps:
-        dep_regions = [r for r in d.regions if regions is None or r in regions]
-        run_regions.update(dep_regions)
-        for c in checks:
-            if c.scope == "profile" or not c.applies(d, profile):
-                continue
-            if c.scope == "region":
-                units += [(c, d, r, r) for r in dep_regions]
-            elif c.scope == "global":
-                if dep_regions or regions is None:
-                    units.append((c, d, None, d.regions[0]))
-            elif c.scope == "scan":
-                if scan_regions is not None:
-                    sr = list(scan_regions)
-                elif regions is not None:
-                    sr = list(regions)
-                else:
-                    sr = sorted(set(bedrock_regions()) | set(d.regions))
-                scans.append((c, d, sr))
-
-    # group region units per (dep, region) so that one worker walks one region's checks in order
-    groups: dict[tuple[str, str | None, str], list[tuple[Any, Any, str | None, str]]] = {}
-    for u in units:
-        groups.setdefault((u[1].id, u[2], u[3]), []).append(u)
-    results: dict[int, dict[str, Any]] = {}
-    scan_results: dict[tuple[int, str], dict[str, Any]] = {}
-    lock = threading.Lock()
-
-    def run_unit(c: Any, d: Any, col_region: str) -> dict[str, Any]:
-        cx = ctx()
-        cx.check_id = c.id
-        try:
-            return c.collect(cx, d, col_region, profile)
-        except QuestionnaireError:
-            raise
-        except Exception as e:  # a collector bug must not turn into a PASS
-            with lock:
-                errors.append(f"{c.id} ({d.id}, {col_region}): collector error: {type(e).__name__}: {e}")
-            return {"__exception__": f"{type(e).__name__}: {e}"}
-
-    def run_group(key: tuple, members: list) -> None:
-        for u in members:
-            results[id(u)] = run_unit(u[0], u[1], u[3])
-        if progress is not None and key[1] is not None:
-            n = recorder.calls_by_region().get(key[1], 0)
-            progress(f"{key[1]}: {len(members)} checks collected for {key[0]} ({n} API calls so far)")
-
-    def run_scan(i: int, c: Any, d: Any, r: str) -> None:
-        scan_results[(i, r)] = run_unit(c, d, r)
-
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
-        futs = [pool.submit(run_group, k, m) for k, m in groups.items()]
-        for i, (c, d, sr) in enumerate(scans):
-            futs += [pool.submit(run_scan, i, c, d, r) for r in sr]
-        for f in futs:
-            f.result()  # re-raises CredentialsError etc.
-
-    for u in units:
-        judged.append((u[0], u[1], u[2], results[id(u)]))
-    for i, (c, d, sr) in enumerate(scans):
-        judged.append((c, d, None, {"regions": {r: scan_results[(i, r)] for r in sr}}))
-
-    # ---- 3. paths
-    assign_paths(recorder.raw)
-
-    # ---- 4. judge (pure)
-    for c, d, r, data in judged:
-        if "__exception__" in data or any("__exception__" in v for v in (data.get("regions") or {}).values()):
-            findings.append(Finding(c.id, d.id, r, Status.UNKNOWN, None, None, "not verified: internal error while collecting"))
-            continue
-        try:
-            findings.extend(c.judge(profile, d, r, data))
-        except Exception as e:
-            errors.append(f"{c.id} ({d.id}, {r}): judge error: {type(e).__name__}: {e}")
-            findings.append(Finding(c.id, d.id, r, Status.UNKNOWN, None, None, "not verified: internal error while judging"))
-    for c in checks:
-        if c.scope == "profile":
-            for d in profile.deployments:
-                if c.applies(d, profile):
-                    findings.extend(c.judge(profile, d, None, {}))
-
-    # ---- 5. other finding sources (e.g. repository scanning, issue 9): add calls here
-    from questionnaire.repo_scan import profile_repo_findings  # local checkouts; evidence paths raw/global/repo/
-
-    repo_findings, repo_raw = profile_repo_findings(loaded)
-    findings.extend(repo_findings)
-    from questionnaire.coding_agents import profile_agent_findings  # managed-settings files named in the profile
-
-    agent_findings, agent_raw = profile_agent_findings(loaded)
-    findings.extend(agent_findings)
-    repo_raw = repo_raw + agent_raw
-    from questionnaire.checks.providers import run_providers  # Azure, Google Cloud, OpenAI, Anthropic
-
-    provider_findings, provider_raw = run_providers(loaded, progress)
-    findings.extend(provider_findings)
-    repo_raw = repo_raw + provider_raw
-    for source in FINDING_SOURCES:
-        findings.extend(source(loaded))
-
-    dep_order = {d.id: i for i, d in enumerate(profile.deployments)}
-    chk_order = {cid: i for i, cid in enumerate(reg.CHECKS)}
-    findings.sort(key=lambda f: (dep_order.get(f.deployment or "", 999), chk_order.get(f.check_id, 999), f.region or "", f.subject or ""))
-    # mapped framework controls on every finding (check --json and the bundle's findings.json)
+    from questionnaire.aws import now_iso
     from questionnaire.mapping import annotate_findings
 
-    findings = annotate_findings(findings)
-    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw + repo_raw if r.emulated})
+    started = now_iso()
+    run = _Run(loaded, regions, scan_regions, progress)
+    checks = list(reg.CHECKS.values())
+    identity = run.preflight()
+    units = run.plan(checks)
+    run.collect(units, max_workers)
+    assign_paths(run.recorder.raw)
+    findings = run.judge(units, checks)
+    more, other_raw = run.other_sources()
+    findings += more
+    dep_order = {d.id: i for i, d in enumerate(loaded.profile.deployments)}
+    chk_order = {cid: i for i, cid in enumerate(reg.CHECKS)}
+    findings.sort(key=lambda f: (dep_order.get(f.deployment or "", 999), chk_order.get(f.check_id, 999), f.region or "", f.subject or ""))
+    findings = annotate_findings(findings)  # mapped framework controls (check --json and the bundle's findings.json)
+    raw = run.recorder.raw
     return CheckRun(
-        findings=findings,
-        raw=sorted(recorder.raw + repo_raw, key=lambda r: r.path),
-        identity=identity,
-        started=started,
-        ended=now_iso(),
-        regions=sorted(run_regions),
-        check_ids=sorted({f.check_id for f in findings}),
-        errors=errors,
-        emulated=emulated,
-        calls=recorder.calls_by_region(),
-        operations_by_check={k: sorted(v) for k, v in recorder.operations_by_check.items()},
+        findings=findings, raw=sorted(raw + other_raw, key=lambda r: r.path), identity=identity, started=started, ended=now_iso(),
+        regions=sorted(run.run_regions), check_ids=sorted({f.check_id for f in findings}), errors=run.errors,
+        emulated=sorted({f"{r.service}.{r.operation}" for r in raw + other_raw if r.emulated}), calls=run.recorder.calls_by_region(),
+        operations_by_check={k: sorted(v) for k, v in run.recorder.operations_by_check.items()},
     )

@@ -1,4 +1,5 @@
-"""S3: the invocation-log bucket's encryption, integrity (versioning/Object Lock), public access block."""
+"""S3: the invocation-log bucket's encryption, integrity (versioning / Object Lock), public access
+(bucket and account-level block), and lifecycle retention."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from questionnaire.findings import Status
 ENCRYPTION = "s3.log_bucket.encryption"
 INTEGRITY = "s3.log_bucket.integrity"
 PUBLIC = "s3.log_bucket.public_access_blocked"
+RETENTION = "s3.log_bucket.retention"
+FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 def s3_call(ctx: Any, dep: Any, method: str, **params: Any) -> Any:
     """S3 calls are recorded as global; the client uses the deployment's first region (boto3 follows redirects)."""
     return ctx.call("s3", method, dep.regions[0], record_region=None, **params)
+
+
+def account_pab(ctx: Any, dep: Any) -> Any:
+    return ctx.call("s3control", "get_public_access_block", dep.regions[0], record_region=None, AccountId=dep.aws.account_id)
 
 
 def bucket(dep: Any) -> str:
@@ -26,12 +33,15 @@ def collect_encryption(ctx: Any, dep: Any, region: str, profile: Any) -> dict[st
 
 
 def bucket_kms_key(raw: Any) -> tuple[str | None, str | None]:
-    """(algorithm, kms key id) of a GetBucketEncryption response."""
+    """(algorithm, kms key id) of a GetBucketEncryption response; SSE-KMS without a key id uses the AWS managed aws/s3 key."""
     rules = ((raw.response or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
     for r in rules:
         d = r.get("ApplyServerSideEncryptionByDefault") or {}
         if d.get("SSEAlgorithm"):
-            return d.get("SSEAlgorithm"), d.get("KMSMasterKeyID")
+            key = d.get("KMSMasterKeyID")
+            if d["SSEAlgorithm"].startswith("aws:kms") and not key:
+                key = "alias/aws/s3"
+            return d.get("SSEAlgorithm"), key
     return None, None
 
 
@@ -52,66 +62,135 @@ def judge_encryption(profile: Any, dep: Any, region: str | None, data: dict[str,
         return [make(ENCRYPTION, dep, None, Status.FAIL, declared, obs, f"bucket default encryption is {algo}, not SSE-KMS", [raw])]
     if not algo:
         return [make(ENCRYPTION, dep, None, Status.FAIL, declared, obs, "bucket has no default encryption", [raw])]
-    return [make(ENCRYPTION, dep, None, Status.PASS, declared, obs, f"bucket default encryption is {algo}", [raw])]
+    return [make(ENCRYPTION, dep, None, Status.PASS, declared, obs, f"bucket default encryption is {algo}" + (f" ({key})" if key else ""), [raw])]
 
 
 def collect_integrity(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    out = {"versioning": s3_call(ctx, dep, "get_bucket_versioning", Bucket=bucket(dep))}
-    if not (ok(out["versioning"]) and (out["versioning"].response or {}).get("Status") == "Enabled"):
-        out["object_lock"] = s3_call(ctx, dep, "get_object_lock_configuration", Bucket=bucket(dep))
-    return out
+    return {"versioning": s3_call(ctx, dep, "get_bucket_versioning", Bucket=bucket(dep)),
+            "object_lock": s3_call(ctx, dep, "get_object_lock_configuration", Bucket=bucket(dep))}
+
+
+def _lock(lock: Any) -> tuple[bool, dict[str, Any] | None]:
+    cfg = ((lock.response or {}).get("ObjectLockConfiguration") or {}) if ok(lock) else {}
+    return cfg.get("ObjectLockEnabled") == "Enabled", (cfg.get("Rule") or {}).get("DefaultRetention")
 
 
 def judge_integrity(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    v = data["versioning"]
-    declared = "versioning or Object Lock"
-    raws = list(data.values())
+    v, lock = data["versioning"], data.get("object_lock")
+    declared = "versioning or Object Lock with a default retention"
+    raws = [r for r in data.values() if r is not None]
     if err_code(v) == "NoSuchBucket":
         return [make(INTEGRITY, dep, None, Status.FAIL, declared, None, f"bucket {bucket(dep)} does not exist", raws)]
     status = (v.response or {}).get("Status") if ok(v) else None
+    mfa = (v.response or {}).get("MFADelete") if ok(v) else None
+    locked, retention = _lock(lock) if lock is not None else (False, None)
+    obs = {"versioning": status or "never enabled", "mfa_delete": mfa or "Disabled", "object_lock": locked, "default_retention": retention}
+    if locked and retention:
+        return [make(INTEGRITY, dep, None, Status.PASS, declared, obs,
+                     f"Object Lock with a default {retention.get('Mode')} retention: log objects cannot be overwritten or deleted "
+                     "during the retention period", raws)]
     if status == "Enabled":
-        return [make(INTEGRITY, dep, None, Status.PASS, declared, {"versioning": "Enabled"}, "bucket versioning is enabled", raws)]
-    lock = data.get("object_lock")
-    if ok(lock) and ((lock.response or {}).get("ObjectLockConfiguration") or {}).get("ObjectLockEnabled") == "Enabled":
-        return [make(INTEGRITY, dep, None, Status.PASS, declared, {"versioning": status, "object_lock": "Enabled"}, "Object Lock is enabled", raws)]
+        tail = " and MFA delete is on" if mfa == "Enabled" else \
+            "; MFA delete is off, so a principal allowed s3:DeleteObjectVersion can still remove them"
+        lock_note = " (Object Lock is enabled without a default retention: it protects nothing by default)" if locked else ""
+        return [make(INTEGRITY, dep, None, Status.PASS, declared, obs,
+                     f"versioning is enabled: overwritten or deleted log objects stay recoverable as prior versions{tail}{lock_note}", raws)]
     if not ok(v):
         return [unknown(INTEGRITY, dep, None, declared, v, extra=raws)]
     if lock is not None and not ok(lock) and err_code(lock) != "ObjectLockConfigurationNotFoundError":
         return [unknown(INTEGRITY, dep, None, declared, lock, extra=raws)]
-    return [make(INTEGRITY, dep, None, Status.FAIL, declared, {"versioning": status or "never enabled", "object_lock": None},
-                 "log objects can be overwritten: neither versioning nor Object Lock is enabled", raws)]
+    return [make(INTEGRITY, dep, None, Status.FAIL, declared, obs,
+                 "log objects can be overwritten: neither versioning nor Object Lock with a default retention is enabled", raws)]
+
+
+def exposure_data(ctx: Any, dep: Any, name: str) -> dict[str, Any]:
+    """Encryption and public access of a bucket, plus the account-level public access block."""
+    return {"encryption": s3_call(ctx, dep, "get_bucket_encryption", Bucket=name),
+            "pab": s3_call(ctx, dep, "get_public_access_block", Bucket=name), "account_pab": account_pab(ctx, dep)}
+
+
+def blocked_flags(pab: Any, acct: Any) -> tuple[list[str], list[Any]]:
+    """Public access block flags that are off at both the bucket and the account level; raws that could not be read."""
+    cfg = ((pab.response or {}).get("PublicAccessBlockConfiguration") or {}) if ok(pab) else {}
+    acfg = ((acct.response or {}).get("PublicAccessBlockConfiguration") or {}) if ok(acct) else {}
+    off = [f for f in FLAGS if not cfg.get(f) and not acfg.get(f)]
+    absent = ("NoSuchPublicAccessBlockConfiguration", "NoSuchBucket")
+    unread = [r for r in (pab, acct) if r is not None and not ok(r) and err_code(r) not in absent]
+    return off, unread
+
+
+def exposure_problems(data: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    enc = data["encryption"]
+    problems: list[str] = []
+    if err_code(enc) == "ServerSideEncryptionConfigurationNotFoundError":
+        problems.append("no default encryption")
+    off, unread = blocked_flags(data["pab"], data["account_pab"])
+    if off and not unread:
+        problems.append(f"public access block off: {', '.join(off)}")
+    blockers = unread + ([enc] if not ok(enc) and err_code(enc) != "ServerSideEncryptionConfigurationNotFoundError" else [])
+    return problems, blockers
 
 
 def collect_public(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     return {"pab": s3_call(ctx, dep, "get_public_access_block", Bucket=bucket(dep)),
-            "policy_status": s3_call(ctx, dep, "get_bucket_policy_status", Bucket=bucket(dep))}
-
-
-FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+            "policy_status": s3_call(ctx, dep, "get_bucket_policy_status", Bucket=bucket(dep)),
+            "account_pab": account_pab(ctx, dep)}
 
 
 def judge_public(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    raw = data["pab"]
-    code = err_code(raw)
-    if code == "NoSuchBucket":
-        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", None, f"bucket {bucket(dep)} does not exist", [raw])]
-    if code == "NoSuchPublicAccessBlockConfiguration":
-        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", None, "bucket has no public access block", [raw])]
-    if not ok(raw):
-        return [unknown(PUBLIC, dep, None, "all blocked", raw)]
-    cfg = (raw.response or {}).get("PublicAccessBlockConfiguration") or {}
-    off = [f for f in FLAGS if not cfg.get(f)]
-    ps = data.get("policy_status")
-    raws = [raw] + ([ps] if ps is not None else [])
+    raw, ps, acct = data["pab"], data.get("policy_status"), data.get("account_pab")
+    raws = [r for r in (raw, ps, acct) if r is not None]
+    if err_code(raw) == "NoSuchBucket":
+        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", None, f"bucket {bucket(dep)} does not exist", raws)]
+    off, unread = blocked_flags(raw, acct)
     # a bucket policy granting Principal "*" is a drift even while the block neutralises it
     public_policy = ok(ps) and bool(((ps.response or {}).get("PolicyStatus") or {}).get("IsPublic"))
-    obs = {**cfg, "policy_is_public": public_policy if ok(ps) else (False if err_code(ps) == "NoSuchBucketPolicy" else None)}
-    if off or public_policy:
-        why = ([f"public access block off: {', '.join(off)}"] if off else []) + (["bucket policy is public"] if public_policy else [])
+    cfg = ((raw.response or {}).get("PublicAccessBlockConfiguration") or {}) if ok(raw) else {}
+    obs = {**cfg, "account_level": ((acct.response or {}).get("PublicAccessBlockConfiguration") if ok(acct) else None),
+           "policy_is_public": public_policy if ok(ps) else (False if err_code(ps) == "NoSuchBucketPolicy" else None)}
+    if public_policy or (off and not unread):
+        why = ([f"public access block off (bucket and account): {', '.join(off)}"] if off else []) + (["bucket policy is public"] if public_policy else [])
         return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", obs, "; ".join(why), raws)]
+    if off and unread:
+        return [unknown(PUBLIC, dep, None, "all blocked", unread[0], extra=raws)]
     if ps is not None and not ok(ps) and err_code(ps) != "NoSuchBucketPolicy":
         return [unknown(PUBLIC, dep, None, "all blocked", ps, extra=raws)]
-    return [make(PUBLIC, dep, None, Status.PASS, "all blocked", obs, "all four public access block settings are on and the bucket policy is not public", raws)]
+    return [make(PUBLIC, dep, None, Status.PASS, "all blocked", obs,
+                 "all four public access block settings are on (bucket or account level) and the bucket policy is not public", raws)]
+
+
+def collect_retention(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    return {"lifecycle": s3_call(ctx, dep, "get_bucket_lifecycle_configuration", Bucket=bucket(dep))}
+
+
+def _expiring(rule: dict[str, Any], days: int) -> str | None:
+    if rule.get("Status") != "Enabled":
+        return None
+    exp = rule.get("Expiration") or {}
+    prefix = (rule.get("Filter") or {}).get("Prefix", rule.get("Prefix", "")) or "(all objects)"
+    if exp.get("Days") is not None and int(exp["Days"]) < days:
+        return f"rule {rule.get('ID') or '?'} deletes {prefix} after {exp['Days']} days"
+    if exp.get("Date"):
+        return f"rule {rule.get('ID') or '?'} deletes {prefix} on {exp['Date']}"
+    nc = rule.get("NoncurrentVersionExpiration") or {}
+    if nc.get("NoncurrentDays") is not None and int(nc["NoncurrentDays"]) < days:
+        return f"rule {rule.get('ID') or '?'} deletes prior versions of {prefix} after {nc['NoncurrentDays']} days"
+    return None
+
+
+def judge_retention(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    raw = data["lifecycle"]
+    days = dep.aws.invocation_logging.retention_days
+    if err_code(raw) == "NoSuchLifecycleConfiguration":
+        return [make(RETENTION, dep, None, Status.PASS, days, "never expire", "no lifecycle rule: log objects are kept until deleted", [raw])]
+    if err_code(raw) == "NoSuchBucket":
+        return [make(RETENTION, dep, None, Status.FAIL, days, None, f"bucket {bucket(dep)} does not exist", [raw])]
+    if not ok(raw):
+        return [unknown(RETENTION, dep, None, days, raw)]
+    short = [x for x in (_expiring(r, days) for r in (raw.response or {}).get("Rules") or []) if x]
+    if short:
+        return [make(RETENTION, dep, None, Status.FAIL, days, short, f"log objects expire before {days} days: {'; '.join(short[:3])}", [raw])]
+    return [make(RETENTION, dep, None, Status.PASS, days, "no earlier expiration", f"no lifecycle rule expires log objects before {days} days", [raw])]
 
 
 def _has_bucket(dep: Any, profile: Any) -> bool:
@@ -121,14 +200,21 @@ def _has_bucket(dep: Any, profile: Any) -> bool:
 
 register(Check(id=ENCRYPTION, title="Invocation-log bucket is encrypted (SSE-KMS when declared)", topic="auditability",
                profile_field="deployments[].aws.invocation_logging.kms_encrypted", iam_actions=("s3:GetEncryptionConfiguration",),
-               proves="The log bucket encrypts objects by default, with KMS when declared.",
+               proves="The log bucket encrypts objects by default, with KMS when declared (the AWS managed aws/s3 key counts).",
                scope="global", collect=collect_encryption, judge=judge_encryption, applies=_has_bucket))
 register(Check(id=INTEGRITY, title="Invocation-log bucket protects log integrity", topic="auditability",
                profile_field="deployments[].aws.invocation_logging.s3_bucket",
                iam_actions=("s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration"),
-               proves="Log objects cannot be silently overwritten or deleted (versioning or Object Lock).",
+               proves="Overwritten or deleted log objects stay recoverable (versioning), or cannot be deleted during a default "
+                      "Object Lock retention; the finding says whether MFA delete is on.",
                scope="global", collect=collect_integrity, judge=judge_integrity, applies=_has_bucket))
 register(Check(id=PUBLIC, title="Invocation-log bucket blocks public access", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.s3_bucket", iam_actions=("s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus"),
-               proves="The log bucket's public access block is fully on and its bucket policy is not public.",
+               profile_field="deployments[].aws.invocation_logging.s3_bucket",
+               iam_actions=("s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus", "s3:GetAccountPublicAccessBlock"),
+               proves="Every public access block setting is on for the log bucket or the whole account, and its bucket policy is not public.",
                scope="global", collect=collect_public, judge=judge_public, applies=_has_bucket))
+register(Check(id=RETENTION, title="Invocation-log bucket keeps logs >= declared retention", topic="auditability",
+               profile_field="deployments[].aws.invocation_logging.retention_days", iam_actions=("s3:GetLifecycleConfiguration",),
+               proves="No enabled S3 lifecycle rule of the log bucket expires log objects (or their prior versions) before the declared retention.",
+               scope="global", collect=collect_retention, judge=judge_retention,
+               applies=lambda d, p: _has_bucket(d, p) and d.aws.invocation_logging.retention_days is not None))

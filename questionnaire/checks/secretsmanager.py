@@ -1,7 +1,10 @@
-"""Secrets Manager: each declared secret exists and rotates at least every rotation_days."""
+"""Secrets Manager: each declared secret exists (in its ARN's region, else in any declared region) and
+actually rotates at least every rotation_days: rotation on, and neither the last rotation stale nor the
+next one overdue (relative to the time of the response)."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Any
 
@@ -12,9 +15,46 @@ ID = "secretsmanager.secret.rotation"
 _RATE = re.compile(r"^rate\((\d+)\s+days?\)$")
 
 
+def _regions(dep: Any, name: str) -> list[str]:
+    parts = name.split(":")
+    if name.startswith("arn:") and len(parts) > 3 and parts[3]:
+        return [parts[3]]
+    return list(dep.regions)
+
+
 def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     # DescribeSecret returns metadata only; the secret value is never read (GetSecretValue is refused by the guard).
-    return {name: ctx.call("secretsmanager", "describe_secret", dep.regions[0], SecretId=name) for name in dep.aws.secrets}
+    out = {}
+    for name in dep.aws.secrets:
+        for r in _regions(dep, name):
+            out[name] = ctx.call("secretsmanager", "describe_secret", r, SecretId=name)
+            if err_code(out[name]) != "ResourceNotFoundException":
+                break
+    return out
+
+
+def _when(value: Any) -> _dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def staleness(raw: Any, days: int | None) -> str | None:
+    """Why a secret with rotation on does not actually rotate, judged at the response's own timestamp."""
+    r = raw.response or {}
+    now = _when(raw.timestamp)
+    if now is None or days is None:
+        return None
+    grace = _dt.timedelta(days=1)
+    nxt, last = _when(r.get("NextRotationDate")), _when(r.get("LastRotatedDate"))
+    if nxt is not None and nxt + grace < now:
+        return f"its next rotation was due {nxt.date()} and has not happened (rotation is failing)"
+    if last is not None and last + _dt.timedelta(days=days) + grace < now:
+        return f"it was last rotated {last.date()}, more than {days} days ago"
+    return None
 
 
 def interval_days(resp: dict[str, Any]) -> int | None:
@@ -28,11 +68,12 @@ def interval_days(resp: dict[str, Any]) -> int | None:
 def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     limit = profile.controls.secrets.rotation_days if profile.controls.secrets else None
     declared = {"rotation": True, "max_days": limit}
-    region = dep.regions[0]
     out = []
     for name, raw in data.items():
+        region = raw.region or dep.regions[0]
         if err_code(raw) == "ResourceNotFoundException":
-            out.append(make(ID, dep, region, Status.FAIL, declared, None, f"secret {name} not found in {region}", [raw], name))
+            where = ", ".join(_regions(dep, name))
+            out.append(make(ID, dep, region, Status.FAIL, declared, None, f"secret {name} not found in {where}", [raw], name))
             continue
         if not ok(raw):
             out.append(unknown(ID, dep, region, declared, raw, subject=name))
@@ -50,6 +91,9 @@ def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> l
                             f"rotation is on for {name}, but its schedule cannot be compared with {limit} days", [raw], name))
         elif limit is not None and days > limit:
             out.append(make(ID, dep, region, Status.FAIL, declared, obs, f"{name} rotates every {days} days, more than {limit}", [raw], name))
+        elif staleness(raw, days) is not None:
+            obs.update(last_rotated=r.get("LastRotatedDate"), next_rotation=r.get("NextRotationDate"))
+            out.append(make(ID, dep, region, Status.FAIL, declared, obs, f"rotation is on for {name}, but {staleness(raw, days)}", [raw], name))
         else:
             out.append(make(ID, dep, region, Status.PASS, declared, obs, f"{name} rotates every {days} days", [raw], name))
     return out

@@ -12,6 +12,7 @@ Variants: ``compliant`` and drifted ones, each flipping specific findings (see V
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import json
 from contextlib import contextmanager
@@ -68,14 +69,44 @@ class BedrockExtras:
     models: dict[str, list[str]] = field(default_factory=dict)
     guardrails: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     inference_profiles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # account:ListRegions (moto lacks it): the regions enabled for the account; None = not emulated
+    enabled_regions: list[str] | None = None
+    # GetFoundationModelAvailability: region -> model id -> fields that differ from "access granted"
+    access: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    provisioned: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Bedrock Agents action groups (moto has agents but not their action groups): agent id -> groups (GetAgentActionGroup shape)
+    action_groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    imported_models: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ai_opt_out: str | None = "optOut"  # the organisation's AISERVICES_OPT_OUT_POLICY default; None = no policy
+    bedrock_api_keys: list[dict[str, Any]] = field(default_factory=list)  # ListServiceSpecificCredentials metadata
+    # (service, operation) -> fn(params, region): faults and API responses a test adds after seeding
+    # (returning None passes the call through to moto); served on top of table() by the drift matrix
+    overrides: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def table(self) -> dict[tuple[str, str], Any]:
         return {
+            ("account", "ListRegions"): self._list_regions,
             ("bedrock", "ListFoundationModels"): self._list_models,
             ("bedrock", "ListGuardrails"): self._list_guardrails,
             ("bedrock", "GetGuardrail"): self._get_guardrail,
             ("bedrock", "ListInferenceProfiles"): self._list_profiles,
+            ("bedrock", "GetInferenceProfile"): self._get_profile,
+            ("bedrock", "GetFoundationModelAvailability"): self._availability,
+            ("bedrock", "GetProvisionedModelThroughput"): self._get_provisioned,
+            ("bedrock", "ListImportedModels"): lambda p, r: {"modelSummaries": self.imported_models.get(r, [])},
+            ("organizations", "DescribeEffectivePolicy"): self._effective_policy,
+            ("iam", "ListServiceSpecificCredentials"): lambda p, r: {"ServiceSpecificCredentials": list(self.bedrock_api_keys),
+                                                                      "IsTruncated": False},
+            ("bedrock-agent", "ListAgentActionGroups"): self._list_action_groups,
+            ("bedrock-agent", "GetAgentActionGroup"): self._get_action_group,
         }
+
+    def _list_regions(self, params: dict[str, Any], region: str) -> dict[str, Any] | None:
+        if self.enabled_regions is None:
+            return None  # pass through (moto: not implemented -> the runner falls back to ec2:DescribeRegions)
+        want = set(params.get("RegionOptStatusContains") or ["ENABLED", "ENABLED_BY_DEFAULT"])
+        regs = [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in sorted(self.enabled_regions)]
+        return {"Regions": [r for r in regs if r["RegionOptStatus"] in want]}
 
     def _list_models(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         return {
@@ -97,32 +128,116 @@ class BedrockExtras:
         }
 
     def _list_guardrails(self, params: dict[str, Any], region: str) -> dict[str, Any]:
-        return {
-            "guardrails": [
-                {k: g[k] for k in ("id", "arn", "status", "name", "version", "createdAt", "updatedAt")}
-                for g in self.guardrails.get(region, [])
-            ]
-        }
+        """Without guardrailIdentifier: the DRAFT of every guardrail; with it: every version of that one."""
+        ident = params.get("guardrailIdentifier")
+        out = []
+        for g in self.guardrails.get(region, []):
+            summary = {k: g[k] for k in ("id", "arn", "status", "name", "createdAt", "updatedAt")}
+            if ident is None:
+                out.append({**summary, "version": "DRAFT"})
+            elif ident in (g["id"], g["arn"]):
+                out += [{**summary, "version": v} for v in (g.get("versions") or {"DRAFT": None})]
+        return {"guardrails": out}
 
     def _get_guardrail(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         from questionnaire.aws import EmulatedError
 
         ident = params.get("guardrailIdentifier")
+        version = params.get("guardrailVersion") or "DRAFT"
         for g in self.guardrails.get(region, []):
+            versions = g.get("versions") or {"DRAFT": g.get("policies")}
             if ident in (g["id"], g["arn"]):
+                if version not in versions:
+                    raise EmulatedError("ResourceNotFoundException", f"Guardrail {ident} version {version} not found", 404)
                 out = {
-                    "name": g["name"], "guardrailId": g["id"], "guardrailArn": g["arn"], "version": g["version"],
+                    "name": g["name"], "guardrailId": g["id"], "guardrailArn": g["arn"], "version": version,
                     "status": g["status"], "createdAt": g["createdAt"], "updatedAt": g["updatedAt"],
                     "blockedInputMessaging": "Sorry, I cannot help with that.",
                     "blockedOutputsMessaging": "Sorry, I cannot help with that.",
                 }
-                out.update(g.get("policies") or {})
+                out.update(versions[version] or {})
                 return out
         raise EmulatedError("ResourceNotFoundException", f"Guardrail {ident} not found", 404)
+
+    def _availability(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        m = params.get("modelId")
+        if m not in self.models.get(region, []):
+            raise EmulatedError("ResourceNotFoundException", f"Model {m} not found", 404)
+        out = {"modelId": m, "agreementAvailability": {"status": "AVAILABLE"}, "authorizationStatus": "AUTHORIZED",
+               "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE"}
+        out.update(self.access.get(region, {}).get(m, {}))
+        return out
+
+    def _get_profile(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        ident = params.get("inferenceProfileIdentifier")
+        for p in self.inference_profiles.get(region, []):
+            if ident in (p.get("inferenceProfileArn"), p.get("inferenceProfileId")):
+                return dict(p)
+        raise EmulatedError("ResourceNotFoundException", f"Inference profile {ident} not found", 404)
+
+    def _get_provisioned(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        ident = params.get("provisionedModelId")
+        for p in self.provisioned.get(region, []):
+            if ident in (p.get("provisionedModelArn"), p.get("provisionedModelName")):
+                return dict(p)
+        raise EmulatedError("ResourceNotFoundException", f"Provisioned model {ident} not found", 404)
+
+    def _effective_policy(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        if self.ai_opt_out is None:
+            raise EmulatedError("EffectivePolicyNotFoundException", "No effective policy of type AISERVICES_OPT_OUT_POLICY", 400)
+        content = {"services": {"default": {"opt_out_policy": self.ai_opt_out}}}
+        return {"EffectivePolicy": {"PolicyContent": json.dumps(content), "TargetId": ACCOUNT_ID,
+                                    "PolicyType": "AISERVICES_OPT_OUT_POLICY",
+                                    "LastUpdatedTimestamp": _dt.datetime(2025, 1, 15, tzinfo=_dt.timezone.utc)}}
+
+    def _list_action_groups(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        keys = ("actionGroupId", "actionGroupName", "actionGroupState", "description", "updatedAt")
+        return {"actionGroupSummaries": [{k: g[k] for k in keys if k in g} for g in self.action_groups.get(params.get("agentId"), [])]}
+
+    def _get_action_group(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        from questionnaire.aws import EmulatedError
+
+        for g in self.action_groups.get(params.get("agentId"), []):
+            if g["actionGroupId"] == params.get("actionGroupId"):
+                return {"agentActionGroup": {**g, "agentId": params.get("agentId"), "agentVersion": params.get("agentVersion")}}
+        raise EmulatedError("ResourceNotFoundException", "action group not found", 404)
 
     def _list_profiles(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         want = params.get("typeEquals")
         return {"inferenceProfileSummaries": [p for p in self.inference_profiles.get(region, []) if not want or p["type"] == want]}
+
+
+def unreachable(*regions: str, fallback: Any = None) -> Any:
+    """An emulator that fails like a network timeout in ``regions`` and passes every other call to
+    ``fallback`` (an emulator) or through to moto."""
+
+    def fn(params: dict[str, Any], region: str) -> Any:
+        from botocore.exceptions import ConnectTimeoutError
+
+        if region in regions:
+            raise ConnectTimeoutError(endpoint_url=f"https://emulated.{region}.amazonaws.com")
+        return fallback(params, region) if fallback is not None else None
+
+    return fn
+
+
+def action_group(group_id: str, functions: list[tuple[str, str, bool]], *, return_control: bool = False) -> dict[str, Any]:
+    """An action group (GetAgentActionGroup's agentActionGroup) with (name, description, requireConfirmation) functions."""
+    when = _dt.datetime(2025, 1, 15, 9, 0, tzinfo=_dt.timezone.utc)
+    executor = {"customControl": "RETURN_CONTROL"} if return_control else {
+        "lambda": f"arn:aws:lambda:eu-west-1:{ACCOUNT_ID}:function:{group_id}"}
+    return {"actionGroupId": group_id.upper()[:10], "actionGroupName": group_id, "actionGroupState": "ENABLED",
+            "createdAt": when, "updatedAt": when, "actionGroupExecutor": executor,
+            "functionSchema": {"functions": [{"name": n, "description": d, "requireConfirmation": "ENABLED" if c else "DISABLED"}
+                                             for n, d, c in functions]}}
 
 
 def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
@@ -132,11 +247,15 @@ def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
     if filters:
         policies = {
             "contentPolicy": {"filters": [
-                {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+                {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE", "inputAction": "BLOCK", "inputEnabled": True},
                 {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
             ]},
             "sensitiveInformationPolicy": {
-                "piiEntities": [{"type": "EMAIL", "action": "ANONYMIZE"}, {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK"}],
+                "piiEntities": [
+                    {"type": "EMAIL", "action": "ANONYMIZE", "inputAction": "ANONYMIZE", "outputAction": "ANONYMIZE",
+                     "inputEnabled": True, "outputEnabled": True},
+                    {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK", "inputAction": "BLOCK", "outputAction": "BLOCK",
+                     "inputEnabled": True, "outputEnabled": True}],
                 "regexes": [],
             },
         }
@@ -145,6 +264,8 @@ def guardrail(region: str, *, filters: bool = True) -> dict[str, Any]:
     return {
         "id": gid, "arn": f"arn:aws:bedrock:{region}:{ACCOUNT_ID}:guardrail/{gid}", "status": "READY",
         "name": GUARDRAIL_NAME, "version": "DRAFT", "createdAt": when, "updatedAt": when, "policies": policies,
+        # the published version production calls use, and the working draft (same policies here)
+        "versions": {"DRAFT": policies, "1": copy.deepcopy(policies)},
     }
 
 
@@ -160,6 +281,40 @@ READ_DATA_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::acme-insights-data/*"}],
 }
+
+
+def _seed_iam(iam: Any, flags: frozenset[str]) -> None:
+    """The agent role: a narrow inline policy, a customer managed read policy (AdministratorAccess when drifted)."""
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName=ROLE, PolicyName="invoke-declared-models", PolicyDocument=json.dumps(AGENT_POLICY))
+    pol = iam.create_policy(PolicyName="insights-read-data", PolicyDocument=json.dumps(READ_DATA_POLICY))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=pol)
+    if "admin_policy" in flags:
+        try:
+            iam.attach_role_policy(RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        except iam.exceptions.NoSuchEntityException:  # moto loads AWS managed policies only on request
+            admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            arn = iam.create_policy(PolicyName="AdministratorAccess", PolicyDocument=json.dumps(admin))["Policy"]["Arn"]
+            iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+
+
+def _seed_region(boto3: Any, r: str, flags: frozenset[str], key: str, extras: BedrockExtras) -> None:
+    """Per region: log group, VPC endpoint, Bedrock models/guardrail/profiles, invocation metrics."""
+    logs = boto3.client("logs", region_name=r)
+    logs.create_log_group(logGroupName=LOG_GROUP, kmsKeyId=key)
+    logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if "short_retention" in flags else 400)
+    if "no_endpoint" not in flags:
+        ec2 = boto3.client("ec2", region_name=r)
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface",
+                                PrivateDnsEnabled=True)
+    extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
+    extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
+    extras.inference_profiles[r] = []
+    # evidence of use: the AWS/Bedrock Invocations metric of the declared model (Bedrock publishes it per call)
+    boto3.client("cloudwatch", region_name=r).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
+        {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": MODEL_ID}], "Value": 1.0, "Unit": "Count"}])
 
 
 def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> BedrockExtras:
@@ -183,20 +338,7 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
                 clients[key] = session.client(service, region_name=region_name)
             return clients[key]
 
-    # IAM (global)
-    iam = boto3.client("iam", region_name="us-east-1")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust))
-    iam.put_role_policy(RoleName=ROLE, PolicyName="invoke-declared-models", PolicyDocument=json.dumps(AGENT_POLICY))
-    pol = iam.create_policy(PolicyName="insights-read-data", PolicyDocument=json.dumps(READ_DATA_POLICY))["Policy"]["Arn"]
-    iam.attach_role_policy(RoleName=ROLE, PolicyArn=pol)
-    if "admin_policy" in flags:
-        try:
-            iam.attach_role_policy(RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-        except iam.exceptions.NoSuchEntityException:  # moto loads AWS managed policies only on request
-            admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-            arn = iam.create_policy(PolicyName="AdministratorAccess", PolicyDocument=json.dumps(admin))["Policy"]["Arn"]
-            iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+    _seed_iam(boto3.client("iam", region_name="us-east-1"), flags)
 
     # KMS keys per region, log bucket in the home region
     keys: dict[str, str] = {}
@@ -236,21 +378,13 @@ def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...
     if "undeclared_region_logging" in flags:
         logging_regions.append(undeclared_region(regions))
     for r in regions:
-        logs = boto3.client("logs", region_name=r)
-        logs.create_log_group(logGroupName=LOG_GROUP, kmsKeyId=keys[r])
-        logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30 if "short_retention" in flags else 400)
-        if "no_endpoint" not in flags:
-            ec2 = boto3.client("ec2", region_name=r)
-            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{r}.bedrock-runtime", VpcEndpointType="Interface")
-        extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
-        extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
-        extras.inference_profiles[r] = []
+        _seed_region(boto3, r, flags, keys[r], extras)
     for r in logging_regions:
         boto3.client("bedrock", region_name=r).put_model_invocation_logging_configuration(loggingConfig={
             "s3Config": {"bucketName": LOG_BUCKET, "keyPrefix": f"bedrock/{r}/"},
             "cloudWatchConfig": {"logGroupName": LOG_GROUP, "roleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/bedrock-logging"},
-            "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": False, "embeddingDataDeliveryEnabled": False,
+            "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": True, "embeddingDataDeliveryEnabled": True,
+            "videoDataDeliveryEnabled": True, "audioDataDeliveryEnabled": True,
         })
     return extras
 

@@ -27,7 +27,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 EMULATED_HEADER = "x-questionnaire-emulated"
 EMULATED_VALUE = "bedrock-standin"
 # The operations this stand-in serves itself (the rest goes to moto).
-OPERATIONS = ("ListFoundationModels", "ListGuardrails", "GetGuardrail", "ListInferenceProfiles")
+OPERATIONS = ("ListFoundationModels", "ListGuardrails", "GetGuardrail", "ListInferenceProfiles", "GetInferenceProfile",
+              "GetFoundationModelAvailability", "GetProvisionedModelThroughput", "ListImportedModels")
 
 _CRED_RE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/bedrock/aws4_request")
 

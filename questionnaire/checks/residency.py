@@ -1,0 +1,200 @@
+"""Where Bedrock is actually used: residency over the enabled regions, and cross-region inference.
+
+Evidence of use is CloudWatch's ``AWS/Bedrock`` ``Invocations`` metrics by ``ModelId`` (ListMetrics
+lists metrics with data points in the last two weeks). An invocation logging configuration in a
+region is a sign of setup, not of use: it counts too, but its absence proves nothing. A network
+error, timeout, throttling or plain AccessDenied in a region is "cannot tell" (UNKNOWN), never
+"not in use"; an explicit deny (an SCP) is evidence that the region is blocked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from questionnaire.checks import Check, first_bad, make, ok, register, unknown
+from questionnaire.checks.bedrock import CROSS_REGION_PREFIXES, is_cross_region_id, logging_observed
+from questionnaire.findings import Status
+
+RESIDENCY = "bedrock.invocation_logging.only_declared_regions"
+XREGION = "bedrock.cross_region_inference.matches_declaration"
+METRICS_WINDOW = "the last 14 days (CloudWatch ListMetrics)"
+
+
+def collect_metrics(ctx: Any, region: str) -> Any:
+    return ctx.pages("cloudwatch", "list_metrics", region, Namespace="AWS/Bedrock", MetricName="Invocations")
+
+
+def collect_usage(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    return {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region),
+            "metrics": collect_metrics(ctx, region)}
+
+
+def models_in_use(metrics: Any) -> list[str]:
+    """ModelId dimension values of the AWS/Bedrock Invocations metrics (model ids, profile ids/ARNs)."""
+    out = set()
+    for m in metrics.items("Metrics"):
+        for d in m.get("Dimensions") or []:
+            if d.get("Name") == "ModelId" and d.get("Value"):
+                out.add(d["Value"])
+    return sorted(out)
+
+
+def _kind(raw: Any) -> str:
+    from questionnaire.aws import classify
+
+    return classify(first_bad(raw).error if raw is not None else None)
+
+
+def region_state(d: dict[str, Any]) -> tuple[str, list[str]]:
+    """(state, models): used | configured | blocked | disabled | unknown | idle."""
+    lg, mt = d["logging"], d["metrics"]
+    used = models_in_use(mt) if ok(mt) else []
+    if used:
+        return "used", used
+    if ok(lg) and logging_observed(lg.response)["enabled"]:
+        return "configured", []
+    kinds = {_kind(mt), _kind(lg)}
+    if "explicit_deny" in kinds:
+        return "blocked", []
+    if kinds == {"region_disabled"}:
+        return "disabled", []
+    if not ok(mt):
+        return "unknown", []
+    return "idle", []
+
+
+def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
+    return {r for d in profile.aws_deployments() if d.aws.account_id == account_id for r in d.regions}
+
+
+def judge_residency(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    allowed = declared_regions_for_account(profile, dep.aws.account_id)
+    declared = sorted(allowed)
+    states = {r: region_state(v) for r, v in sorted(data["regions"].items())}
+    raws = [x for v in data["regions"].values() for x in (v["logging"], v["metrics"])] + list(data.get("enabled") or [])
+    by = {s: [r for r, (st, _) in states.items() if st == s] for s in ("used", "configured", "blocked", "disabled", "unknown", "idle")}
+    obs = {"regions_scanned": sorted(states), "used_in": {r: m for r, (st, m) in states.items() if st == "used"},
+           "logging_configured_in": by["configured"], "blocked_by_explicit_deny": by["blocked"],
+           "regions_not_enabled": by["disabled"], "could_not_tell": by["unknown"],
+           "region_list": data.get("region_source", "given")}
+    bad_used = [r for r in by["used"] if r not in allowed]
+    bad_conf = [r for r in by["configured"] if r not in allowed]
+    if bad_used or bad_conf:
+        parts = [f"Bedrock invoked in {r} ({', '.join(states[r][1][:3])})" for r in bad_used]
+        parts += [f"invocation logging configured in {r}" for r in bad_conf]
+        return [make(RESIDENCY, dep, None, Status.FAIL, declared, obs, "undeclared region(s): " + "; ".join(parts), raws)]
+    blind = [r for r in by["unknown"] if r not in allowed]
+    if blind or (states and len(by["unknown"]) == len(states)):
+        first = next(v for r, v in data["regions"].items() if states[r][0] == "unknown")
+        bad = first["metrics"] if not ok(first["metrics"]) else first["logging"]
+        f = unknown(RESIDENCY, dep, None, declared, bad, extra=raws)
+        where = blind or by["unknown"]
+        return [dataclasses.replace(f, observed=obs, message=f"not verified in {len(where)} region(s) ({', '.join(where[:4])}): "
+                                    + f.message.removeprefix("not verified: "))]
+    outside = [r for r in states if r not in allowed]
+    extra = f"; blocked by an explicit deny (SCP): {', '.join(by['blocked'])}" if by["blocked"] else ""
+    return [make(RESIDENCY, dep, None, Status.PASS, declared, obs,
+                 f"no Bedrock invocations or logging configuration in {len(outside)} other enabled region(s) over {METRICS_WINDOW}{extra}",
+                 raws)]
+
+
+# --------------------------------------------------------------------------- cross-region inference
+
+
+def collect_xregion(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    return {"profiles": ctx.pages("bedrock", "list_inference_profiles", region, typeEquals="APPLICATION", maxResults=1000),
+            "metrics": collect_metrics(ctx, region)}
+
+
+def zone_of_region(region: str) -> str:
+    """The data zone (system-defined profile prefix, without the dot) a region belongs to."""
+    for pre, zone in (("us-gov-", "us-gov"), ("eu-", "eu"), ("us-", "us"), ("ca-", "ca"), ("ap-", "apac")):
+        if region.startswith(pre):
+            return zone
+    return region.split("-", 1)[0]
+
+
+def allowed_zones(dep: Any) -> set[str]:
+    declared = [z.rstrip(".") for z in (dep.aws.inference_data_zones or [])]
+    return set(declared) if declared else {zone_of_region(r) for r in dep.regions}
+
+
+def id_zone(model_id: str) -> str | None:
+    tail = model_id.rsplit("/", 1)[-1]
+    return next((p.rstrip(".") for p in CROSS_REGION_PREFIXES if tail.startswith(p)), None)
+
+
+def _profile_regions(p: dict[str, Any]) -> set[str]:
+    out = set()
+    for m in p.get("models") or []:
+        parts = str(m.get("modelArn", "")).split(":")
+        if len(parts) > 3 and parts[3]:
+            out.add(parts[3])
+    return out
+
+
+def _xregion_observed(dep: Any, region: str, data: dict[str, Any]) -> dict[str, Any]:
+    crossing: dict[str, list[str]] = {}
+    for p in data["profiles"].items("inferenceProfileSummaries") if ok(data["profiles"]) else []:
+        regs = _profile_regions(p)
+        if len(regs) > 1 or (regs and regs != {region}):
+            crossing[p.get("inferenceProfileName") or p.get("inferenceProfileId") or "?"] = sorted(regs)
+    used = [m for m in models_in_use(data["metrics"])] if ok(data["metrics"]) else []
+    return {"configured": [m for m in dep.aws.models if is_cross_region_id(m)], "application_profiles": crossing,
+            "invoked": [m for m in used if is_cross_region_id(m)]}
+
+
+def _outside(dep: Any, obs: dict[str, Any]) -> list[str]:
+    """Cross-region routes that leave the allowed data zones (global.* always does, unless declared)."""
+    zones = allowed_zones(dep)
+    out = [m for m in obs["configured"] + obs["invoked"] if (id_zone(m) or "") not in zones and id_zone(m) is not None]
+    out += [f"{n} (routes to {', '.join(r for r in regs if zone_of_region(r) not in zones)})"
+            for n, regs in obs["application_profiles"].items() if any(zone_of_region(r) not in zones for r in regs)]
+    return list(dict.fromkeys(out))
+
+
+def judge_xregion(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    declared = dep.cross_region_inference
+    obs = _xregion_observed(dep, region, data)
+    raws = list(data["profiles"]) + list(data["metrics"])
+    if declared:
+        outside = _outside(dep, obs)
+        if outside:
+            return [make(XREGION, dep, region, Status.FAIL, declared, obs,
+                         f"cross-region inference leaves the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))}: "
+                         f"{', '.join(outside[:4])}", raws)]
+    else:
+        found = obs["configured"] + obs["invoked"] + list(obs["application_profiles"])
+        if found:
+            return [make(XREGION, dep, region, Status.FAIL, declared, obs,
+                         f"declared no cross-region inference, but cross-region inference profiles are used: {', '.join(found[:4])}", raws)]
+    for key in ("profiles", "metrics"):
+        if not ok(data[key]):
+            return [unknown(XREGION, dep, region, declared, data[key], extra=raws)]
+    if declared:
+        return [make(XREGION, dep, region, Status.PASS, declared, obs,
+                     f"cross-region inference stays within the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))} "
+                     f"(configured models, application profiles and invocations over {METRICS_WINDOW})", raws)]
+    return [make(XREGION, dep, region, Status.PASS, declared, obs,
+                 "no cross-region inference profile among the configured models, the application profiles, "
+                 f"or the models invoked over {METRICS_WINDOW}", raws)]
+
+
+register(Check(
+    id=RESIDENCY, title="Bedrock is used only in declared regions", topic="residency",
+    profile_field="deployments[].regions",
+    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "account:ListRegions",
+                 "ec2:DescribeRegions"),
+    proves="No enabled region outside the declared ones has Bedrock invocations (CloudWatch AWS/Bedrock metrics, "
+           "last 14 days) or an invocation logging configuration; regions that cannot be read make it UNKNOWN.",
+    scope="scan", collect=collect_usage, judge=judge_residency,
+))
+register(Check(
+    id=XREGION, title="Cross-region inference matches the declaration", topic="residency",
+    profile_field="deployments[].cross_region_inference, deployments[].aws.inference_data_zones",
+    iam_actions=("bedrock:ListInferenceProfiles", "cloudwatch:ListMetrics"),
+    proves="No configured model, application inference profile or invoked model id (system-defined eu./us./apac./global. "
+           "profiles) routes requests to other regions unless declared, and then only within the allowed data zones.",
+    scope="region", collect=collect_xregion, judge=judge_xregion,
+))
