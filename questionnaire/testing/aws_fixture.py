@@ -421,10 +421,18 @@ def aws_part(loaded: Any) -> Any:
     keep = [i for i, d in enumerate(loaded.profile.deployments) if not any(p.handles(d) for p in intercepted)]
     if len(keep) == len(loaded.profile.deployments):
         return loaded
-    data = yaml.safe_load(loaded.raw_bytes)
-    data["deployments"] = [data["deployments"][i] for i in keep]
-    raw = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)  # keeps `regions: [eu-west-1]`
-    return LoadedProfile(profile=profile_from_bytes(raw.encode("utf-8")), path=loaded.path, raw_bytes=raw.encode("utf-8"))
+    # cut the dropped deployments' lines out of the text, so the rest keeps its layout (tests edit it as text)
+    text = loaded.raw_bytes.decode("utf-8")
+    root = yaml.compose(text)
+    items = next(v.value for k, v in root.value if k.value == "deployments")
+    lines = text.splitlines(keepends=True)
+    cut: set[int] = set()
+    for i, node in enumerate(items):
+        if i not in keep:
+            end = items[i + 1].start_mark.line if i + 1 < len(items) else node.end_mark.line
+            cut.update(range(node.start_mark.line, end))
+    raw = "".join(line for n, line in enumerate(lines) if n not in cut).encode("utf-8")
+    return LoadedProfile(profile=profile_from_bytes(raw), path=loaded.path, raw_bytes=raw)
 
 
 @contextmanager
