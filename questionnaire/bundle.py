@@ -169,6 +169,7 @@ def _key_bytes(key: Any, what: str) -> bytes:
 
 def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[dict[str, bytes], dict[str, Any]]:
     """Every content file of the bundle (not manifest/sums/signature) and the manifest predicate parts."""
+    from questionnaire.profile_documents import read_document
     from questionnaire.redaction import redact
     from questionnaire.summary import build_summary, render_html, render_markdown
 
@@ -204,11 +205,7 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
     documents = []
     taken: set[str] = set()
     for i, d in enumerate(profile.documents):
-        src = (loaded.base_dir / d.path).resolve()
-        try:
-            data = src.read_bytes()
-        except OSError as e:
-            raise InputFileError(f"{d.path}: document listed in the profile cannot be read: {e.strerror}") from None
+        data = read_document(loaded.base_dir, d.path)  # only regular files inside the profile's folder
         digest = sha256_hex(data)
         if d.sha256 and d.sha256.lower() != digest:
             raise InputFileError(f"{d.path}: document does not match the sha256 declared in the profile")

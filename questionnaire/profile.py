@@ -554,13 +554,19 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
         for i, item in enumerate(docs):
             if not isinstance(item, dict) or not isinstance(item.get("path"), str):
                 continue
-            p = (base_dir / item["path"]).resolve()
-            if not p.is_file():
-                add(("documents", i, "path"), f"file not found: {item['path']} (relative to the profile)")
+            from questionnaire.profile_documents import document_refusal, read_document
+
+            p, why = document_refusal(base_dir, item["path"])
+            if p is None:
+                add(("documents", i, "path"), why or "refused")
                 continue
             want = item.get("sha256")
             if isinstance(want, str) and re.fullmatch(r"[0-9a-fA-F]{64}", want):
-                got = hashlib.sha256(p.read_bytes()).hexdigest()
+                try:
+                    got = hashlib.sha256(read_document(base_dir, item["path"])).hexdigest()
+                except InputFileError as e:
+                    add(("documents", i, "path"), str(e))
+                    continue
                 if got != want.lower():
                     add(("documents", i, "sha256"), f"does not match the file (file has {got})")
 
