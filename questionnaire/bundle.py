@@ -104,6 +104,13 @@ def _raw_dict(raw: Any) -> dict[str, Any]:
     raise OutputError(f"cannot serialise raw response of type {type(raw).__name__}")
 
 
+def _redacted_json(value: Any) -> tuple[bytes, int]:
+    from questionnaire.redaction import redact
+
+    clean, n = redact(value)
+    return canonical_json(clean), n
+
+
 def _load_private_key(sign_key: Any):
     try:
         from cryptography.hazmat.primitives import serialization
@@ -170,15 +177,15 @@ def _key_bytes(key: Any, what: str) -> bytes:
 def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[dict[str, bytes], dict[str, Any]]:
     """Every content file of the bundle (not manifest/sums/signature) and the manifest predicate parts."""
     from questionnaire.profile_documents import read_document
-    from questionnaire.redaction import redact
+    from questionnaire.redaction import redact, redact_lines, redact_profile, redact_profile_text
     from questionnaire.summary import build_summary, render_html, render_markdown
 
-    profile = loaded.profile
+    profile = redact_profile(loaded.profile)  # what the bundle shows of the profile: redacted too
     files: dict[str, bytes] = {}
     redactions: dict[str, int] = {}
 
-    files["profile.yaml"] = loaded.raw_bytes
-    files["profile.json"] = canonical_json(profile.normalised())
+    files["profile.yaml"], redactions["profile.yaml"] = redact_profile_text(loaded.raw_bytes)
+    files["profile.json"], redactions["profile.json"] = _redacted_json(loaded.profile.normalised())
 
     # raw responses, redacted
     used: set[str] = set()
@@ -219,7 +226,7 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
     identity = dict(_get(run, "identity") or {})
     regions = list(_get(run, "regions") or [])
     emulated = sorted(set(_get(run, "emulated") or []))
-    errors = list(_get(run, "errors") or [])
+    errors = redact_lines(list(_get(run, "errors") or []))
     tool = f"{TOOL_NAME} {__version__}"
 
     summary = build_summary(
@@ -233,14 +240,19 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         emulated=emulated,
         mask_account=mask_account,
         tool=tool,
-        profile_sha256=sha256_hex(loaded.raw_bytes),
+        profile_sha256=sha256_hex(files["profile.yaml"]),
     )
     files["SUMMARY.md"] = render_markdown(summary).encode("utf-8")
     files["summary.html"] = render_html(summary).encode("utf-8")
 
     predicate = {
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "profile": {"file": "profile.yaml", "sha256": sha256_hex(loaded.raw_bytes), "organization": profile.organization.name},
+        "profile": {
+            "file": "profile.yaml",
+            "sha256": sha256_hex(files["profile.yaml"]),
+            "source_sha256": sha256_hex(loaded.raw_bytes),
+            "organization": profile.organization.name,
+        },
         "collector": {"account": identity.get("account"), "arn": identity.get("arn")},
         "started": _get(run, "started"),
         "ended": _get(run, "ended"),

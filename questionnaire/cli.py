@@ -151,7 +151,11 @@ def verify(
     pred = b.predicate
     counts = pred.get("findings_summary") or {}
     who = b.identity
-    sig = "signature valid" if b.signature_checked else ("signed, signature not checked (pass --key)" if b.signed else "not signed")
+    sig = (
+        "signature valid: authentic"
+        if b.signature_checked
+        else ("signed, signature not checked (pass --key): integrity only" if b.signed else "not signed: integrity only, not authenticity")
+    )
     typer.echo(f"{bundle}: intact ({len(b.files)} files, manifest sha256 {b.digest[:16]}..., {sig})")
     typer.echo(f"  who:  {b.profile.organization.name}; account {who.get('account') or '?'} as {who.get('arn') or '?'}")
     typer.echo(f"  when: {b.started or '?'} to {b.ended or '?'}")
@@ -160,8 +164,27 @@ def verify(
         f"{counts.get('PASS', 0)} PASS, {counts.get('FAIL', 0)} FAIL, {counts.get('UNKNOWN', 0)} UNKNOWN; "
         f"{pred.get('redactions_total', 0)} value(s) redacted"
     )
+    if not b.signature_checked:
+        typer.echo(f"  note: {_authenticity(b)}")
     if pred.get("emulated"):
         typer.echo(f"  note: {len(pred['emulated'])} operation(s) were answered by an AWS emulator, not a real account")
+
+
+def _refuse_input_as_output(out: Optional[Path], *inputs: Optional[Path]) -> None:
+    """Never overwrite an input file (also through links) with an output."""
+    if out is None:
+        return
+    from questionnaire.errors import OutputError
+
+    for inp in inputs:
+        if inp is None or inp is out:
+            continue
+        try:
+            same = out.exists() and inp.exists() and out.resolve() == inp.resolve()
+        except OSError:
+            same = False
+        if same or (out == inp):
+            raise OutputError(f"{out}: refusing to overwrite the input {inp} with an output")
 
 
 def _bundle_prepare(bundle: Optional[Path], loaded, sign: Optional[Path]):
@@ -204,32 +227,18 @@ def fill(
     answer_col: Optional[str] = typer.Option(None, "--answer-col", help="Column letter of the answers."),
     comment_col: Optional[str] = typer.Option(None, "--comment-col", help="Column letter for explanations."),
     header_row: Optional[int] = typer.Option(None, "--header-row", min=1, help="Row number of the header row."),
+    key: Optional[Path] = typer.Option(None, "--key", help="Ed25519 public key (PEM): check the bundle's signature (authenticity)."),
+    require_signature: bool = typer.Option(False, "--require-signature", help="Refuse a bundle whose signature is not valid with --key."),
 ) -> None:
     """Fill a customer's questionnaire into a new file; leave what cannot be answered empty.
 
     Exit 0 on success, 2 on error.
     """
-    from questionnaire.errors import BundleError, UserInputError
-
     try:
-        if (bundle is None) == (profile is None):
-            raise UserInputError("give exactly one of --bundle B.zip (verified) or --profile P (declared)")
         from questionnaire.documents.excel import Overrides
         from questionnaire.fill import fill as run_fill
 
-        if bundle is not None:
-            from questionnaire.bundle import load_bundle
-
-            try:
-                b = load_bundle(bundle)
-            except BundleError as e:
-                detail = "; ".join(e.problems) if len(e.problems) > 1 else str(e)
-                raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from e
-            prof, findings, source = b.profile, b.findings, "bundle"
-        else:
-            from questionnaire.profile import load_profile
-
-            prof, findings, source = load_profile(profile).profile, None, "profile"
+        prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
         overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
         result = run_fill(
             questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report
@@ -265,21 +274,44 @@ def fill(
 # --------------------------------------------------------------------------- answers / policy
 
 
-def _answer_inputs(bundle: Optional[Path], profile: Optional[Path]):
-    """(profile, findings, source, meta-kwargs, input paths) from --bundle or --profile."""
-    from questionnaire.errors import UserInputError
+def _answer_inputs(bundle: Optional[Path], profile: Optional[Path], key: Optional[Path] = None, require_signature: bool = False):
+    """The one loader for "--bundle or --profile": (profile, findings, source, meta-kwargs, input paths).
+
+    Every value is redacted; a bundle that does not verify is one line and exit 2 in every command.
+    """
+    from questionnaire.errors import BundleError, UserInputError
+    from questionnaire.redaction import redact_profile
 
     if (bundle is None) == (profile is None):
         raise UserInputError("give exactly one of --bundle B.zip (verified) or --profile P (declared)")
+    if bundle is None and (key is not None or require_signature):
+        raise UserInputError("--key and --require-signature apply to --bundle only")
     if bundle is not None:
         from questionnaire.bundle import load_bundle
 
-        b = load_bundle(bundle)
-        return b.profile, b.findings, "bundle", {"bundle_digest": b.digest}, (bundle,)
+        if require_signature and key is None:
+            raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
+        try:
+            b = load_bundle(bundle, key=key)
+        except BundleError as e:
+            detail = "; ".join(e.problems[:3]) + (f"; and {len(e.problems) - 3} more" if len(e.problems) > 3 else "")
+            raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from None
+        err(f"{bundle}: {_authenticity(b)}")
+        return redact_profile(b.profile), b.findings, "bundle", {"bundle_digest": b.digest}, (bundle,)
     from questionnaire.profile import load_profile
 
     loaded = load_profile(profile)
-    return loaded.profile, None, "profile", {"profile_sha256": loaded.sha256}, (profile,)
+    return redact_profile(loaded.profile), None, "profile", {"profile_sha256": loaded.sha256}, (profile,)
+
+
+def _authenticity(b) -> str:
+    """What a verified bundle proves: integrity always; authenticity only with a checked signature."""
+    if b.signature_checked:
+        return "intact and signed (signature valid with the given key: authentic)"
+    if b.signed:
+        return "intact; signed, but the signature was not checked (pass --key): integrity only, not authenticity"
+    return ("intact but unsigned: integrity only, not authenticity (anyone can edit and re-hash an unsigned bundle; "
+            "sign with `check --sign` and read with --key)")
 
 
 @app.command()
@@ -287,6 +319,8 @@ def answers(
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .xlsx, .docx, .md or .json.", show_default=False),
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verified evidence bundle (answers are verified)."),
     profile: Optional[Path] = typer.Option(None, "--profile", help="Profile only (answers are declared, not verified)."),
+    key: Optional[Path] = typer.Option(None, "--key", help="Ed25519 public key (PEM): check the bundle's signature (authenticity)."),
+    require_signature: bool = typer.Option(False, "--require-signature", help="Refuse a bundle whose signature is not valid with --key."),
 ) -> None:
     """Write the complete standard answer set; the format follows the extension of -o.
 
@@ -296,7 +330,7 @@ def answers(
         from questionnaire.answers import build_answers, summary
         from questionnaire.documents.export import ExportMeta, export_answers
 
-        prof, findings, source, extra, inputs = _answer_inputs(bundle, profile)
+        prof, findings, source, extra, inputs = _answer_inputs(bundle, profile, key, require_signature)
         result = build_answers(prof, findings, source=source)
         meta = ExportMeta(
             organization=prof.organization.name,
@@ -334,7 +368,9 @@ def policy(
         from questionnaire.policy import write_policy
         from questionnaire.profile import load_profile
 
-        write_policy(load_profile(profile).profile, output, inputs=(profile,))
+        from questionnaire.redaction import redact_profile
+
+        write_policy(redact_profile(load_profile(profile).profile), output, inputs=(profile,))
     except QuestionnaireError as e:
         fail(e)
     typer.echo(f"wrote {output}")
@@ -436,18 +472,21 @@ def check(
 
     from questionnaire.findings import findings_document, summarize
     from questionnaire.profile import load_profile
+    from questionnaire.redaction import redact, redact_findings, redact_lines
 
     try:
         loaded = load_profile(profile)
+        _refuse_input_as_output(json_out, profile, bundle)
         sign_key = _bundle_prepare(bundle, loaded, sign)
         from questionnaire.checks import run_checks
 
         progress = err if sys.stderr.isatty() else None
         run = run_checks(loaded, regions=list(region) if region else None, progress=progress)
+        shown = redact_findings(run.findings)  # console, --json and bundle: one redactor
         if json_out is not None:
-            doc = findings_document(
-                run.findings, identity=run.identity, started=run.started, ended=run.ended, regions=run.regions
-            )
+            doc, _n = redact(findings_document(
+                shown, identity=run.identity, started=run.started, ended=run.ended, regions=run.regions
+            ))
             try:
                 json_out.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
             except OSError as e:
@@ -458,8 +497,8 @@ def check(
             _bundle_write(bundle, loaded, run, mask_account=mask_account, sign_key=sign_key)
     except QuestionnaireError as e:
         fail(e)
-    _print_findings_table(run.findings)
-    for e in run.errors:
+    _print_findings_table(shown)
+    for e in redact_lines(list(run.errors)):
         err(f"warning: {e}")
     c = summarize(run.findings)
     typer.echo(f"{c['PASS']} PASS, {c['FAIL']} FAIL, {c['UNKNOWN']} UNKNOWN")
@@ -484,6 +523,8 @@ def compliance(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write .md, .xlsx or .json (default: Markdown to stdout)."),
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verified evidence bundle (check status from its findings)."),
     profile: Optional[Path] = typer.Option(None, "--profile", help="Profile only (declared, checks not run)."),
+    key: Optional[Path] = typer.Option(None, "--key", help="Ed25519 public key (PEM): check the bundle's signature (authenticity)."),
+    require_signature: bool = typer.Option(False, "--require-signature", help="Refuse a bundle whose signature is not valid with --key."),
 ) -> None:
     """Per control of a framework: supporting checks and answers, their status, and controls not covered."""
     try:
@@ -492,7 +533,7 @@ def compliance(
         from questionnaire.mapping import framework as load_framework
 
         fw = load_framework(framework)
-        prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile)
+        prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
         rep = compliance_report(fw, findings, build_answers(prof, findings, source=source))
         if output is not None:
             write_report(rep, output)

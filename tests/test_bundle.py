@@ -99,7 +99,7 @@ def test_contents_layout_and_manifest_shape(good, loaded):
     assert p["collector"] == run.identity
     assert (p["started"], p["ended"]) == (run.started, run.ended)
     assert p["check_ids"] == run.check_ids and p["errors"] == [] and p["emulated"] == []
-    assert set(p["redactions"]) == {r.path for r in run.raw} | {"findings.json"}
+    assert set(p["redactions"]) == {r.path for r in run.raw} | {"findings.json", "profile.yaml", "profile.json"}
     # SHA256SUMS covers every entry, including the manifest, in sha256sum format
     assert e["SHA256SUMS"] == _sums(e)
     raw = json.loads(e[run.raw[0].path])

@@ -1,0 +1,76 @@
+"""issue 14 items 2 and 6: shape-only rules never touch paths and ids; every token format is redacted."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from questionnaire.cli import app
+from questionnaire.redaction import redact, redact_text
+from questionnaire.secret_formats import TOKEN_FORMATS
+
+from test_sec_planted import PLANTED, TAGGED
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "raw/global/s3/GetObjectLockConfiguration",
+        "raw/global/s3/GetObjectLockConfiguration.json",
+        "raw/global/repo/AcmeInsightsBackendApi24/scan.json",
+        "AcmeInsightsBackendApi24AcmeInsightsBack",
+        "GetObjectLockConfigurationResponseData12",
+        "arn:aws:bedrock:eu-west-1:123456789012:guardrail/a1b2c3d4e5f6",
+        "secrets:\n    manager: aws_secrets_manager",
+        "Secret: acme/insights/db-credentials",
+    ],
+)
+def test_shape_only_rules_leave_paths_and_identifiers(value):
+    out, n = redact({"message": value, "evidence": [value], "id": value, "path": value})
+    assert n == 0 and out["message"] == value
+
+
+def test_protected_fields_are_never_rewritten():
+    f = {"id": "x:" + "AK" + "IA" + "ABCDEFGHIJKLMNOP", "check_id": "c", "evidence": ["raw/eu-west-1/s3/x.json"], "path": "p"}
+    out, n = redact(f)
+    assert out == f and n == 0
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_every_planted_format_is_redacted(name):
+    value, how = PLANTED[name]
+    text = "before " + how.format(value) + " after"
+    from collections import Counter
+
+    assert value not in redact_text(text, Counter())
+
+
+@pytest.mark.parametrize("key", sorted(TAGGED))
+def test_tag_keys_name_secret_values(key):
+    out, n = redact({"Tags": [{"Key": key, "Value": TAGGED[key]}]})
+    assert n == 1 and TAGGED[key] not in str(out)
+
+
+def test_one_list_of_formats_shared_with_scan_repo():
+    import questionnaire.repo_scan as rs
+
+    assert not hasattr(rs, "_TOKEN_PATTERNS")
+    kinds = {f.kind for f in TOKEN_FORMATS}
+    assert {"github-token", "slack-token", "stripe-secret-key", "anthropic-api-key", "openai-api-key",
+            "google-api-key", "npm-token", "aws-access-key-id"} <= kinds
+    hits, _ = rs.scan_text("x = '" + PLANTED["npm"][0] + "'\n", "a.py")
+    assert [h.kind for h in hits] == ["npm-token"]
+
+
+def test_log_bucket_without_versioning_still_writes_the_bundle(tmp_path):
+    """Item 2 as reported: the evidence path raw/global/s3/GetObjectLockConfiguration was taken for a key."""
+    from questionnaire.resources import example_profile
+    from questionnaire.testing.aws_fixture import emulated_account
+
+    out = tmp_path / "b.zip"
+    with emulated_account("bucket_drift"):
+        res = runner.invoke(app, ["check", str(example_profile()), "--bundle", str(out), "--region", "eu-west-1"])
+    assert res.exit_code == 1, res.output
+    assert out.exists() and "FAIL" in res.output
