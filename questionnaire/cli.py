@@ -17,6 +17,7 @@ import typer
 
 from questionnaire import TOOL_NAME, __version__
 from questionnaire.errors import ProfileInvalid, QuestionnaireError
+from questionnaire.terminal import clean
 
 app = typer.Typer(
     name=TOOL_NAME,
@@ -34,8 +35,13 @@ app = typer.Typer(
 
 
 def err(message: str) -> None:
-    """One line on stderr."""
-    typer.echo(message, err=True)
+    """One line on stderr (control characters stripped: data never drives the terminal)."""
+    typer.echo(clean(message), err=True)
+
+
+def say(message: str = "", nl: bool = True) -> None:
+    """stdout, control characters stripped."""
+    typer.echo(clean(message), nl=nl)
 
 
 def fail(exc: QuestionnaireError) -> NoReturn:
@@ -92,7 +98,7 @@ def validate(
         raise typer.Exit(2)
     n_dep = len(loaded.deployments)
     warn = len(problems)
-    typer.echo(
+    say(
         f"{profile}: valid (version {loaded.version}, {n_dep} deployment(s), "
         f"{len(loaded.data_classification)} data categories{f', {warn} warning(s)' if warn else ''})"
     )
@@ -156,18 +162,18 @@ def verify(
         if b.signature_checked
         else ("signed, signature not checked (pass --key): integrity only" if b.signed else "not signed: integrity only, not authenticity")
     )
-    typer.echo(f"{bundle}: intact ({len(b.files)} files, manifest sha256 {b.digest[:16]}..., {sig})")
-    typer.echo(f"  who:  {b.profile.organization.name}; account {who.get('account') or '?'} as {who.get('arn') or '?'}")
-    typer.echo(f"  when: {b.started or '?'} to {b.ended or '?'}")
-    typer.echo(
+    say(f"{bundle}: intact ({len(b.files)} files, manifest sha256 {b.digest[:16]}..., {sig})")
+    say(f"  who:  {b.profile.organization.name}; account {who.get('account') or '?'} as {who.get('arn') or '?'}")
+    say(f"  when: {b.started or '?'} to {b.ended or '?'}")
+    say(
         f"  what: {len(pred.get('check_ids') or [])} checks in {', '.join(b.regions) or 'no regions'}: "
         f"{counts.get('PASS', 0)} PASS, {counts.get('FAIL', 0)} FAIL, {counts.get('UNKNOWN', 0)} UNKNOWN; "
         f"{pred.get('redactions_total', 0)} value(s) redacted"
     )
     if not b.signature_checked:
-        typer.echo(f"  note: {_authenticity(b)}")
+        say(f"  note: {_authenticity(b)}")
     if pred.get("emulated"):
-        typer.echo(f"  note: {len(pred['emulated'])} operation(s) were answered by an AWS emulator, not a real account")
+        say(f"  note: {len(pred['emulated'])} operation(s) were answered by an AWS emulator, not a real account")
 
 
 def _refuse_input_as_output(out: Optional[Path], *inputs: Optional[Path]) -> None:
@@ -249,7 +255,7 @@ def fill(
             raise typer.Exit(2)
         fail(e)
     c = result.counts()
-    typer.echo(
+    say(
         f"{questionnaire}: {c['found']} questions found, {c['answered']} answered, "
         f"{c['needs_review']} need review, {c['left_empty']} left empty"
         + (f", {c['already_filled']} already filled (unchanged)" if c["already_filled"] else "")
@@ -257,7 +263,7 @@ def fill(
     if c["found"] == 0:
         err("no questions found; point at them with --sheet, --header-row, --question-col and --answer-col")
     if source == "profile":
-        typer.echo("answers come from the profile only (declared, not verified): every written answer needs review")
+        say("answers come from the profile only (declared, not verified): every written answer needs review")
     review = [it for it in result.items if it.status == "needs_review"]
     empty = [it for it in result.items if it.status == "unanswered" and not it.kept]
     def _locations(items: list, limit: int = 40) -> str:
@@ -265,10 +271,10 @@ def fill(
         return shown + (f", ... and {len(items) - limit} more (see --report)" if len(items) > limit else "")
 
     if review:
-        typer.echo("needs review: " + _locations(review))
+        say("needs review: " + _locations(review))
     if empty:
-        typer.echo("left empty (answer by hand): " + _locations(empty))
-    typer.echo(f"wrote {output}" + (f" and review report {report}" if report else ""))
+        say("left empty (answer by hand): " + _locations(empty))
+    say(f"wrote {output}" + (f" and review report {report}" if report else ""))
 
 
 # --------------------------------------------------------------------------- answers / policy
@@ -346,13 +352,13 @@ def answers(
             raise typer.Exit(2)
         fail(e)
     s = summary(result)
-    typer.echo(
+    say(
         f"{s['total']} answers: {s['verified']} verified, {s['contradicted']} contradicted, "
         f"{s['declared']} declared, {s['not_applicable']} not applicable; {s['needs_review']} need review"
     )
     if source == "profile":
-        typer.echo("answers come from the profile only: declared, not verified")
-    typer.echo(f"wrote {output}")
+        say("answers come from the profile only: declared, not verified")
+    say(f"wrote {output}")
 
 
 @app.command()
@@ -373,7 +379,7 @@ def policy(
         write_policy(redact_profile(load_profile(profile).profile), output, inputs=(profile,))
     except QuestionnaireError as e:
         fail(e)
-    typer.echo(f"wrote {output}")
+    say(f"wrote {output}")
 
 
 # --------------------------------------------------------------------------- scan-repo
@@ -419,7 +425,7 @@ def scan_repo_cmd(
     except QuestionnaireError as e:
         fail(e)
     for f in findings:
-        typer.echo(f"{f.status.value:<7} {f.check_id} [{f.subject}] {f.message}")
+        say(f"{f.status.value:<7} {f.check_id} [{f.subject}] {f.message}")
     if json_out is not None:
         err(f"wrote {json_out}")
     raise typer.Exit(1 if any(f.status.value == "FAIL" for f in findings) else 0)
@@ -436,12 +442,14 @@ def _print_findings_table(findings) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from questionnaire.terminal import markup_safe
+
     console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     by_dep: dict = {}
     for f in findings:
         by_dep.setdefault(f.deployment or "-", []).append(f)
     for dep, items in by_dep.items():
-        table = Table(title=f"deployment: {dep}", title_justify="left", show_lines=False)
+        table = Table(title=f"deployment: {markup_safe(dep)}", title_justify="left", show_lines=False)
         table.add_column("status", no_wrap=True, min_width=7)
         table.add_column("check", overflow="fold", ratio=2)
         table.add_column("region", no_wrap=True, min_width=9)
@@ -449,7 +457,8 @@ def _print_findings_table(findings) -> None:
         for f in items:
             s = f.status.value
             check = f.check_id + (f" [{f.subject}]" if f.subject else "")
-            table.add_row(f"[{_STATUS_STYLE[s]}]{s}[/]", check, f.region or "global", f.message, style=None)
+            table.add_row(f"[{_STATUS_STYLE[s]}]{s}[/]", markup_safe(check), markup_safe(f.region or "global"),
+                          markup_safe(f.message), style=None)
         console.print(table)
 
 
@@ -501,7 +510,7 @@ def check(
     for e in redact_lines(list(run.errors)):
         err(f"warning: {e}")
     c = summarize(run.findings)
-    typer.echo(f"{c['PASS']} PASS, {c['FAIL']} FAIL, {c['UNKNOWN']} UNKNOWN")
+    say(f"{c['PASS']} PASS, {c['FAIL']} FAIL, {c['UNKNOWN']} UNKNOWN")
     if json_out is not None:
         err(f"wrote {json_out}")
     raise typer.Exit(1 if c["FAIL"] else 0)
@@ -514,7 +523,7 @@ def iam_policy_cmd() -> None:
 
     from questionnaire.checks import iam_policy
 
-    typer.echo(json.dumps(iam_policy(), indent=2))
+    say(json.dumps(iam_policy(), indent=2))
 
 
 @app.command()
@@ -541,9 +550,9 @@ def compliance(
         fail(e)
     covered = len(rep["controls"]) - len(rep["not_covered"])
     if output is None:
-        typer.echo(markdown(rep), nl=False)
+        say(markdown(rep), nl=False)
     else:
-        typer.echo(f"{fw.title} {fw.version}: {covered} of {len(rep['controls'])} controls covered; wrote {output}")
+        say(f"{fw.title} {fw.version}: {covered} of {len(rep['controls'])} controls covered; wrote {output}")
 
 
 # --------------------------------------------------------------------------- demo (offline, emulated AWS account)
@@ -567,42 +576,42 @@ def demo(
         fail(e)
     check = r.step("check")
     label = "DRIFTED (--drift)" if r.drift else "compliant"
-    typer.echo("")
-    typer.echo(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
-    typer.echo(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
+    say("")
+    say(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
+    say(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
                f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
-    typer.echo(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
-    typer.echo("")
-    typer.echo(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
+    say(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
+    say("")
+    say(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
                f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
                f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
     for fid, msg in r.failed:
-        typer.echo(f"     FAIL    {fid}: {msg}")
+        say(f"     FAIL    {fid}: {msg}")
     for fid, msg in r.unknown[:8]:
-        typer.echo(f"     UNKNOWN {fid}: {msg}")
-    typer.echo(f"2. Verified the bundle: {r.step('verify').output.strip().splitlines()[0]}")
-    typer.echo(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
+        say(f"     UNKNOWN {fid}: {msg}")
+    say(f"2. Verified the bundle: {r.step('verify').output.strip().splitlines()[0]}")
+    say(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
                + (f", {r.answer_counts['contradicted']} contradicted by the account" if r.answer_counts.get("contradicted") else ""))
-    typer.echo("4. Filled the sample customer questionnaires:")
+    say("4. Filled the sample customer questionnaires:")
     for kind in ("xlsx", "docx"):
-        typer.echo(f"     {kind}: {r.step(f'fill-{kind}').output.strip().splitlines()[0]}")
-    typer.echo("")
-    typer.echo("Outputs:")
+        say(f"     {kind}: {r.step(f'fill-{kind}').output.strip().splitlines()[0]}")
+    say("")
+    say("Outputs:")
     for labelname, path in r.files.items():
-        typer.echo(f"  {labelname:<28} {path}")
-    typer.echo("")
+        say(f"  {labelname:<28} {path}")
+    say("")
     review = r.review.get("xlsx", [])
-    typer.echo(f"Left for review in the filled xlsx ({len(review)}):")
+    say(f"Left for review in the filled xlsx ({len(review)}):")
     for it in review:
-        typer.echo(f"  {it['location']}: {it['why']}  [{it['question'][:70]}]")
+        say(f"  {it['location']}: {it['why']}  [{it['question'][:70]}]")
     empty = r.left_empty.get("xlsx", [])
-    typer.echo(f"Left empty on purpose ({len(empty)}, not about the AI deployment: no standard answer; answer by hand):")
+    say(f"Left empty on purpose ({len(empty)}, not about the AI deployment: no standard answer; answer by hand):")
     for it in empty:
-        typer.echo(f"  {it['location']}: {it['question'][:90]}")
-    typer.echo("")
-    typer.echo(f"Done in {r.seconds:.1f} s. Everything above ran against an emulator, not a real AWS account.")
+        say(f"  {it['location']}: {it['question'][:90]}")
+    say("")
+    say(f"Done in {r.seconds:.1f} s. Everything above ran against an emulator, not a real AWS account.")
     if not r.drift:
-        typer.echo("Try `questionnaire demo --drift` to see drift: FAILs, answers marked for review, check exit code 1.")
+        say("Try `questionnaire demo --drift` to see drift: FAILs, answers marked for review, check exit code 1.")
 
 
 # --------------------------------------------------------------------------- commands added by later work

@@ -66,14 +66,19 @@ def write_report(rep: dict[str, Any], out: Path) -> None:
         elif ext == ".xlsx":
             from openpyxl import Workbook
 
+            from questionnaire.documents.safety import write_cell
+
             wb = Workbook()
             ws = wb.active
             ws.title = "Coverage"
-            ws.append(["Control", "Title", "Covered", "Checks", "Answers"])
+            rows = [["Control", "Title", "Covered", "Checks", "Answers"]]
             for r in rep["controls"]:
-                ws.append([r["control"], r["title"], "yes" if r["covered"] else "not covered by this tool",
-                           ", ".join(f"{x['id']} {x['status']}" for x in r["checks"]),
-                           ", ".join(f"{x['id']} {x['status']}" for x in r["answers"])])
+                rows.append([r["control"], r["title"], "yes" if r["covered"] else "not covered by this tool",
+                             ", ".join(f"{x['id']} {x['status']}" for x in r["checks"]),
+                             ", ".join(f"{x['id']} {x['status']}" for x in r["answers"])])
+            for i, row in enumerate(rows, start=1):
+                for j, value in enumerate(row, start=1):
+                    write_cell(ws, i, j, value)
             wb.save(out)
         else:
             raise UserInputError(f"{out}: output must end in .md, .xlsx or .json")

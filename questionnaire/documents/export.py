@@ -214,7 +214,9 @@ def _xlsx_header(ws, columns, font, fill, align) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, (name, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=i, value=name)
+        from questionnaire.documents.safety import write_cell
+
+        cell = write_cell(ws, 1, i, name)
         cell.font, cell.fill, cell.alignment = font, fill, align
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -224,7 +226,7 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from questionnaire.documents.safety import clean_text
+    from questionnaire.documents.safety import write_cell
 
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="1F4E78")
@@ -245,9 +247,9 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
         ("Needs review", str(sum(1 for a in answers if a.needs_review))),
     ]
     for r, (k, v) in enumerate(rows, start=1):
-        cover.cell(row=r, column=1, value=k).font = Font(bold=True, size=16 if r == 1 else 11)
+        write_cell(cover, r, 1, k).font = Font(bold=True, size=16 if r == 1 else 11)
         if v is not None:
-            cover.cell(row=r, column=2, value=clean_text(v)).alignment = wrap
+            write_cell(cover, r, 2, v).alignment = wrap
     cover.column_dimensions["A"].width = 32
     cover.column_dimensions["B"].width = 80
 
@@ -265,8 +267,7 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
             "\n".join(a.evidence),
         ]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=clean_text(v, where=a.id))
-            cell.alignment = wrap
+            write_cell(ws, r, c, v, where=a.id).alignment = wrap
         ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILL.get(a.status, "FFFFFF"))
     ws.auto_filter.ref = f"A1:H{max(1, len(answers)) + 1}"
 
@@ -275,7 +276,7 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
     for r, f in enumerate(findings, start=2):
         values = [f.id, f.check_id, f.deployment or "", f.region or "global", f.status.value, f.message or ""]
         for c, v in enumerate(values, start=1):
-            fs.cell(row=r, column=c, value=clean_text(v)).alignment = wrap
+            write_cell(fs, r, c, v).alignment = wrap
         fs.cell(row=r, column=5).fill = PatternFill("solid", fgColor=FINDING_FILL.get(f.status.value, "FFFFFF"))
     fs.auto_filter.ref = f"A1:F{max(1, len(findings)) + 1}"
     wb.active = 1  # open on the answers

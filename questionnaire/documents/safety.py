@@ -147,6 +147,25 @@ def clean_text(value: str, *, limit: int = EXCEL_CELL_LIMIT, where: str = "") ->
     return text
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_cell(ws, row: int, column: int, value, *, where: str = ""):
+    """THE way every xlsx writer puts a value in a cell (openpyxl): control characters stripped, the cell
+    limit enforced, and text that a spreadsheet would read as a formula (``= + - @``, tab, CR first)
+    stored as text with Excel's quote prefix, never as ``<f>``."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return ws.cell(row=row, column=column, value=value)
+    raw = str(value)
+    text = clean_text(raw, where=where)
+    cell = ws.cell(row=row, column=column, value=text)
+    if raw.startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+        cell.value = text
+        cell.data_type = "s"  # a string, not a formula
+        cell.quotePrefix = True  # and Excel keeps it a string when the cell is edited
+    return cell
+
+
 def check_output_path(input_path: Path, output_path: Path) -> None:
     input_path = Path(input_path)
     output_path = Path(output_path)
