@@ -26,7 +26,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from questionnaire.errors import (
     OutputError,
     UserInputError,
 )
+from questionnaire.bundle_schema import findings_doc_problems, load_json, predicate_problems
 from questionnaire.findings import Finding, findings_document
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -329,6 +329,8 @@ def check_output_path(out_path: str | Path, loaded: Any = None) -> Path:
         raise OutputError(f"{out}: is a directory; give a file name such as evidence.zip")
     if not out.parent.is_dir():
         raise OutputError(f"{out.parent}: folder does not exist")
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{out.parent}: folder is not writable")
     if loaded is not None and out.exists():
         try:
             same = out.resolve() == Path(loaded.path).resolve()
@@ -346,21 +348,12 @@ def load_signing_key(path: str | Path | bytes):
 
 def write_bundle(out_path: str | Path, loaded: Any, run: Any, *, mask_account: bool = False, sign_key: Any = None) -> Path:
     """Write the evidence bundle atomically; returns the path written."""
+    from questionnaire.atomic import atomic_write
+
     out = check_output_path(out_path, loaded)
     data = bundle_bytes(loaded, run, mask_account=mask_account, sign_key=sign_key)
-    fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip.tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except OSError as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"{out}: cannot write bundle: {e.strerror}") from None
-    return out
+    inputs = (loaded.path,) if getattr(loaded, "path", None) else ()
+    return atomic_write(out, data, inputs=inputs, what="bundle")
 
 
 # ----------------------------------------------------------------------------- reading and verifying
@@ -535,19 +528,24 @@ def _inspect(path: str | Path, key: Any = None) -> tuple[list[str], Bundle | Non
     manifest: dict[str, Any] = {}
     subject: dict[str, str] = {}
     if MANIFEST in members:
-        try:
-            manifest = json.loads(members[MANIFEST])
-            if not isinstance(manifest, dict):
-                raise ValueError
-        except ValueError:
-            problems.append(f"{MANIFEST}: not a JSON object")
-            manifest = {}
+        manifest, bad = load_json(members[MANIFEST], MANIFEST)
+        if not bad and not isinstance(manifest, dict):
+            bad = [f"{MANIFEST}: not a JSON object"]
+        problems += bad
+        manifest = manifest if isinstance(manifest, dict) and not bad else {}
         if manifest:
             if manifest.get("_type") != STATEMENT_TYPE or manifest.get("predicateType") != PREDICATE_TYPE:
                 problems.append(f"{MANIFEST}: not a {TOOL_NAME} evidence statement (_type/predicateType)")
-            for s in manifest.get("subject") or []:
+            subjects = manifest.get("subject")
+            if not isinstance(subjects, list):
+                problems.append(f"{MANIFEST}: subject must be a list")
+                subjects = []
+            for s in subjects:
                 try:
-                    subject[str(s["name"])] = str(s["digest"]["sha256"]).lower()
+                    name, digest = s["name"], s["digest"]["sha256"]
+                    if not isinstance(name, str) or not isinstance(digest, str):
+                        raise TypeError
+                    subject[name] = digest.lower()
                 except (KeyError, TypeError):
                     problems.append(f"{MANIFEST}: malformed subject entry")
         if MANIFEST in sums and sums[MANIFEST] != actual[MANIFEST]:
@@ -607,6 +605,7 @@ def _inspect(path: str | Path, key: Any = None) -> tuple[list[str], Bundle | Non
     pred = manifest.get("predicate") if isinstance(manifest.get("predicate"), dict) else {}
     if manifest and not pred:
         problems.append(f"{MANIFEST}: predicate is missing")
+    problems += predicate_problems(pred)
     files_meta = pred.get("files") if isinstance(pred.get("files"), dict) else {}
     for n, m in sorted(files_meta.items()):
         if n in members and isinstance(m, dict):
@@ -653,11 +652,11 @@ def _inspect(path: str | Path, key: Any = None) -> tuple[list[str], Bundle | Non
             problems.append(f"profile.yaml: not a valid profile ({type(e).__name__})")
     findings: list[Finding] = []
     if "findings.json" in members:
-        try:
-            doc = json.loads(members["findings.json"])
+        doc, bad = load_json(members["findings.json"], "findings.json")
+        bad = bad or findings_doc_problems(doc)
+        problems += bad
+        if not bad:
             findings = [Finding.from_dict(d) for d in doc["findings"]]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            problems.append("findings.json: not a valid findings document")
         for f in findings:
             for ev in f.evidence:
                 if ev not in members and not any(p.startswith(("removed: ", "renamed: ")) and ev in p for p in problems):

@@ -115,12 +115,12 @@ def schema(
 
     text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
     if output:
-        from questionnaire.errors import OutputError
+        from questionnaire.atomic import atomic_write
 
         try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            fail(OutputError(f"cannot write {output}: {e.strerror or e}"))
+            atomic_write(output, text, what="schema")
+        except QuestionnaireError as e:
+            fail(e)
         err(f"wrote {output}")
     else:
         sys.stdout.write(text)
@@ -193,6 +193,16 @@ def _refuse_input_as_output(out: Optional[Path], *inputs: Optional[Path]) -> Non
             raise OutputError(f"{out}: refusing to overwrite the input {inp} with an output")
 
 
+def _check_regions(regions: Optional[list[str]]) -> None:
+    from questionnaire.errors import UserInputError
+    from questionnaire.profile import aws_regions
+
+    known = aws_regions()
+    for r in regions or []:
+        if known and r not in known:
+            raise UserInputError(f"--region {r!r} is not an AWS region code (e.g. eu-west-1)")
+
+
 def _bundle_prepare(bundle: Optional[Path], loaded, sign: Optional[Path]):
     """For `check --bundle`: validate the output path and load the signing key BEFORE calling AWS.
 
@@ -245,14 +255,15 @@ def fill(
         from questionnaire.fill import fill as run_fill
 
         prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
+        if report is not None:  # refuse an unwritable report BEFORE the filled file is written
+            from questionnaire.atomic import check_target
+
+            check_target(report, (questionnaire, output, *_inputs))
         overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
         result = run_fill(
             questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report
         )
     except QuestionnaireError as e:
-        if e.exit_code != 2:
-            err(f"error: {e}")
-            raise typer.Exit(2)
         fail(e)
     c = result.counts()
     say(
@@ -347,9 +358,6 @@ def answers(
         )
         export_answers(result, output, meta=meta, findings=findings, inputs=inputs)
     except QuestionnaireError as e:
-        if e.exit_code != 2:
-            err(f"error: {e}")
-            raise typer.Exit(2)
         fail(e)
     s = summary(result)
     say(
@@ -416,12 +424,9 @@ def scan_repo_cmd(
         findings, raws = scan_paths(list(paths), list(tool or []), progress=progress)
         if json_out is not None:
             doc = findings_document(findings, evidence={r.path: r.response for r in raws})
-            try:
-                json_out.write_text(_json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            except OSError as e:
-                from questionnaire.errors import OutputError
+            from questionnaire.atomic import atomic_write
 
-                raise OutputError(f"{json_out}: cannot write ({e.strerror or e})") from e
+            atomic_write(json_out, _json.dumps(doc, indent=2, sort_keys=True) + "\n", inputs=paths, what="findings")
     except QuestionnaireError as e:
         fail(e)
     for f in findings:
@@ -486,6 +491,11 @@ def check(
     try:
         loaded = load_profile(profile)
         _refuse_input_as_output(json_out, profile, bundle)
+        _check_regions(region)
+        if json_out is not None:
+            from questionnaire.atomic import check_target
+
+            check_target(json_out, (profile,))  # before any AWS call
         sign_key = _bundle_prepare(bundle, loaded, sign)
         from questionnaire.checks import run_checks
 
@@ -496,12 +506,9 @@ def check(
             doc, _n = redact(findings_document(
                 shown, identity=run.identity, started=run.started, ended=run.ended, regions=run.regions
             ))
-            try:
-                json_out.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-            except OSError as e:
-                from questionnaire.errors import OutputError
+            from questionnaire.atomic import atomic_write
 
-                raise OutputError(f"{json_out}: cannot write findings: {e.strerror}") from None
+            atomic_write(json_out, json.dumps(doc, indent=2, sort_keys=False) + "\n", inputs=(profile,), what="findings")
         if bundle is not None:
             _bundle_write(bundle, loaded, run, mask_account=mask_account, sign_key=sign_key)
     except QuestionnaireError as e:
@@ -545,7 +552,7 @@ def compliance(
         prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
         rep = compliance_report(fw, findings, build_answers(prof, findings, source=source))
         if output is not None:
-            write_report(rep, output)
+            write_report(rep, output, inputs=tuple(p for p in (bundle, profile) if p is not None))
     except QuestionnaireError as e:
         fail(e)
     covered = len(rep["controls"]) - len(rep["not_covered"])
@@ -619,11 +626,17 @@ def demo(
 
 
 def main() -> None:
+    from questionnaire.atomic import Terminated, terminate_cleanly
+
+    terminate_cleanly()  # SIGTERM runs every finally: no temp file is left behind
     try:
         app()
     except KeyboardInterrupt:
         err("interrupted")
         sys.exit(130)
+    except Terminated as e:
+        err("terminated")
+        sys.exit(e.code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -361,10 +361,9 @@ code{font-size:.9em;word-break:break-all}
 
 
 def _md_escape(value: Any) -> str:
-    s = " ".join(str(value).split())
-    for a, b in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`")):
-        s = s.replace(a, b)
-    return s
+    from questionnaire.markdown_text import md_inline
+
+    return md_inline(value)
 
 
 def _env(autoescape: bool):

@@ -466,7 +466,7 @@ def test_summary_topics_escaping_and_masking(tmp_path):
     html = e["summary.html"].decode()
     md = e["SUMMARY.md"].decode()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in md and "\\|" in md
+    assert "\\<script\\>" in md and "&lt;" not in md and "\\|" in md  # escaped, not HTML-escaped
     # self-contained: no external assets
     for bad in ("<link", "<script", "src=", "@import", "url("):
         assert bad not in html

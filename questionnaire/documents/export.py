@@ -8,14 +8,12 @@ extension, writes to a temp file in the output folder and moves it into place
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from questionnaire.errors import OutputError, UserInputError
+from questionnaire.errors import UserInputError
 
 FORMATS = (".xlsx", ".docx", ".md", ".json")
 JSON_SCHEMA_ID = "questionnaire/answers/v1"
@@ -90,34 +88,10 @@ def short_answer(a) -> str:
 
 
 def write_atomic(out: Path, write: Callable[[Path], None], inputs: tuple[Path, ...] = ()) -> Path:
-    """Write through a temp file next to ``out``; never replace one of ``inputs``."""
-    out = Path(out)
-    for i in inputs:
-        i = Path(i)
-        if os.path.abspath(i) == os.path.abspath(out) or (out.exists() and i.exists() and os.path.samefile(i, out)):
-            raise OutputError(f"{out}: the output must not be an input file; choose another -o path")
-    if out.is_dir():
-        raise OutputError(f"{out}: is a folder; give a file name with -o")
-    if not out.parent.is_dir():
-        raise OutputError(f"{out.parent}: folder does not exist; create it first")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+    """Write through :func:`questionnaire.atomic.atomic_write`; never replace one of ``inputs``."""
+    from questionnaire.atomic import atomic_write
+
+    return atomic_write(out, write, inputs=inputs)
 
 
 def export_answers(
@@ -164,11 +138,15 @@ def write_json(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
 
 
 def _md_escape(s: str) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+    from questionnaire.markdown_text import md_inline
+
+    return md_inline(s)
 
 
 def write_md(answers: list, path: Path, meta: ExportMeta, findings: list) -> None:
-    lines = [f"# AI security answers: {meta.organization}", ""]
+    from questionnaire.markdown_text import md_block
+
+    lines = [f"# AI security answers: {_md_escape(meta.organization)}", ""]
     lines.append(f"- Generated: {meta.generated}")
     lines.append(f"- Basis: {meta.basis}")
     if meta.bundle_digest:
@@ -177,8 +155,8 @@ def write_md(answers: list, path: Path, meta: ExportMeta, findings: list) -> Non
     for topic, items in _grouped(answers):
         lines += [f"## {topic_title(topic)}", ""]
         for a in items:
-            lines += [f"### {a.question}", ""]
-            lines.append(a.text)
+            lines += [f"### {_md_escape(a.question)}", ""]
+            lines.append(md_block(a.text))
             lines.append("")
             meta_line = f"*Status: {STATUS_TEXT.get(a.status, a.status)}"
             if a.needs_review:
