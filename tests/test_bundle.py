@@ -493,9 +493,12 @@ def test_summary_topic_grouping_uses_registry_metadata():
     reg = {"x.custom": {"topic": "logging"}, "y.custom": type("M", (), {"topic": "residency"})()}
     assert topic_of("x.custom", reg) == "auditability"
     assert topic_of("y.custom", reg) == "residency"
-    assert topic_of("cloudtrail.trail.logging", {}) == "auditability"
-    assert topic_of("bedrock.cross_region_inference.matches_declaration", {}) == "residency"
-    assert topic_of("bedrock.guardrail.exists", {}) == "other"
+    # no prefix-to-topic fallback (issue 15): the registry is the one source of topics
+    assert topic_of("cloudtrail.trail.logging", {}) == "other"
+    assert topic_of("cloudtrail.trail.logging") == "auditability"
+    assert topic_of("bedrock.cross_region_inference.matches_declaration") == "residency"
+    assert topic_of("identity.account_matches") == "processor"
+    assert topic_of("bedrock.guardrail.exists") == "other"
 
 
 def test_evidence_references_must_exist(tmp_path, loaded, good):
