@@ -154,26 +154,10 @@ def verify(
         raise typer.Exit(1)
     except QuestionnaireError as e:
         fail(e)
-    pred = b.predicate
-    counts = pred.get("findings_summary") or {}
-    who = b.identity
-    sig = (
-        "signature valid: authentic"
-        if b.signature_checked
-        else ("signed, signature not checked (pass --key): integrity only" if b.signed else "not signed: integrity only, not authenticity")
-    )
-    say(f"{bundle}: intact ({len(b.files)} files, manifest sha256 {b.digest[:16]}..., {sig})")
-    say(f"  who:  {b.profile.organization.name}; account {who.get('account') or '?'} as {who.get('arn') or '?'}")
-    say(f"  when: {b.started or '?'} to {b.ended or '?'}")
-    say(
-        f"  what: {len(pred.get('check_ids') or [])} checks in {', '.join(b.regions) or 'no regions'}: "
-        f"{counts.get('PASS', 0)} PASS, {counts.get('FAIL', 0)} FAIL, {counts.get('UNKNOWN', 0)} UNKNOWN; "
-        f"{pred.get('redactions_total', 0)} value(s) redacted"
-    )
-    if not b.signature_checked:
-        say(f"  note: {_authenticity(b)}")
-    if pred.get("emulated"):
-        say(f"  note: {len(pred['emulated'])} operation(s) were answered by an AWS emulator, not a real account")
+    from questionnaire.service import verify_lines
+
+    for line in verify_lines(bundle, b):
+        say(line)
 
 
 def _refuse_input_as_output(out: Optional[Path], *inputs: Optional[Path]) -> None:
@@ -220,14 +204,6 @@ def _bundle_prepare(bundle: Optional[Path], loaded, sign: Optional[Path]):
     return load_signing_key(sign) if sign is not None else None
 
 
-def _bundle_write(bundle: Path, loaded, run, *, mask_account: bool, sign_key) -> None:
-    """For `check --bundle`: write the bundle and say so on stderr (stdout stays the findings table)."""
-    from questionnaire.bundle import write_bundle
-
-    path = write_bundle(bundle, loaded, run, mask_account=mask_account, sign_key=sign_key)
-    err(f"wrote evidence bundle {path} ({path.stat().st_size:,} bytes{', signed' if sign_key is not None else ''})")
-
-
 # --------------------------------------------------------------------------- fill
 
 
@@ -265,12 +241,10 @@ def fill(
         )
     except QuestionnaireError as e:
         fail(e)
+    from questionnaire.service import fill_line
+
     c = result.counts()
-    say(
-        f"{questionnaire}: {c['found']} questions found, {c['answered']} answered, "
-        f"{c['needs_review']} need review, {c['left_empty']} left empty"
-        + (f", {c['already_filled']} already filled (unchanged)" if c["already_filled"] else "")
-    )
+    say(fill_line(questionnaire, result))
     if c["found"] == 0:
         err("no questions found; point at them with --sheet, --header-row, --question-col and --answer-col")
     if source == "profile":
@@ -313,22 +287,14 @@ def _answer_inputs(bundle: Optional[Path], profile: Optional[Path], key: Optiona
         except BundleError as e:
             detail = "; ".join(e.problems[:3]) + (f"; and {len(e.problems) - 3} more" if len(e.problems) > 3 else "")
             raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from None
-        err(f"{bundle}: {_authenticity(b)}")
+        from questionnaire.service import authenticity
+
+        err(f"{bundle}: {authenticity(b)}")
         return redact_profile(b.profile), b.findings, "bundle", {"bundle_digest": b.digest}, (bundle,)
     from questionnaire.profile import load_profile
 
     loaded = load_profile(profile)
     return redact_profile(loaded.profile), None, "profile", {"profile_sha256": loaded.sha256}, (profile,)
-
-
-def _authenticity(b) -> str:
-    """What a verified bundle proves: integrity always; authenticity only with a checked signature."""
-    if b.signature_checked:
-        return "intact and signed (signature valid with the given key: authentic)"
-    if b.signed:
-        return "intact; signed, but the signature was not checked (pass --key): integrity only, not authenticity"
-    return ("intact but unsigned: integrity only, not authenticity (anyone can edit and re-hash an unsigned bundle; "
-            "sign with `check --sign` and read with --key)")
 
 
 @app.command()
@@ -343,27 +309,14 @@ def answers(
 
     Exit 0 on success, 2 on error.
     """
-    try:
-        from questionnaire.answers import build_answers, summary
-        from questionnaire.documents.export import ExportMeta, export_answers
+    from questionnaire.service import answers_line, write_answers
 
+    try:
         prof, findings, source, extra, inputs = _answer_inputs(bundle, profile, key, require_signature)
-        result = build_answers(prof, findings, source=source)
-        meta = ExportMeta(
-            organization=prof.organization.name,
-            product=prof.organization.product,
-            source=source,
-            tool_version=__version__,
-            **extra,
-        )
-        export_answers(result, output, meta=meta, findings=findings, inputs=inputs)
+        s = write_answers(prof, findings, source, extra, output, inputs)
     except QuestionnaireError as e:
         fail(e)
-    s = summary(result)
-    say(
-        f"{s['total']} answers: {s['verified']} verified, {s['contradicted']} contradicted, "
-        f"{s['declared']} declared, {s['not_applicable']} not applicable; {s['needs_review']} need review"
-    )
+    say(answers_line(s))
     if source == "profile":
         say("answers come from the profile only: declared, not verified")
     say(f"wrote {output}")
@@ -482,11 +435,10 @@ def check(
     Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
     Exit 0 no FAIL, 1 at least one FAIL, 2 could not run.
     """
-    import json
-
-    from questionnaire.findings import findings_document, summarize
+    from questionnaire.findings import summarize
     from questionnaire.profile import load_profile
-    from questionnaire.redaction import redact, redact_findings, redact_lines
+    from questionnaire.redaction import redact_lines
+    from questionnaire.service import run_check
 
     try:
         loaded = load_profile(profile)
@@ -497,30 +449,22 @@ def check(
 
             check_target(json_out, (profile,))  # before any AWS call
         sign_key = _bundle_prepare(bundle, loaded, sign)
-        from questionnaire.checks import run_checks
-
-        progress = err if sys.stderr.isatty() else None
-        run = run_checks(loaded, regions=list(region) if region else None, progress=progress)
-        shown = redact_findings(run.findings)  # console, --json and bundle: one redactor
-        if json_out is not None:
-            doc, _n = redact(findings_document(
-                shown, identity=run.identity, started=run.started, ended=run.ended, regions=run.regions
-            ))
-            from questionnaire.atomic import atomic_write
-
-            atomic_write(json_out, json.dumps(doc, indent=2, sort_keys=False) + "\n", inputs=(profile,), what="findings")
-        if bundle is not None:
-            _bundle_write(bundle, loaded, run, mask_account=mask_account, sign_key=sign_key)
+        outcome = run_check(loaded, regions=list(region) if region else None,
+                            progress=err if sys.stderr.isatty() else None, json_out=json_out, bundle=bundle,
+                            mask_account=mask_account, sign_key=sign_key)
     except QuestionnaireError as e:
         fail(e)
-    _print_findings_table(shown)
-    for e in redact_lines(list(run.errors)):
+    if outcome.bundle is not None:
+        err(f"wrote evidence bundle {outcome.bundle} ({outcome.bundle.stat().st_size:,} bytes"
+            f"{', signed' if sign_key is not None else ''})")
+    _print_findings_table(outcome.shown)
+    for e in redact_lines(list(outcome.run.errors)):
         err(f"warning: {e}")
-    c = summarize(run.findings)
+    c = summarize(outcome.shown)
     say(f"{c['PASS']} PASS, {c['FAIL']} FAIL, {c['UNKNOWN']} UNKNOWN")
     if json_out is not None:
         err(f"wrote {json_out}")
-    raise typer.Exit(1 if c["FAIL"] else 0)
+    raise typer.Exit(outcome.exit_code)
 
 
 @app.command("iam-policy")
@@ -596,12 +540,12 @@ def demo(
         say(f"     FAIL    {fid}: {msg}")
     for fid, msg in r.unknown[:8]:
         say(f"     UNKNOWN {fid}: {msg}")
-    say(f"2. Verified the bundle: {r.step('verify').output.strip().splitlines()[0]}")
+    say(f"2. Verified the bundle: {r.step('verify').output}")
     say(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
                + (f", {r.answer_counts['contradicted']} contradicted by the account" if r.answer_counts.get("contradicted") else ""))
     say("4. Filled the sample customer questionnaires:")
     for kind in ("xlsx", "docx"):
-        say(f"     {kind}: {r.step(f'fill-{kind}').output.strip().splitlines()[0]}")
+        say(f"     {kind}: {r.step(f'fill-{kind}').output}")
     say("")
     say("Outputs:")
     for labelname, path in r.files.items():
