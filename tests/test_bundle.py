@@ -526,7 +526,8 @@ def test_evidence_references_must_exist(tmp_path, loaded, good):
 
 def test_check_option_helpers_fail_early_and_write(tmp_path, loaded, keys, capsys):
     from questionnaire.bundle import check_output_path
-    from questionnaire.cli import _bundle_prepare, _bundle_write
+    from questionnaire.bundle import write_bundle
+    from questionnaire.cli import _bundle_prepare
 
     with pytest.raises(OutputError, match="refusing to overwrite the profile"):
         check_output_path(loaded.path, loaded)
@@ -537,8 +538,7 @@ def test_check_option_helpers_fail_early_and_write(tmp_path, loaded, keys, capsy
         _bundle_prepare(tmp_path / "no" / "b.zip", loaded, None)
     assert _bundle_prepare(None, loaded, None) is None
     key = _bundle_prepare(tmp_path / "b.zip", loaded, priv)
-    _bundle_write(tmp_path / "b.zip", loaded, make_run(), mask_account=True, sign_key=key)
-    assert "wrote evidence bundle" in capsys.readouterr().err
+    write_bundle(tmp_path / "b.zip", loaded, make_run(), mask_account=True, sign_key=key)
     b = load_bundle(tmp_path / "b.zip", key=pub)
     assert b.signature_checked and ACCOUNT not in b.files["SUMMARY.md"].decode()
 
