@@ -160,23 +160,6 @@ def verify(
         say(line)
 
 
-def _refuse_input_as_output(out: Optional[Path], *inputs: Optional[Path]) -> None:
-    """Never overwrite an input file (also through links) with an output."""
-    if out is None:
-        return
-    from questionnaire.errors import OutputError
-
-    for inp in inputs:
-        if inp is None or inp is out:
-            continue
-        try:
-            same = out.exists() and inp.exists() and out.resolve() == inp.resolve()
-        except OSError:
-            same = False
-        if same or (out == inp):
-            raise OutputError(f"{out}: refusing to overwrite the input {inp} with an output")
-
-
 def _check_regions(regions: Optional[list[str]]) -> None:
     from questionnaire.errors import UserInputError
     from questionnaire.profile import aws_regions
@@ -266,35 +249,13 @@ def fill(
 
 
 def _answer_inputs(bundle: Optional[Path], profile: Optional[Path], key: Optional[Path] = None, require_signature: bool = False):
-    """The one loader for "--bundle or --profile": (profile, findings, source, meta-kwargs, input paths).
+    """The one loader for "--bundle or --profile" (service.load_inputs); says what a bundle proves."""
+    from questionnaire.service import load_inputs
 
-    Every value is redacted; a bundle that does not verify is one line and exit 2 in every command.
-    """
-    from questionnaire.errors import BundleError, UserInputError
-    from questionnaire.redaction import redact_profile
-
-    if (bundle is None) == (profile is None):
-        raise UserInputError("give exactly one of --bundle B.zip (verified) or --profile P (declared)")
-    if bundle is None and (key is not None or require_signature):
-        raise UserInputError("--key and --require-signature apply to --bundle only")
-    if bundle is not None:
-        from questionnaire.bundle import load_bundle
-
-        if require_signature and key is None:
-            raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
-        try:
-            b = load_bundle(bundle, key=key)
-        except BundleError as e:
-            detail = "; ".join(e.problems[:3]) + (f"; and {len(e.problems) - 3} more" if len(e.problems) > 3 else "")
-            raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from None
-        from questionnaire.service import authenticity
-
-        err(f"{bundle}: {authenticity(b)}")
-        return redact_profile(b.profile), b.findings, "bundle", {"bundle_digest": b.digest}, (bundle,)
-    from questionnaire.profile import load_profile
-
-    loaded = load_profile(profile)
-    return redact_profile(loaded.profile), None, "profile", {"profile_sha256": loaded.sha256}, (profile,)
+    src = load_inputs(bundle, profile, key=key, require_signature=require_signature)
+    if src.trust:
+        err(f"{bundle}: {src.trust}")
+    return src.profile, src.findings, src.source, src.meta, src.inputs
 
 
 @app.command()
@@ -392,34 +353,6 @@ def scan_repo_cmd(
 # --------------------------------------------------------------------------- check / iam-policy (AWS verification)
 
 
-_STATUS_STYLE = {"PASS": "green", "FAIL": "bold red", "UNKNOWN": "yellow"}
-
-
-def _print_findings_table(findings) -> None:
-    """Findings grouped by deployment, coloured by status (rich; plain text when not a terminal)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from questionnaire.terminal import markup_safe
-
-    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-    by_dep: dict = {}
-    for f in findings:
-        by_dep.setdefault(f.deployment or "-", []).append(f)
-    for dep, items in by_dep.items():
-        table = Table(title=f"deployment: {markup_safe(dep)}", title_justify="left", show_lines=False)
-        table.add_column("status", no_wrap=True, min_width=7)
-        table.add_column("check", overflow="fold", ratio=2)
-        table.add_column("region", no_wrap=True, min_width=9)
-        table.add_column("message", ratio=3)
-        for f in items:
-            s = f.status.value
-            check = f.check_id + (f" [{f.subject}]" if f.subject else "")
-            table.add_row(f"[{_STATUS_STYLE[s]}]{s}[/]", markup_safe(check), markup_safe(f.region or "global"),
-                          markup_safe(f.message), style=None)
-        console.print(table)
-
-
 @app.command()
 def check(
     profile: Path = typer.Argument(..., help="The deployment profile (profile.yaml).", show_default=False),
@@ -442,12 +375,11 @@ def check(
 
     try:
         loaded = load_profile(profile)
-        _refuse_input_as_output(json_out, profile, bundle)
         _check_regions(region)
-        if json_out is not None:
+        if json_out is not None:  # before any AWS call: never the profile, never the bundle
             from questionnaire.atomic import check_target
 
-            check_target(json_out, (profile,))  # before any AWS call
+            check_target(json_out, (profile, *([bundle] if bundle else [])))
         sign_key = _bundle_prepare(bundle, loaded, sign)
         outcome = run_check(loaded, regions=list(region) if region else None,
                             progress=err if sys.stderr.isatty() else None, json_out=json_out, bundle=bundle,
@@ -457,7 +389,9 @@ def check(
     if outcome.bundle is not None:
         err(f"wrote evidence bundle {outcome.bundle} ({outcome.bundle.stat().st_size:,} bytes"
             f"{', signed' if sign_key is not None else ''})")
-    _print_findings_table(outcome.shown)
+    from questionnaire.terminal import print_findings_table
+
+    print_findings_table(outcome.shown)
     for e in redact_lines(list(outcome.run.errors)):
         err(f"warning: {e}")
     c = summarize(outcome.shown)
@@ -525,48 +459,10 @@ def demo(
         r = run_demo(out, drift=drift, on_step=err)
     except QuestionnaireError as e:
         fail(e)
-    check = r.step("check")
-    label = "DRIFTED (--drift)" if r.drift else "compliant"
-    say("")
-    say(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
-    say(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
-               f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
-    say(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
-    say("")
-    say(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
-               f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
-               f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
-    for fid, msg in r.failed:
-        say(f"     FAIL    {fid}: {msg}")
-    for fid, msg in r.unknown[:8]:
-        say(f"     UNKNOWN {fid}: {msg}")
-    say(f"2. Verified the bundle: {r.step('verify').output}")
-    say(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
-               + (f", {r.answer_counts['contradicted']} contradicted by the account" if r.answer_counts.get("contradicted") else ""))
-    say("4. Filled the sample customer questionnaires:")
-    for kind in ("xlsx", "docx"):
-        say(f"     {kind}: {r.step(f'fill-{kind}').output}")
-    say("")
-    say("Outputs:")
-    for labelname, path in r.files.items():
-        say(f"  {labelname:<28} {path}")
-    say("")
-    review = r.review.get("xlsx", [])
-    say(f"Left for review in the filled xlsx ({len(review)}):")
-    for it in review:
-        say(f"  {it['location']}: {it['why']}  [{it['question'][:70]}]")
-    empty = r.left_empty.get("xlsx", [])
-    say(f"Left empty on purpose ({len(empty)}, not about the AI deployment: no standard answer; answer by hand):")
-    for it in empty:
-        say(f"  {it['location']}: {it['question'][:90]}")
-    say("")
-    say(f"Done in {r.seconds:.1f} s. Everything above ran against an emulator, not a real AWS account.")
-    if not r.drift:
-        say("Try `questionnaire demo --drift` to see drift: FAILs, answers marked for review, check exit code 1.")
+    from questionnaire.demo import tour_lines
 
-
-# --------------------------------------------------------------------------- commands added by later work
-# (check, iam-policy, verify, answers, policy, fill, scan-repo, compliance, demo)
+    for line in tour_lines(r):
+        say(line)
 
 
 def main() -> None:

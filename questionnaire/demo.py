@@ -188,20 +188,18 @@ def _verify(bundle: Path) -> tuple[int, str]:
 
 
 def _answers(bundle: Path, out: Path) -> tuple[int, str]:
-    from questionnaire.bundle import load_bundle
-    from questionnaire.service import answers_line, write_answers
+    from questionnaire.service import answers_line, load_inputs, write_answers
 
-    b = load_bundle(bundle)
-    return 0, answers_line(write_answers(b.profile, b.findings, "bundle", {"bundle_digest": b.digest}, out, (bundle,)))
+    src = load_inputs(bundle, None)
+    return 0, answers_line(write_answers(src.profile, src.findings, src.source, src.meta, out, src.inputs))
 
 
 def _fill(src: Path, out: Path, bundle: Path, report: Path) -> tuple[int, str]:
-    from questionnaire.bundle import load_bundle
     from questionnaire.fill import fill
-    from questionnaire.service import fill_line
+    from questionnaire.service import fill_line, load_inputs
 
-    b = load_bundle(bundle)
-    result = fill(src, out, profile=b.profile, findings=b.findings, source="bundle", report_path=report)
+    inp = load_inputs(bundle, None)
+    result = fill(src, out, profile=inp.profile, findings=inp.findings, source=inp.source, report_path=report)
     return 0, fill_line(src, result)
 
 
@@ -323,3 +321,47 @@ def _why_review(answer: Any, failed: dict[str, Any]) -> str:
         return "declared in the profile; no AWS check can verify it"
     return f"answer status {answer.status}"
 
+
+def tour_lines(r: DemoResult) -> list[str]:
+    """The tour the `demo` command prints, from the demo's results."""
+    lines: list[str] = []
+    add = lines.append
+    check = r.step("check")
+    label = "DRIFTED (--drift)" if r.drift else "compliant"
+    add("")
+    add(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
+    add(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
+        f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
+    add(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
+    add("")
+    add(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
+        f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
+        f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
+    for fid, msg in r.failed:
+        add(f"     FAIL    {fid}: {msg}")
+    for fid, msg in r.unknown[:8]:
+        add(f"     UNKNOWN {fid}: {msg}")
+    add(f"2. Verified the bundle: {r.step('verify').output}")
+    add(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
+        + (f", {r.answer_counts['contradicted']} contradicted by the account" if r.answer_counts.get("contradicted") else ""))
+    add("4. Filled the sample customer questionnaires:")
+    for kind in ("xlsx", "docx"):
+        add(f"     {kind}: {r.step(f'fill-{kind}').output}")
+    add("")
+    add("Outputs:")
+    for labelname, path in r.files.items():
+        add(f"  {labelname:<28} {path}")
+    add("")
+    review = r.review.get("xlsx", [])
+    add(f"Left for review in the filled xlsx ({len(review)}):")
+    for it in review:
+        add(f"  {it['location']}: {it['why']}  [{it['question'][:70]}]")
+    empty = r.left_empty.get("xlsx", [])
+    add(f"Left empty on purpose ({len(empty)}, not about the AI deployment: no standard answer; answer by hand):")
+    for it in empty:
+        add(f"  {it['location']}: {it['question'][:90]}")
+    add("")
+    add(f"Done in {r.seconds:.1f} s. Everything above ran against an emulator, not a real AWS account.")
+    if not r.drift:
+        add("Try `questionnaire demo --drift` to see drift: FAILs, answers marked for review, check exit code 1.")
+    return lines

@@ -60,6 +60,49 @@ def write_findings_json(out: Path, run: Any, shown: list, inputs: tuple = ()) ->
     return atomic_write(out, json.dumps(doc, indent=2, sort_keys=False) + "\n", inputs=inputs, what="findings")
 
 
+@dataclass
+class Inputs:
+    """What a command reads: from a verified bundle or from the profile alone (values redacted)."""
+
+    profile: Any
+    findings: list | None
+    source: str  # "bundle" | "profile"
+    meta: dict[str, Any]
+    inputs: tuple[Path, ...]
+    trust: str = ""  # what the bundle proves (integrity only / authentic); "" for a profile
+
+
+def load_inputs(bundle: Path | None, profile: Path | None, *, key: Path | None = None,
+                require_signature: bool = False) -> Inputs:
+    """The one loader for "--bundle or --profile" of answers, fill and compliance.
+
+    A bundle that does not verify is one UserInputError (exit 2) with the same message in every command.
+    """
+    from questionnaire.errors import BundleError, UserInputError
+    from questionnaire.redaction import redact_profile
+
+    if (bundle is None) == (profile is None):
+        raise UserInputError("give exactly one of --bundle B.zip (verified) or --profile P (declared)")
+    if bundle is None:
+        if key is not None or require_signature:
+            raise UserInputError("--key and --require-signature apply to --bundle only")
+        from questionnaire.profile import load_profile
+
+        loaded = load_profile(profile)
+        return Inputs(redact_profile(loaded.profile), None, "profile", {"profile_sha256": loaded.sha256}, (Path(profile),))
+    if require_signature and key is None:
+        raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
+    from questionnaire.bundle import load_bundle
+
+    try:
+        b = load_bundle(bundle, key=key)
+    except BundleError as e:
+        detail = "; ".join(e.problems[:3]) + (f"; and {len(e.problems) - 3} more" if len(e.problems) > 3 else "")
+        raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from None
+    return Inputs(redact_profile(b.profile), b.findings, "bundle", {"bundle_digest": b.digest}, (Path(bundle),),
+                  trust=authenticity(b))
+
+
 def authenticity(b: Any) -> str:
     """What a verified bundle proves: integrity always; authenticity only with a checked signature."""
     if b.signature_checked:
