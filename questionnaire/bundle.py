@@ -99,20 +99,10 @@ def _redacted_json(value: Any) -> tuple[bytes, int]:
 # ----------------------------------------------------------------------------- writing
 
 
-def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """Every content file of the bundle (not manifest/sums/signature) and the manifest predicate parts."""
-    from questionnaire.profile_documents import read_document
-    from questionnaire.redaction import redact, redact_lines, redact_profile, redact_profile_text
-    from questionnaire.summary import build_summary, render_html, render_markdown
+def _add_evidence(files: dict[str, bytes], redactions: dict[str, int], run: Any) -> tuple[dict[str, Any], list[Finding]]:
+    """Raw responses and findings, redacted; every finding must cite raw responses of the run."""
+    from questionnaire.redaction import redact
 
-    profile = redact_profile(loaded.profile)  # what the bundle shows of the profile: redacted too
-    files: dict[str, bytes] = {}
-    redactions: dict[str, int] = {}
-
-    files["profile.yaml"], redactions["profile.yaml"] = redact_profile_text(loaded.raw_bytes)
-    files["profile.json"], redactions["profile.json"] = _redacted_json(loaded.profile.normalised())
-
-    # raw responses, redacted
     used: set[str] = set()
     for raw in _get(run, "raw") or []:
         path = _raw_path(raw, used)
@@ -120,11 +110,8 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         clean, n = redact(_raw_dict(raw))
         files[path] = canonical_json(clean)
         redactions[path] = n
-
     # findings, redacted too (observed values come from the same responses)
-    findings: list[Finding] = list(_get(run, "findings") or [])
-    doc = findings_document(findings)
-    clean_doc, n = redact(doc)
+    clean_doc, n = redact(findings_document(list(_get(run, "findings") or [])))
     files["findings.json"] = canonical_json(clean_doc)
     redactions["findings.json"] = n
     clean_findings = [Finding.from_dict(d) for d in clean_doc["findings"]]
@@ -132,12 +119,17 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         missing = [e for e in f.evidence if e not in files]
         if missing:
             raise OutputError(f"finding {f.id} cites {missing[0]}, which is not among the raw responses of the run")
+    return clean_doc, clean_findings
 
-    # static documents from the profile
+
+def _add_documents(files: dict[str, bytes], base_dir: Path, declared: list) -> list[dict[str, Any]]:
+    """The profile's ``documents:`` (only regular files inside its folder) under ``documents/``."""
+    from questionnaire.profile_documents import read_document
+
     documents = []
     taken: set[str] = set()
-    for i, d in enumerate(profile.documents):
-        data = read_document(loaded.base_dir, d.path)  # only regular files inside the profile's folder
+    for i, d in enumerate(declared):
+        data = read_document(base_dir, d.path)
         digest = sha256_hex(data)
         if d.sha256 and d.sha256.lower() != digest:
             raise InputFileError(f"{d.path}: document does not match the sha256 declared in the profile")
@@ -147,6 +139,24 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         taken.add(name)
         files[f"documents/{name}"] = data
         documents.append({"title": d.title, "path": d.path, "file": f"documents/{name}", "sha256": digest})
+    return documents
+
+
+def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Every content file of the bundle (not manifest/sums/signature) and the manifest predicate parts."""
+    from questionnaire.redaction import redact_lines, redact_profile, redact_profile_text
+    from questionnaire.summary import build_summary, render_html, render_markdown
+
+    profile = redact_profile(loaded.profile)  # what the bundle shows of the profile: redacted too
+    files: dict[str, bytes] = {}
+    redactions: dict[str, int] = {}
+
+    files["profile.yaml"], redactions["profile.yaml"] = redact_profile_text(loaded.raw_bytes)
+    files["profile.json"], redactions["profile.json"] = _redacted_json(loaded.profile.normalised())
+
+    clean_doc, clean_findings = _add_evidence(files, redactions, run)
+
+    documents = _add_documents(files, loaded.base_dir, profile.documents)
 
     identity = dict(_get(run, "identity") or {})
     regions = list(_get(run, "regions") or [])
