@@ -9,6 +9,7 @@ Exit codes: 0 success; 1 a verified problem (FAIL findings, tampered bundle);
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import NoReturn, Optional
@@ -58,6 +59,20 @@ def fail(exc: QuestionnaireError) -> NoReturn:
     raise typer.Exit(exc.exit_code)
 
 
+def edge(command):
+    """THE error edge: a command's QuestionnaireError becomes one line (or the profile's problems) and
+    its exit code (2 user error / could not run, 1 verified problem), never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except QuestionnaireError as e:
+            fail(e)
+
+    return run
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"{TOOL_NAME} {__version__}")
@@ -77,6 +92,7 @@ def _root(
 
 
 @app.command()
+@edge
 def validate(
     profile: Path = typer.Argument(..., help="The deployment profile (profile.yaml).", show_default=False),
 ) -> None:
@@ -86,10 +102,7 @@ def validate(
     """
     from questionnaire.profile import check_profile
 
-    try:
-        loaded, problems, _ = check_profile(profile)
-    except QuestionnaireError as e:
-        fail(e)
+    loaded, problems, _ = check_profile(profile)
     for p in problems:
         err(str(p))
     errors = [p for p in problems if p.severity == "error"]
@@ -105,6 +118,7 @@ def validate(
 
 
 @app.command()
+@edge
 def schema(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
 ) -> None:
@@ -117,10 +131,7 @@ def schema(
     if output:
         from questionnaire.atomic import atomic_write
 
-        try:
-            atomic_write(output, text, what="schema")
-        except QuestionnaireError as e:
-            fail(e)
+        atomic_write(output, text, what="schema")
         err(f"wrote {output}")
     else:
         sys.stdout.write(text)
@@ -130,6 +141,7 @@ def schema(
 
 
 @app.command()
+@edge
 def verify(
     bundle: Path = typer.Argument(..., help="The evidence bundle (.zip) written by `check --bundle`.", show_default=False),
     key: Optional[Path] = typer.Option(
@@ -152,8 +164,6 @@ def verify(
             err(f"error: {p}")
         err(f"{bundle}: NOT intact ({len(e.problems)} problem(s))")
         raise typer.Exit(1)
-    except QuestionnaireError as e:
-        fail(e)
     from questionnaire.service import verify_lines
 
     for line in verify_lines(bundle, b):
@@ -191,6 +201,7 @@ def _bundle_prepare(bundle: Optional[Path], loaded, sign: Optional[Path]):
 
 
 @app.command()
+@edge
 def fill(
     questionnaire: Path = typer.Argument(..., help="The customer's .xlsx/.xlsm/.docx questionnaire (never modified).", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the filled copy (same extension).", show_default=False),
@@ -209,21 +220,18 @@ def fill(
 
     Exit 0 on success, 2 on error.
     """
-    try:
-        from questionnaire.documents.excel import Overrides
-        from questionnaire.fill import fill as run_fill
+    from questionnaire.documents.excel import Overrides
+    from questionnaire.fill import fill as run_fill
 
-        prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
-        if report is not None:  # refuse an unwritable report BEFORE the filled file is written
-            from questionnaire.atomic import check_target
+    prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
+    if report is not None:  # refuse an unwritable report BEFORE the filled file is written
+        from questionnaire.atomic import check_target
 
-            check_target(report, (questionnaire, output, *_inputs))
-        overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
-        result = run_fill(
-            questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report
-        )
-    except QuestionnaireError as e:
-        fail(e)
+        check_target(report, (questionnaire, output, *_inputs))
+    overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
+    result = run_fill(
+        questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report
+    )
     from questionnaire.service import fill_line
 
     c = result.counts()
@@ -259,6 +267,7 @@ def _answer_inputs(bundle: Optional[Path], profile: Optional[Path], key: Optiona
 
 
 @app.command()
+@edge
 def answers(
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .xlsx, .docx, .md or .json.", show_default=False),
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verified evidence bundle (answers are verified)."),
@@ -272,11 +281,8 @@ def answers(
     """
     from questionnaire.service import answers_line, write_answers
 
-    try:
-        prof, findings, source, extra, inputs = _answer_inputs(bundle, profile, key, require_signature)
-        s = write_answers(prof, findings, source, extra, output, inputs)
-    except QuestionnaireError as e:
-        fail(e)
+    prof, findings, source, extra, inputs = _answer_inputs(bundle, profile, key, require_signature)
+    s = write_answers(prof, findings, source, extra, output, inputs)
     say(answers_line(s))
     if source == "profile":
         say("answers come from the profile only: declared, not verified")
@@ -284,6 +290,7 @@ def answers(
 
 
 @app.command()
+@edge
 def policy(
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .docx or .md.", show_default=False),
     profile: Path = typer.Option(..., "--profile", help="The deployment profile (profile.yaml).", show_default=False),
@@ -292,15 +299,12 @@ def policy(
 
     Exit 0 on success, 2 on error.
     """
-    try:
-        from questionnaire.policy import write_policy
-        from questionnaire.profile import load_profile
+    from questionnaire.policy import write_policy
+    from questionnaire.profile import load_profile
 
-        from questionnaire.redaction import redact_profile
+    from questionnaire.redaction import redact_profile
 
-        write_policy(redact_profile(load_profile(profile).profile), output, inputs=(profile,))
-    except QuestionnaireError as e:
-        fail(e)
+    write_policy(redact_profile(load_profile(profile).profile), output, inputs=(profile,))
     say(f"wrote {output}")
 
 
@@ -308,6 +312,7 @@ def policy(
 
 
 @app.command("scan-repo")
+@edge
 def scan_repo_cmd(
     paths: list[Path] = typer.Argument(..., help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
     json_out: Optional[Path] = typer.Option(
@@ -334,15 +339,12 @@ def scan_repo_cmd(
             sys.stderr.write(f"\r{subject}: {done}/{total} files" + ("\n" if done == total else ""))
             sys.stderr.flush()
 
-    try:
-        findings, raws = scan_paths(list(paths), list(tool or []), progress=progress)
-        if json_out is not None:
-            doc = findings_document(findings, evidence={r.path: r.response for r in raws})
-            from questionnaire.atomic import atomic_write
+    findings, raws = scan_paths(list(paths), list(tool or []), progress=progress)
+    if json_out is not None:
+        doc = findings_document(findings, evidence={r.path: r.response for r in raws})
+        from questionnaire.atomic import atomic_write
 
-            atomic_write(json_out, _json.dumps(doc, indent=2, sort_keys=True) + "\n", inputs=paths, what="findings")
-    except QuestionnaireError as e:
-        fail(e)
+        atomic_write(json_out, _json.dumps(doc, indent=2, sort_keys=True) + "\n", inputs=paths, what="findings")
     for f in findings:
         say(f"{f.status.value:<7} {f.check_id} [{f.subject}] {f.message}")
     if json_out is not None:
@@ -354,6 +356,7 @@ def scan_repo_cmd(
 
 
 @app.command()
+@edge
 def check(
     profile: Path = typer.Argument(..., help="The deployment profile (profile.yaml).", show_default=False),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the findings as JSON (contract shape) here."),
@@ -373,19 +376,16 @@ def check(
     from questionnaire.redaction import redact_lines
     from questionnaire.service import run_check
 
-    try:
-        loaded = load_profile(profile)
-        _check_regions(region)
-        if json_out is not None:  # before any AWS call: never the profile, never the bundle
-            from questionnaire.atomic import check_target
+    loaded = load_profile(profile)
+    _check_regions(region)
+    if json_out is not None:  # before any AWS call: never the profile, never the bundle
+        from questionnaire.atomic import check_target
 
-            check_target(json_out, (profile, *([bundle] if bundle else [])))
-        sign_key = _bundle_prepare(bundle, loaded, sign)
-        outcome = run_check(loaded, regions=list(region) if region else None,
-                            progress=err if sys.stderr.isatty() else None, json_out=json_out, bundle=bundle,
-                            mask_account=mask_account, sign_key=sign_key)
-    except QuestionnaireError as e:
-        fail(e)
+        check_target(json_out, (profile, *([bundle] if bundle else [])))
+    sign_key = _bundle_prepare(bundle, loaded, sign)
+    outcome = run_check(loaded, regions=list(region) if region else None,
+                        progress=err if sys.stderr.isatty() else None, json_out=json_out, bundle=bundle,
+                        mask_account=mask_account, sign_key=sign_key)
     if outcome.bundle is not None:
         err(f"wrote evidence bundle {outcome.bundle} ({outcome.bundle.stat().st_size:,} bytes"
             f"{', signed' if sign_key is not None else ''})")
@@ -402,6 +402,7 @@ def check(
 
 
 @app.command("iam-policy")
+@edge
 def iam_policy_cmd() -> None:
     """Print the least-privilege IAM policy `check` needs (generated from the checks' declared actions)."""
     import json
@@ -412,6 +413,7 @@ def iam_policy_cmd() -> None:
 
 
 @app.command()
+@edge
 def compliance(
     framework: str = typer.Option(..., "--framework", help="Framework: soc2, iso27001, iso42001, nist-ai-rmf, eu-ai-act, gdpr, hipaa, caiq, ai-caiq, hecvat, hecvat3."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write .md, .xlsx or .json (default: Markdown to stdout)."),
@@ -421,18 +423,15 @@ def compliance(
     require_signature: bool = typer.Option(False, "--require-signature", help="Refuse a bundle whose signature is not valid with --key."),
 ) -> None:
     """Per control of a framework: supporting checks and answers, their status, and controls not covered."""
-    try:
-        from questionnaire.answers import build_answers
-        from questionnaire.compliance import compliance_report, markdown, write_report
-        from questionnaire.mapping import framework as load_framework
+    from questionnaire.answers import build_answers
+    from questionnaire.compliance import compliance_report, markdown, write_report
+    from questionnaire.mapping import framework as load_framework
 
-        fw = load_framework(framework)
-        prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
-        rep = compliance_report(fw, findings, build_answers(prof, findings, source=source))
-        if output is not None:
-            write_report(rep, output, inputs=tuple(p for p in (bundle, profile) if p is not None))
-    except QuestionnaireError as e:
-        fail(e)
+    fw = load_framework(framework)
+    prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
+    rep = compliance_report(fw, findings, build_answers(prof, findings, source=source))
+    if output is not None:
+        write_report(rep, output, inputs=tuple(p for p in (bundle, profile) if p is not None))
     covered = len(rep["controls"]) - len(rep["not_covered"])
     if output is None:
         say(markdown(rep), nl=False)
@@ -444,6 +443,7 @@ def compliance(
 
 
 @app.command()
+@edge
 def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the demo's outputs (created if missing)."),
     drift: bool = typer.Option(False, "--drift", help="Seed the emulated account with drift: FAILs, answers to review."),
@@ -455,10 +455,7 @@ def demo(
     """
     from questionnaire.demo import run_demo
 
-    try:
-        r = run_demo(out, drift=drift, on_step=err)
-    except QuestionnaireError as e:
-        fail(e)
+    r = run_demo(out, drift=drift, on_step=err)
     from questionnaire.demo import tour_lines
 
     for line in tour_lines(r):
