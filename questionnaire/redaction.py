@@ -152,10 +152,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     # shape only: a bare 40-character AWS secret access key. Never a path (no '/' in or around it),
     # never an identifier (high entropy, mixed case and digits, no long run of one letter case).
     ("aws-secret-access-key", re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9+=]{40}(?![A-Za-z0-9/+=])"), 0),
+    # ... or one with '/' standing alone as a word (whitespace or quotes around it), never raw/... paths
+    ("aws-secret-access-key", re.compile(r"(?<![^\s\"'`(])[A-Za-z0-9+][A-Za-z0-9/+]{38}[A-Za-z0-9+=](?=$|[\s\"'`),.;])"), 0),
 ]
-_SHAPE_ONLY = len(_PATTERNS) - 1
+_SHAPE_ONLY = len(_PATTERNS) - 2
+_SHAPE_SLASH = len(_PATTERNS) - 1
 _PATHLIKE = re.compile(r"^(?:arn:|[a-z0-9_.\-]+(?:[/:][a-z0-9_.\-]+)+/?$|[/.~])")
-_WORD_RUN = re.compile(r"[a-z]{7,}|[A-Z]{7,}")
+_WORD_RUN = re.compile(r"[a-z]{7,}")  # CamelCase identifiers and words; random keys rarely have one
 
 
 def _looks_like_secret_key(s: str) -> bool:
@@ -172,6 +175,11 @@ def _skip(idx: int, kind: str, value: str) -> bool:
         return True
     if idx == _SHAPE_ONLY:
         return not _looks_like_secret_key(value)
+    if idx == _SHAPE_SLASH:
+        parts = value.split("/")
+        if len(parts) < 2 or len(parts) > 5 or "" in parts or value.startswith("raw/"):
+            return True
+        return not _looks_like_secret_key(value.replace("/", ""))
     if kind == "password":
         return bool(_PATHLIKE.match(value)) or value.endswith(":") or value.lower() in ("true", "false", "none", "null", "required")
     if kind == "authorization":
@@ -182,7 +190,7 @@ def _skip(idx: int, kind: str, value: str) -> bool:
 def redact_text(text: str, counts: Counter[str], mark: str = MARK) -> str:
     """Replace secret-looking substrings of ``text``; count each replacement by kind."""
     for idx, (kind, pattern, group) in enumerate(_PATTERNS):
-        if idx == _SHAPE_ONLY and len(text) < 40:
+        if idx in (_SHAPE_ONLY, _SHAPE_SLASH) and len(text) < 40:
             continue
 
         def repl(m: re.Match[str], kind: str = kind, group: int = group, idx: int = idx) -> str:

@@ -25,6 +25,9 @@ runner = CliRunner()
         "arn:aws:bedrock:eu-west-1:123456789012:guardrail/a1b2c3d4e5f6",
         "secrets:\n    manager: aws_secrets_manager",
         "Secret: acme/insights/db-credentials",
+        "see raw/global/s3/GetObjectLockConfiguration",
+        "models/anthropic/Claude35SonnetV2Model/v1x",
+        "arn:aws:iam::123456789012:role/service-role/AcmeInsightsBackendApi24Role",
     ],
 )
 def test_shape_only_rules_leave_paths_and_identifiers(value):
@@ -74,3 +77,15 @@ def test_log_bucket_without_versioning_still_writes_the_bundle(tmp_path):
         res = runner.invoke(app, ["check", str(example_profile()), "--bundle", str(out), "--region", "eu-west-1"])
     assert res.exit_code == 1, res.output
     assert out.exists() and "FAIL" in res.output
+
+
+@pytest.mark.parametrize("text", [
+    "note wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY here",  # AWS's documented example key, no context
+    '"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+    "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12",
+])
+def test_bare_aws_secret_keys_standing_alone(text):
+    from collections import Counter
+
+    out = redact_text(text, Counter())
+    assert "wJalrXUtnFEMI" not in out and "[REDACTED:aws-secret-access-key]" in out
