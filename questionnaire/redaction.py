@@ -109,7 +109,8 @@ def _sensitive_tag_key(name: str) -> bool:
 _B64 = r"A-Za-z0-9/+="
 _SECRET_NAME = (
     r"(?:password|passwd|passphrase|pwd|db[_-]?pass|db[_-]?pw|secret[_-]?key|secret|api[_-]?key|access[_-]?token"
-    r"|auth[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|token)"
+    r"|auth[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|account[_-]?key|shared[_-]?access[_-]?key"
+    r"|token)"
 )
 # (kind, pattern, group to replace; 0 = whole match). Token formats come from secret_formats (one list).
 _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [

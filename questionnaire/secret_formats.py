@@ -45,6 +45,9 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
     _f("stripe-secret-key", ("k_live_",), _L + r"[sr]k_live_[A-Za-z0-9]{20,}", 3.5, "_"),
     _f("google-api-key", ("AIza",), _L + r"AIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])", 3.5),
     _f("npm-token", ("npm_",), _L + r"npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])", 3.5, "_"),
+    _f("huggingface-token", ("hf_",), _L + r"hf_[A-Za-z0-9]{34,}", 3.5, "_"),
+    _f("gitlab-token", ("glpat-",), _L + r"glpat-[A-Za-z0-9_\-]{20,}", 3.5, "-"),
+    _f("sendgrid-api-key", ("SG.",), _L + r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", 3.5, "."),
 )
 
 
