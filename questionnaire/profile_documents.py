@@ -3,7 +3,8 @@
 Both ``validate`` (one problem per refused entry) and ``check --bundle`` (which
 copies the files into the evidence bundle) go through :func:`read_document`, so
 the bundle can never carry ``/etc/passwd``, ``/proc/self/environ``, a file
-reached through a symbolic link pointing outside the folder, a device or a FIFO.
+reached through a symbolic link pointing outside the folder, a device or a FIFO, nor a hidden file
+(``.git/config`` holds CI tokens) or a credentials file (``.env``, ``*.pem``, ``secrets/``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def document_refusal(base_dir: Path, rel: str) -> tuple[Path | None, str | None]
         return None, f"{rel}: cannot be resolved ({getattr(e, 'strerror', None) or e})"
     if target != base and base not in target.parents:
         return None, f"{rel} resolves outside the profile's folder ({target}); refused"
+    inside = target.relative_to(base).as_posix()
+    if any(part.startswith(".") for part in inside.split("/")):
+        return None, f"{rel} is a hidden file or inside a hidden folder (.git, .env, .aws, ...); refused"
+    from questionnaire.repo_scan import is_sensitive_path
+
+    if is_sensitive_path(inside):
+        return None, f"{rel} looks like a credentials file (.env, *.pem, *.key, credentials*, secrets/); refused"
     try:
         st = os.stat(target)
     except OSError as e:

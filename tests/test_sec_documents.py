@@ -17,7 +17,8 @@ from questionnaire.profile import Profile, load_profile
 from conftest import EXAMPLE_PROFILE, ROOT
 from test_bundle_fixtures import make_run
 
-HOSTILE = ["/etc/passwd", "../../../../proc/self/environ", "link-out.txt", "adir", "afifo", "sub/../../outside.txt"]
+HOSTILE = ["/etc/passwd", "../../../../proc/self/environ", "link-out.txt", "adir", "afifo", "sub/../../outside.txt",
+           ".git/config", "deploy.pem"]
 
 
 def _folder(tmp_path):
@@ -29,6 +30,9 @@ def _folder(tmp_path):
     (base / "sub").mkdir()
     os.mkfifo(base / "afifo")
     (base / "dpa.txt").write_text("signed dpa\n", encoding="utf-8")
+    (base / ".git").mkdir()
+    (base / ".git" / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3M=\n", encoding="utf-8")
+    (base / "deploy.pem").write_text("-----BEGIN PRIVATE KEY-----\n", encoding="utf-8")
     (base / "link-in.txt").symlink_to(base / "dpa.txt")  # a link that stays inside is fine
     return base
 
@@ -53,7 +57,7 @@ def test_validate_refuses_each_entry_in_one_line(tmp_path):
     for i, entry in enumerate(HOSTILE):
         want = f"{prof}:{lines_of[entry]}: documents[{i}].path: "
         assert any(ln.startswith(want) for ln in lines), (want, p.stderr)
-    assert "documents[6]" not in p.stderr and "documents[7]" not in p.stderr
+    assert f"documents[{len(HOSTILE)}]" not in p.stderr and f"documents[{len(HOSTILE) + 1}]" not in p.stderr
     assert "Traceback" not in p.stderr
 
 
