@@ -81,7 +81,9 @@ def atomic_write(
         os.replace(tmp, out)
         _fsync_dir(out.parent)
     except OSError as e:
-        raise OutputError(f"{out}: cannot write {what}: {e.strerror or e}") from None
+        failure = f"{out}: cannot write {what}: {e.strerror or e}"
+        _release(e)
+        raise OutputError(failure) from None
     finally:
         try:
             tmp.unlink()
@@ -90,6 +92,28 @@ def atomic_write(
         except OSError:
             pass
     return out
+
+
+def _release(exc: BaseException) -> None:
+    """Free what a failed writer left open (e.g. a zip file on a full disk) now, quietly: otherwise its
+    ``__del__`` fails again at exit and prints a traceback after our one-line error."""
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda *_: None
+    try:
+        tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+        while tb is not None:
+            try:
+                tb.tb_frame.clear()
+            except RuntimeError:  # a frame still running
+                pass
+            tb = tb.tb_next
+        exc.__traceback__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -18,6 +18,8 @@ import typer
 
 from questionnaire import TOOL_NAME, __version__
 from questionnaire.errors import ProfileInvalid, QuestionnaireError
+from questionnaire.service import check_regions as _check_regions
+from questionnaire.service import prepare_bundle as _bundle_prepare
 from questionnaire.terminal import clean
 
 app = typer.Typer(
@@ -170,33 +172,6 @@ def verify(
         say(line)
 
 
-def _check_regions(regions: Optional[list[str]]) -> None:
-    from questionnaire.errors import UserInputError
-    from questionnaire.profile import aws_regions
-
-    known = aws_regions()
-    for r in regions or []:
-        if known and r not in known:
-            raise UserInputError(f"--region {r!r} is not an AWS region code (e.g. eu-west-1)")
-
-
-def _bundle_prepare(bundle: Optional[Path], loaded, sign: Optional[Path]):
-    """For `check --bundle`: validate the output path and load the signing key BEFORE calling AWS.
-
-    Returns the signing key object (or None). Raises QuestionnaireError subclasses.
-    """
-    if sign is not None and bundle is None:
-        from questionnaire.errors import UserInputError
-
-        raise UserInputError("--sign needs --bundle OUT.zip (the signature covers the bundle's manifest)")
-    if bundle is None:
-        return None
-    from questionnaire.bundle import check_output_path, load_signing_key
-
-    check_output_path(bundle, loaded)
-    return load_signing_key(sign) if sign is not None else None
-
-
 # --------------------------------------------------------------------------- fill
 
 
@@ -207,7 +182,7 @@ def fill(
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the filled copy (same extension).", show_default=False),
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verified evidence bundle (answers are verified)."),
     profile: Optional[Path] = typer.Option(None, "--profile", help="Profile only (answers are declared: all need review)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the review report (JSON) here."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the review report here: .json, .xlsx or .html (by extension)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="Only this sheet (also a hidden one)."),
     question_col: Optional[str] = typer.Option(None, "--question-col", help="Column letter of the questions."),
     answer_col: Optional[str] = typer.Option(None, "--answer-col", help="Column letter of the answers."),
@@ -236,6 +211,8 @@ def fill(
 
     c = result.counts()
     say(fill_line(questionnaire, result))
+    for line in result.detection_lines():
+        say(line)
     if c["found"] == 0:
         err("no questions found; point at them with --sheet, --header-row, --question-col and --answer-col")
     if source == "profile":
@@ -314,13 +291,16 @@ def policy(
 @app.command("scan-repo")
 @edge
 def scan_repo_cmd(
-    paths: list[Path] = typer.Argument(..., help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Repository checkouts to scan.", show_default=False, metavar="PATH"),
     json_out: Optional[Path] = typer.Option(
         None, "--json", metavar="OUT", help="Write the findings (and masked evidence) as JSON."
     ),
     tool: Optional[list[str]] = typer.Option(
         None, "--tool", metavar="NAME", help="A coding tool to check exclusions for, e.g. 'Claude Code', 'Cursor' (repeatable). "
         "Default: the tools configured in each repository."
+    ),
+    machine: bool = typer.Option(
+        False, "--machine", help="Also check this machine's managed settings of coding agents (Claude Code, Codex, Cursor)."
     ),
 ) -> None:
     """Scan repositories for secrets in tracked files and for secrets exposed to coding agents.
@@ -339,12 +319,21 @@ def scan_repo_cmd(
             sys.stderr.write(f"\r{subject}: {done}/{total} files" + ("\n" if done == total else ""))
             sys.stderr.flush()
 
-    findings, raws = scan_paths(list(paths), list(tool or []), progress=progress)
+    if not paths and not machine:
+        from questionnaire.errors import UserInputError
+
+        raise UserInputError("give at least one repository PATH, or --machine")
+    findings, raws = scan_paths(list(paths or []), list(tool or []), progress=progress)
+    if machine:
+        from questionnaire.coding_agents import machine_findings
+
+        more, more_raw = machine_findings(list(tool or []) or None)
+        findings, raws = findings + more, raws + more_raw
     if json_out is not None:
-        doc = findings_document(findings, evidence={r.path: r.response for r in raws})
         from questionnaire.atomic import atomic_write
 
-        atomic_write(json_out, _json.dumps(doc, indent=2, sort_keys=True) + "\n", inputs=paths, what="findings")
+        doc = findings_document(findings, evidence={r.path: r.response for r in raws})
+        atomic_write(json_out, _json.dumps(doc, indent=2, sort_keys=True) + "\n", inputs=paths or (), what="findings")
     for f in findings:
         say(f"{f.status.value:<7} {f.check_id} [{f.subject}] {f.message}")
     if json_out is not None:
@@ -368,7 +357,8 @@ def check(
 ) -> None:
     """Verify the profile read-only against the live AWS account (standard boto3 credential chain).
 
-    Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+    Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. OpenAI / Anthropic API deployments:
+    OPENAI_ADMIN_KEY / ANTHROPIC_ADMIN_KEY (GET requests only), OPENAI_BASE_URL / ANTHROPIC_BASE_URL.
     Exit 0 no FAIL, 1 at least one FAIL, 2 could not run.
     """
     from questionnaire.findings import summarize
@@ -410,6 +400,35 @@ def iam_policy_cmd() -> None:
     from questionnaire.checks import iam_policy
 
     say(json.dumps(iam_policy(), indent=2))
+
+
+@app.command("gcp-role")
+@edge
+def gcp_role_cmd() -> None:
+    """Print the least-privilege Google Cloud custom role the Vertex AI checks need (for `gcloud iam roles create --file`)."""
+    import json
+
+    from questionnaire.checks.gcp import custom_role
+
+    say(json.dumps(custom_role(), indent=2))
+
+
+@app.command("azure-role")
+@edge
+def azure_role_cmd(
+    profile: Optional[Path] = typer.Option(None, "--profile", help="Scope the role to this profile's Azure subscriptions."),
+) -> None:
+    """Print the least-privilege Azure custom role `check` needs (the */read actions the Azure checks declare)."""
+    import json
+
+    from questionnaire.checks.azure.meta import custom_role
+    from questionnaire.profile import load_profile
+
+    subscriptions = None
+    if profile is not None:
+        loaded = load_profile(profile)
+        subscriptions = sorted({d.azure.subscription_id for d in loaded.profile.deployments if d.azure is not None})
+    say(json.dumps(custom_role(subscriptions), indent=2))
 
 
 @app.command()

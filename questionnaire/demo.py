@@ -59,6 +59,7 @@ class DemoResult:
     left_empty: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     answer_counts: dict[str, int] = field(default_factory=dict)
     endpoints: dict[str, str] = field(default_factory=dict)
+    providers: dict[str, dict[str, int]] = field(default_factory=dict)  # provider name -> PASS/FAIL/UNKNOWN counts
     seconds: float = 0.0
 
     def step(self, name: str) -> Step:
@@ -248,8 +249,13 @@ def run_demo(out: Path, drift: bool = False, on_step: Callable[[str], None] | No
             p.unlink()
     say = on_step or (lambda _m: None)
     say(f"starting an emulated AWS account ({variant}) on {HOST} ...")
-    with emulated_aws(variant, regions) as ep:
-        result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"]}
+    from questionnaire.testing.azure_emulator import emulated_azure
+    from questionnaire.testing.commercial_emulator import emulated_commercial  # OpenAI/Anthropic admin APIs
+    from questionnaire.testing.gcp_emulator import emulated_gcp  # the Vertex deployment's emulated project
+
+    with emulated_aws(variant, regions) as ep, emulated_gcp(variant) as gcp, emulated_commercial(variant), \
+            emulated_azure(loaded.profile, variant):
+        result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"], "gcp": gcp.url}
         bundle = files["evidence bundle"]
         say("check --bundle ...")
         _step(result, "check", ["check", str(profile), "--bundle", str(bundle), "--json", str(files["findings (JSON)"])],
@@ -285,6 +291,12 @@ def _collect(result: DemoResult, bundle: Path) -> None:
     for s in Status:
         result.findings[s.value] = sum(1 for f in b.findings if f.status == s)
     result.failed = [(f.id, f.message) for f in b.findings if f.status == Status.FAIL]
+    from questionnaire.checks.providers import discover
+
+    for p in discover():  # Azure, ...: findings of each provider other than AWS
+        mine = [f for f in b.findings if f.check_id in p.checks]
+        if mine:
+            result.providers[p.name] = {s.value: sum(1 for f in mine if f.status == s) for s in Status}
     result.unknown = [(f.id, f.message) for f in b.findings if f.status == Status.UNKNOWN]
     answers = {a.id: a for a in build_answers(b.profile, b.findings, source="bundle")}
     result.answer_counts = {
@@ -332,11 +344,13 @@ def tour_lines(r: DemoResult) -> list[str]:
     add(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
     add(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
         f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
-    add(f"   EMULATED: {len(r.emulated)} AWS operation(s) answered by the emulator, recorded as such in the bundle manifest")
+    add(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud, OpenAI admin API), recorded as such in the bundle manifest")
     add("")
     add(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
         f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
         f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
+    for name, n in r.providers.items():
+        add(f"     {name} (emulated): {n['PASS']} PASS, {n['FAIL']} FAIL, {n['UNKNOWN']} UNKNOWN")
     for fid, msg in r.failed:
         add(f"     FAIL    {fid}: {msg}")
     for fid, msg in r.unknown[:8]:

@@ -44,6 +44,8 @@ def policy_sections(profile: Profile) -> list[tuple[str, list[str]]]:
             line = f"Category {c['category']}, {c['name']}: may be used with {USE_TEXT.get(c['ai_use'], humanize(c['ai_use']))}."
         if c["ai_use"] == "prohibited":
             pass
+        elif approved and len(approved) == len(deps) > 2:
+            line += " Approved: every deployment listed below."
         elif approved:
             line += f" Approved: {join_and(approved)}."
         else:

@@ -27,6 +27,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaire.errors import InputFileError, ProfileInvalid
+from questionnaire.profile_gcp import GcpSettings, gcp_problems
+from questionnaire.profile_commercial import AnthropicSettings, ManagedSettings, OpenAISettings, commercial_problems
+from questionnaire.profile_azure import AzureSettings, azure_problems
 
 SCHEMA_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -69,6 +72,7 @@ class Organization(_Strict):
     name: str = Field(min_length=1)
     product: str | None = None
     security_contact: str | None = None
+    email_domains: list[str] = Field(default_factory=list, description="Company e-mail domains (commercial API members)")
 
 
 class DataCategory(_Strict):
@@ -128,6 +132,10 @@ class Deployment(_Strict):
     cross_region_inference: bool = False
     agreements: Agreements = Field(default_factory=Agreements)
     aws: AwsSettings | None = None
+    gcp: GcpSettings | None = None
+    openai: OpenAISettings | None = None
+    anthropic: AnthropicSettings | None = None
+    azure: AzureSettings | None = None
 
 
 class CodingAgents(_Strict):
@@ -139,6 +147,7 @@ class CodingAgents(_Strict):
     repositories: list[str] = Field(
         default_factory=list, description="Local checkouts that `check` scans (relative to the profile)"
     )
+    managed_settings: ManagedSettings | None = None
 
 
 class Secrets(_Strict):
@@ -549,6 +558,8 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
                     add(base, "platform aws_bedrock without an 'aws:' block: nothing can be verified", "warning")
             elif isinstance(aws, dict):
                 add(base + ("aws",), f"'aws' settings on platform '{platform}' are ignored", "warning")
+            gcp_problems(d, base, add)
+            azure_problems(d, base, add)
             if isinstance(aws, dict):
                 acct = aws.get("account_id")
                 if acct is not None and not (isinstance(acct, str) and re.fullmatch(r"\d{12}", acct)):
@@ -592,6 +603,7 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
                 if got != want.lower():
                     add(("documents", i, "sha256"), f"does not match the file (file has {got})")
 
+    commercial_problems(data, add)
     controls = data.get("controls")
     if isinstance(controls, dict):
         ca = controls.get("coding_agents")

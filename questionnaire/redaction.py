@@ -182,7 +182,8 @@ def _skip(idx: int, kind: str, value: str) -> bool:
             return True
         return not _looks_like_secret_key(value.replace("/", ""))
     if kind == "password":
-        return bool(_PATHLIKE.match(value)) or value.endswith(":") or value.lower() in ("true", "false", "none", "null", "required")
+        return (bool(_PATHLIKE.match(value)) or value.endswith(":") or value[:1] in "[{"
+                or value.lower() in ("true", "false", "none", "null", "required"))
     if kind == "authorization":
         return not re.search(r"[0-9+/=]", value)
     return False
@@ -311,11 +312,28 @@ def redact_lines(lines: list[str]) -> list[str]:
 
 
 def redact_profile_text(raw: bytes) -> tuple[bytes, int]:
-    """``profile.yaml`` with secrets replaced by ``<redacted:kind>`` (stays valid YAML)."""
+    """``profile.yaml`` with secrets replaced by ``<redacted:kind>``, still a valid profile.
+
+    The text is redacted in place (comments and layout kept); should that ever change the profile's
+    structure, the redacted data is written as plain YAML instead (comments lost, never a secret).
+    """
+    from questionnaire.profile import profile_from_bytes
+
     counts: Counter[str] = Counter()
     text = raw.decode("utf-8-sig")
     out = redact_text(text, counts, YAML_MARK)
-    return (out.encode("utf-8") if counts else raw), sum(counts.values())
+    if not counts:
+        return raw, 0
+    try:
+        profile_from_bytes(out.encode("utf-8"))
+        return out.encode("utf-8"), sum(counts.values())
+    except Exception:  # noqa: BLE001 - any parse/validation failure: fall back to structural redaction
+        import yaml
+
+        clean, n = redact(yaml.safe_load(text))
+        dumped = yaml.safe_dump(clean, sort_keys=False, allow_unicode=True).encode("utf-8")
+        profile_from_bytes(dumped)  # raises if even that is not a profile (never write something unreadable)
+        return dumped, n
 
 
 def redact_profile(profile: Any) -> Any:

@@ -13,6 +13,34 @@ from pathlib import Path
 from typing import Any, Callable
 
 
+def check_regions(regions: list[str] | None) -> None:
+    """`--region` values must be AWS region codes (one line, exit 2, before any call)."""
+    from questionnaire.errors import UserInputError
+    from questionnaire.profile import aws_regions
+
+    known = aws_regions()
+    for r in regions or []:
+        if known and r not in known:
+            raise UserInputError(f"--region {r!r} is not an AWS region code (e.g. eu-west-1)")
+
+
+def prepare_bundle(bundle: Path | None, loaded: Any, sign: Path | None) -> Any:
+    """For `check --bundle`: validate the output path and load the signing key BEFORE calling AWS.
+
+    Returns the signing key object (or None). Raises QuestionnaireError subclasses.
+    """
+    if sign is not None and bundle is None:
+        from questionnaire.errors import UserInputError
+
+        raise UserInputError("--sign needs --bundle OUT.zip (the signature covers the bundle's manifest)")
+    if bundle is None:
+        return None
+    from questionnaire.bundle import check_output_path, load_signing_key
+
+    check_output_path(bundle, loaded)
+    return load_signing_key(sign) if sign is not None else None
+
+
 @dataclass
 class CheckOutcome:
     run: Any  # checks.CheckRun, as collected

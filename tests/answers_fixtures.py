@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from questionnaire.catalog import KNOWN_CHECK_IDS
+from questionnaire.catalog import known_check_ids
 from questionnaire.findings import Finding, Status
 from questionnaire.profile import load_profile
 
@@ -21,13 +21,14 @@ def example_profile():
 
 def compliant_findings() -> list[Finding]:
     out = []
-    for cid in sorted(KNOWN_CHECK_IDS):
+    for cid in sorted(known_check_ids()):
         if cid == "declared.not_verifiable":
             out.append(Finding(cid, "marketing-drafts", None, Status.UNKNOWN, 30, None,
                                "provider retention of the OpenAI API cannot be read from AWS"))
             continue
-        region = None if cid in GLOBAL_CHECKS else "eu-west-1"
-        dep = None if cid.startswith("repo.") else "insights-assistant"
+        region = None if cid in GLOBAL_CHECKS or cid.startswith(("commercial.", "azure.")) else "eu-west-1"
+        dep = (None if cid.startswith("repo.") else "marketing-drafts" if cid.startswith("commercial.")
+               else "support-copilot" if cid.startswith("azure.") else "insights-assistant")
         subject = "acme/insights/db-credentials" if cid == "secretsmanager.secret.rotation" else None
         out.append(Finding(cid, dep, region, Status.PASS, True, True, "as declared", subject=subject))
     return out

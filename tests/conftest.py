@@ -11,6 +11,13 @@ EXAMPLE_PROFILE = ROOT / "evidence" / "examples" / "acme" / "profile.yaml"
 QUESTIONNAIRES = SHARED / "questionnaires"
 
 
+@pytest.fixture(autouse=True)
+def _no_commercial_admin_keys(monkeypatch) -> None:
+    """A developer's real OpenAI/Anthropic admin keys never reach a test (checks/commercial reads them)."""
+    for k in ("OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(k, raising=False)
+
+
 @pytest.fixture
 def example_profile_path() -> Path:
     return EXAMPLE_PROFILE

@@ -56,7 +56,7 @@ def test_every_entry_renders_once_in_catalog_order(profile):
 GOLDEN_COMPLIANT = {
     # id: (value, status, needs_review, phrases that must appear)
     "training.customer_data_used": ("No", "declared", True, ["not used to train", "insights-assistant", "Consumer AI accounts"]),
-    "processor.model_developer_access": ("No", "declared", True, ["Amazon Web Services) is the processor", "(Anthropic) never receives"]),
+    "processor.model_developer_access": ("No", "declared", True, ["Amazon Web Services, Google Cloud and Microsoft) is the processor", "never receives prompts"]),
     "residency.outside_eea": ("No", "verified", False, ["eu-west-1 (Europe, Ireland)", "marketing-drafts runs in United States", "only category 1"]),
     "residency.cross_region_inference": ("No", "verified", False, ["disabled"]),
     "audit.invocation_logging": ("Yes", "verified", False, ["acme-bedrock-invocation-logs", "/aws/bedrock/invocations", "bedrock.invocation_logging.enabled"]),
@@ -269,11 +269,12 @@ def test_summary_counts(drifted):
 
 def test_to_dict_shape(compliant):
     d = compliant["audit.invocation_logging"].to_dict()
-    assert set(d) == {"id", "topic", "question", "kind", "value", "text", "status", "needs_review", "evidence", "checks"}
+    assert set(d) == {"id", "topic", "question", "kind", "value", "text", "status", "needs_review", "evidence", "checks", "asserts"}
 
 
 def test_not_verifiable_deployment_is_named(compliant):
     a = compliant["retention.provider_retention"]
     assert a.status == "declared"
     assert a.text.endswith("Declared, not verified: marketing-drafts cannot be checked against AWS.")
-    assert a.evidence == ["declared.not_verifiable:marketing-drafts:global"]
+    assert a.evidence == ["declared.not_verifiable:marketing-drafts:global", "commercial.retention.matches_declaration:marketing-drafts:global",
+                          "azure.abuse_monitoring.storage_off:support-copilot:global"]

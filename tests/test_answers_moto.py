@@ -12,7 +12,9 @@ def test_answers_from_emulated_drifted_account():
     from questionnaire.checks.runner import run_checks
     from questionnaire.testing.aws_fixture import emulated_account, profile_for_regions
 
-    with emulated_account("logging_off"):
+    from questionnaire.testing.commercial_emulator import emulated_commercial
+
+    with emulated_account("logging_off"), emulated_commercial("compliant"):  # the OpenAI deployment: checks/commercial
         loaded = profile_for_regions()
         run = run_checks(loaded, scan_regions=["eu-west-1"])
     answers = {a.id: a for a in build_answers(loaded.profile, run.findings)}
@@ -23,4 +25,6 @@ def test_answers_from_emulated_drifted_account():
     for eid in ("audit.api_activity_logging", "audit.log_integrity", "guardrails.prompt_injection", "network.private_endpoint"):
         assert answers[eid].status == "verified", (eid, answers[eid].text)
         assert answers[eid].value == "Yes"
-    assert "marketing-drafts cannot be checked against AWS" in answers["retention.provider_retention"].text
+    # the OpenAI retention is verified, Bedrock's is not checkable: the answer stays declared
+    ret = answers["retention.provider_retention"]
+    assert ret.status == "declared" and "commercial.retention.matches_declaration:marketing-drafts:global" in ret.evidence

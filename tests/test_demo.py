@@ -144,9 +144,30 @@ def test_demo_drift_shows_fails_exit_1_and_review(drifted):
     assert "contradicts the profile" in res.output
     got = _xlsx_answers(out / "customer-questionnaire-filled.xlsx")
     assert not got["E.1"][0]  # logging is off: the contradicted "Yes" is not written
-    assert got["E.3"][0] == "Yes"  # unaffected answers still filled
+    assert not got["E.3"][0]  # log encryption presupposes the logs exist (catalog `requires`, issue 16.3)
+    assert got["D.4"][0] == "No"  # unaffected answers still filled
     report = json.loads((out / "fill-report-xlsx.json").read_text())
     assert report["summary"]["needs_review"] >= 1
+
+
+def test_demo_verifies_the_openai_deployment_against_the_emulated_organization(compliant, drifted):
+    from questionnaire.answers import build_answers
+    from questionnaire.bundle import load_bundle
+
+    def load(out):
+        b = load_bundle(out / "evidence-bundle.zip")
+        mine = {f.check_id: f.status.value for f in b.findings if f.deployment == "marketing-drafts"}
+        answers = {a.id: a.status for a in build_answers(b.profile, b.findings, source="bundle")}
+        return b, mine, answers
+
+    b, mine, answers = load(compliant[0])
+    assert len(mine) == 6 and set(mine.values()) == {"PASS"} and "declared.not_verifiable" not in mine
+    assert answers["accounts.company_accounts_only"] == "verified"
+    assert any(p.startswith("raw/openai/marketing-drafts/") for p in b.files) and "openai.organization.users" in b.predicate["emulated"]
+    _, mine, answers = load(drifted[0])
+    assert mine["commercial.members.company_domains"] == "FAIL"
+    assert answers["accounts.company_accounts_only"] == "contradicted"
+    assert "OPENAI_ADMIN_KEY" not in os.environ and "OPENAI_BASE_URL" not in os.environ  # restored
 
 
 def _assert_interrupted_demo_cleans_up(out):
@@ -243,3 +264,24 @@ def test_ctrl_c_inside_a_cli_step_stops_the_demo_and_cleans_up(tmp_path, monkeyp
     monkeypatch.setattr(checks, "run_checks", interrupted)
     _assert_interrupted_demo_cleans_up(tmp_path / "o")
     assert not (tmp_path / "o" / "answers.xlsx").exists()  # stopped after check, went no further
+
+
+def test_demo_verifies_the_vertex_deployment_and_drift_fails_it(compliant, drifted):
+    def vertex(out):
+        findings = json.loads((out / "findings.json").read_text())["findings"]
+        return {f["check_id"]: f["status"] for f in findings if f["deployment"] == "ticket-summaries"}
+
+    ok, bad = vertex(compliant[0]), vertex(drifted[0])
+    assert len(ok) == 8 and set(ok.values()) == {"PASS"}
+    assert {c for c, s in bad.items() if s == "FAIL"} == {"vertex.audit_logs.data_access", "vertex.location.declared_only"}
+    assert "QUESTIONNAIRE_GCP_URL" not in os.environ  # the emulated project's endpoint is gone with it
+
+
+def test_demo_verifies_the_azure_deployment(compliant, drifted):
+    for (out, res), want_fail in ((compliant, set()), (drifted, {"azure.deployment.processing_scope",
+                                                                 "azure.deployment.prompt_shields", "azure.network.private_access"})):
+        az = [f for f in json.loads((out / "findings.json").read_text())["findings"] if f["check_id"].startswith("azure.")]
+        assert {f["check_id"] for f in az if f["status"] == "FAIL"} == want_fail
+        assert sum(f["status"] == "PASS" for f in az) >= 8 and not [f for f in az if f["status"] == "UNKNOWN"]
+        assert "azure (emulated):" in res.output
+        assert not any(os.environ.get(k) for k in ("QUESTIONNAIRE_AZURE_ARM_URL", "QUESTIONNAIRE_AZURE_TOKEN"))

@@ -188,7 +188,9 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
 
 
 def _run(mutate: Callable[[Any], None] | None):
-    with emulated_account("compliant") as extras:
+    from questionnaire.testing.commercial_emulator import emulated_commercial  # the OpenAI deployment stays compliant
+
+    with emulated_account("compliant") as extras, emulated_commercial("compliant"):
         if mutate is not None:
             mutate(extras)
         run = run_checks(profile_for_regions(), scan_regions=SCAN)

@@ -89,3 +89,21 @@ def test_bare_aws_secret_keys_standing_alone(text):
 
     out = redact_text(text, Counter())
     assert "wJalrXUtnFEMI" not in out and "[REDACTED:aws-secret-access-key]" in out
+
+
+def test_redacted_profile_yaml_stays_a_valid_profile():
+    """Flow-style YAML (``secrets: [a/b]``) is not a secret assignment; a redaction never breaks the profile."""
+    from questionnaire.profile import profile_from_bytes
+    from questionnaire.redaction import redact_profile_text
+
+    from conftest import EXAMPLE_PROFILE
+
+    raw = EXAMPLE_PROFILE.read_bytes()
+    flow = raw.replace(b"secrets: [acme/insights/db-credentials]", b"secrets: [acme/insights/db-credentials]  # flow")
+    out, n = redact_profile_text(flow)
+    assert n == 0 and out == flow
+    key = "AK" + "IA" + "Q3EGZ7XKJ5W2NB4T"
+    planted = raw.replace(b"  product: Acme Insights", b"  product: Acme Insights " + key.encode(), 1)
+    out, n = redact_profile_text(planted)
+    assert n == 1 and key.encode() not in out
+    profile_from_bytes(out)

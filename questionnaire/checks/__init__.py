@@ -172,9 +172,10 @@ from questionnaire.checks import declared as _declared  # noqa: E402,F401
 
 # Repository checks (scan-repo) are judged outside the AWS runner but listed here with their
 # metadata so that the registry names every check id a finding can carry.
+from questionnaire.coding_agents import REGISTRY_METADATA as _AGENT_METADATA  # noqa: E402
 from questionnaire.repo_scan import REGISTRY_METADATA as _REPO_METADATA  # noqa: E402
 
-for _cid, _meta in _REPO_METADATA.items():
+for _cid, _meta in {**_REPO_METADATA, **_AGENT_METADATA}.items():
     REGISTRY[_cid] = {"id": _cid, **_meta, "scope": "repo"}
 
 # Providers other than AWS (checks/<provider>/ subpackages defining PROVIDER): their checks' metadata

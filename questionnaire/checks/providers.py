@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -39,13 +40,11 @@ def discover() -> list[ProviderSource]:
     """Every ``PROVIDER`` defined by a subpackage of ``questionnaire.checks`` (sorted by name)."""
     global _CACHE
     if _CACHE is None:
-        import questionnaire.checks as pkg
-
         found: list[ProviderSource] = []
-        for info in pkgutil.iter_modules(pkg.__path__):
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)]):  # the checks package, not imported here
             if not info.ispkg:
                 continue
-            mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            mod = importlib.import_module(f"{__package__}.{info.name}")
             source = getattr(mod, "PROVIDER", None)
             if isinstance(source, ProviderSource):
                 found.append(source)
@@ -55,6 +54,18 @@ def discover() -> list[ProviderSource]:
 
 def handled_by_provider(dep: Any) -> bool:
     return any(p.handles(dep) for p in discover())
+
+
+def idle_check_ids(profile: Any) -> set[str]:
+    """Provider check ids that no deployment of ``profile`` can produce: answers do not wait for them."""
+    out: set[str] = set()
+    for p in discover():
+        if not any(p.handles(d) for d in profile.deployments):
+            out |= set(p.checks)
+    for p in discover():  # an id shared with a provider that does run stays required
+        if any(p.handles(d) for d in profile.deployments):
+            out -= set(p.checks)
+    return out
 
 
 def provider_metadata() -> dict[str, dict[str, Any]]:

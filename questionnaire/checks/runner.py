@@ -42,15 +42,21 @@ class CheckRun:
 FINDING_SOURCES: list[Callable[[Any], list[Finding]]] = []
 
 
-def assign_paths(raws: list[RawResponse]) -> None:
-    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json."""
-    order = sorted(raws, key=lambda r: (r.region or "global", r.service, r.operation, json.dumps(r.params, sort_keys=True)))
+def number_paths(raws: list[RawResponse], base_of: Callable[[RawResponse], str]) -> None:
+    """``path = <base>.json``, then ``<base>-2.json``, ... in the order given."""
     seen: dict[str, int] = {}
-    for r in order:
-        base = f"raw/{r.region or 'global'}/{r.service}/{r.operation}"
+    for r in raws:
+        base = base_of(r)
         n = seen.get(base, 0) + 1
         seen[base] = n
         r.path = f"{base}.json" if n == 1 else f"{base}-{n}.json"
+
+
+def assign_paths(raws: list[RawResponse], base_of: Callable[[RawResponse], str] | None = None) -> None:
+    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json (or ``base_of(r)`` + [-n].json)."""
+    base_of = base_of or (lambda r: f"raw/{r.region or 'global'}/{r.service}/{r.operation}")
+    order = sorted(raws, key=lambda r: (base_of(r), json.dumps(r.params, sort_keys=True, default=str)))
+    number_paths(order, base_of)
 
 
 def bedrock_regions() -> list[str]:
@@ -202,6 +208,11 @@ def run_checks(
 
     repo_findings, repo_raw = profile_repo_findings(loaded)
     findings.extend(repo_findings)
+    from questionnaire.coding_agents import profile_agent_findings  # managed-settings files named in the profile
+
+    agent_findings, agent_raw = profile_agent_findings(loaded)
+    findings.extend(agent_findings)
+    repo_raw = repo_raw + agent_raw
     from questionnaire.checks.providers import run_providers  # Azure, Google Cloud, OpenAI, Anthropic
 
     provider_findings, provider_raw = run_providers(loaded, progress)
@@ -217,7 +228,7 @@ def run_checks(
     from questionnaire.mapping import annotate_findings
 
     findings = annotate_findings(findings)
-    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw if r.emulated})
+    emulated = sorted({f"{r.service}.{r.operation}" for r in recorder.raw + repo_raw if r.emulated})
     return CheckRun(
         findings=findings,
         raw=sorted(recorder.raw + repo_raw, key=lambda r: r.path),

@@ -260,7 +260,7 @@ def profile_for_regions(regions: list[str] | tuple[str, ...] | None = None):
     from questionnaire.profile import LoadedProfile, load_profile, profile_from_bytes
     from questionnaire.resources import example_profile
 
-    loaded = load_profile(example_profile())
+    loaded = aws_part(load_profile(example_profile()))
     if not regions or list(regions) == ["eu-west-1"]:
         return loaded
     text = loaded.raw_bytes.decode("utf-8")
@@ -269,6 +269,28 @@ def profile_for_regions(regions: list[str] | tuple[str, ...] | None = None):
         raise ValueError("example profile layout changed: cannot set regions")
     raw = new.encode("utf-8")
     return LoadedProfile(profile=profile_from_bytes(raw), path=loaded.path, raw_bytes=raw)
+
+
+MOTO_INTERCEPTED_PROVIDERS = ("gcp",)
+
+
+def aws_part(loaded: Any) -> Any:
+    """The profile without the deployments of providers whose HTTP client moto's in-process mock
+    intercepts (Vertex goes through ``requests``): their own tests run them against their own emulators.
+    Providers on httpx (OpenAI, Anthropic) stay: their emulators answer them next to moto."""
+    import yaml
+
+    from questionnaire.checks.providers import discover
+    from questionnaire.profile import LoadedProfile, profile_from_bytes
+
+    intercepted = [p for p in discover() if p.name in MOTO_INTERCEPTED_PROVIDERS]
+    keep = [i for i, d in enumerate(loaded.profile.deployments) if not any(p.handles(d) for p in intercepted)]
+    if len(keep) == len(loaded.profile.deployments):
+        return loaded
+    data = yaml.safe_load(loaded.raw_bytes)
+    data["deployments"] = [data["deployments"][i] for i in keep]
+    raw = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)  # keeps `regions: [eu-west-1]`
+    return LoadedProfile(profile=profile_from_bytes(raw.encode("utf-8")), path=loaded.path, raw_bytes=raw.encode("utf-8"))
 
 
 @contextmanager
@@ -296,8 +318,11 @@ def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str,
     from moto import mock_aws
 
     from questionnaire.aws import emulators
+    from questionnaire.testing.azure_emulator import emulated_azure  # the example profile's Azure deployment
+    from questionnaire.testing.commercial_emulator import emulated_commercial  # its OpenAI deployment (stays compliant)
 
-    with patched_environ(fake_credentials_env()), mock_aws():
+    with patched_environ(fake_credentials_env()), mock_aws(), emulated_azure(profile_for_regions().profile, variant), \
+            emulated_commercial("compliant"):
         extras = seed_account(variant, regions)
         with emulators(extras.table()):
             yield extras
