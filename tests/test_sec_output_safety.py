@@ -88,3 +88,17 @@ def test_terminal_clean_and_escape():
     from rich.console import Console
 
     Console(file=open("/dev/null", "w")).print(markup_safe(HOSTILE))  # no MarkupError
+
+
+def test_review_report_xlsx_goes_through_the_same_cell_writer(tmp_path):
+    from openpyxl import load_workbook
+
+    from questionnaire import review_report
+
+    out = tmp_path / "r.xlsx"
+    review_report._write_xlsx(out, {"items": [{"question": "=1+1", "status": "answered"}], "summary": {"found": 1},
+                                    "output": FORMULA})
+    assert _formulas(out) == []
+    ws = load_workbook(out)["Summary"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == FORMULA)
+    assert cell.data_type == "s" and cell.quotePrefix
