@@ -4,7 +4,7 @@ Layout (every name sorted, every timestamp fixed, every JSON file with sorted
 keys, two-space indent and a trailing newline, so the same inputs give a
 byte-identical zip)::
 
-    profile.yaml            the profile exactly as given
+    profile.yaml            the profile as given (credential-looking values redacted)
     profile.json            the normalised profile
     findings.json           all findings ({"summary", "findings"}), redacted
     raw/<region|global>/<service>/<operation>[-n].json   every API response, redacted
@@ -21,37 +21,32 @@ before any member is read, and nothing is ever extracted to disk.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import os
 import re
-import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from questionnaire import TOOL_NAME, __version__
-from questionnaire.errors import (
-    BundleError,
-    InputFileError,
-    OptionalDependencyMissing,
-    OutputError,
-    UserInputError,
-)
+from questionnaire.errors import InputFileError, OutputError
 from questionnaire.findings import Finding, findings_document
+from questionnaire.bundle_format import (  # noqa: F401 - the bundle's names, re-exported
+    MANIFEST,
+    MAX_ENTRIES,
+    MAX_RATIO,
+    MAX_TOTAL_UNCOMPRESSED,
+    PREDICATE_TYPE,
+    SIGNATURE,
+    STATEMENT_TYPE,
+    SUMS,
+    _load_private_key,
+    canonical_json,
+    sha256_hex,
+)
+from questionnaire.bundle_read import Bundle, load_bundle, verify  # noqa: F401 - reading lives there
 
-STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
-PREDICATE_TYPE = "https://questionnaire.dev/evidence-bundle/v1"
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-SUMS = "SHA256SUMS"
-
-MAX_ENTRIES = 10_000
-MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
 _WRITE_RATIO_LIMIT = 50  # entries compressing better than this are stored, so our own bundles never look like bombs
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _RAW_PATH_RE = re.compile(r"^raw/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\.json$")
@@ -59,15 +54,6 @@ _SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def canonical_json(value: Any) -> bytes:
-    """Stable JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
-    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -104,82 +90,19 @@ def _raw_dict(raw: Any) -> dict[str, Any]:
     raise OutputError(f"cannot serialise raw response of type {type(raw).__name__}")
 
 
-def _load_private_key(sign_key: Any):
-    try:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    except ImportError:
-        raise OptionalDependencyMissing(
-            "signing needs the optional 'cryptography' package: pip install 'questionnaire[sign]'"
-        ) from None
-    if isinstance(sign_key, Ed25519PrivateKey):
-        return sign_key
-    data = _key_bytes(sign_key, "signing key")
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except TypeError:
-        raise UserInputError("the signing key is encrypted; use an unencrypted Ed25519 PEM private key") from None
-    except (ValueError, Exception) as e:  # noqa: BLE001 - cryptography raises several types
-        raise UserInputError(f"cannot read the signing key: not a PEM private key ({type(e).__name__})") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise UserInputError("the signing key is not an Ed25519 key (generate one with: openssl genpkey -algorithm ed25519)")
-    return key
+def _redacted_json(value: Any) -> tuple[bytes, int]:
+    from questionnaire.redaction import redact
 
-
-def _load_public_key(key: Any):
-    try:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-    except ImportError:
-        raise OptionalDependencyMissing(
-            "checking signatures needs the optional 'cryptography' package: pip install 'questionnaire[sign]'"
-        ) from None
-    if isinstance(key, Ed25519PublicKey):
-        return key
-    if isinstance(key, Ed25519PrivateKey):
-        return key.public_key()
-    data = _key_bytes(key, "public key")
-    try:
-        pub = serialization.load_pem_public_key(data)
-    except Exception as e:  # noqa: BLE001
-        raise UserInputError(f"cannot read the public key: not a PEM public key ({type(e).__name__})") from None
-    if not isinstance(pub, Ed25519PublicKey):
-        raise UserInputError("the public key is not an Ed25519 key")
-    return pub
-
-
-def _key_bytes(key: Any, what: str) -> bytes:
-    if isinstance(key, bytes):
-        return key
-    path = Path(key)
-    try:
-        if path.stat().st_size > 64 * 1024:
-            raise UserInputError(f"{path}: too large for a {what}")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: {what} file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a directory, expected a PEM {what} file") from None
-    except OSError as e:
-        raise InputFileError(f"{path}: cannot read {what}: {e.strerror}") from None
-
+    clean, n = redact(value)
+    return canonical_json(clean), n
 
 # ----------------------------------------------------------------------------- writing
 
 
-def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """Every content file of the bundle (not manifest/sums/signature) and the manifest predicate parts."""
+def _add_evidence(files: dict[str, bytes], redactions: dict[str, int], run: Any) -> tuple[dict[str, Any], list[Finding]]:
+    """Raw responses and findings, redacted; every finding must cite raw responses of the run."""
     from questionnaire.redaction import redact
-    from questionnaire.summary import build_summary, render_html, render_markdown
 
-    profile = loaded.profile
-    files: dict[str, bytes] = {}
-    redactions: dict[str, int] = {}
-
-    files["profile.yaml"] = loaded.raw_bytes
-    files["profile.json"] = canonical_json(profile.normalised())
-
-    # raw responses, redacted
     used: set[str] = set()
     for raw in _get(run, "raw") or []:
         path = _raw_path(raw, used)
@@ -187,11 +110,8 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         clean, n = redact(_raw_dict(raw))
         files[path] = canonical_json(clean)
         redactions[path] = n
-
     # findings, redacted too (observed values come from the same responses)
-    findings: list[Finding] = list(_get(run, "findings") or [])
-    doc = findings_document(findings)
-    clean_doc, n = redact(doc)
+    clean_doc, n = redact(findings_document(list(_get(run, "findings") or [])))
     files["findings.json"] = canonical_json(clean_doc)
     redactions["findings.json"] = n
     clean_findings = [Finding.from_dict(d) for d in clean_doc["findings"]]
@@ -199,16 +119,17 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         missing = [e for e in f.evidence if e not in files]
         if missing:
             raise OutputError(f"finding {f.id} cites {missing[0]}, which is not among the raw responses of the run")
+    return clean_doc, clean_findings
 
-    # static documents from the profile
+
+def _add_documents(files: dict[str, bytes], base_dir: Path, declared: list) -> list[dict[str, Any]]:
+    """The profile's ``documents:`` (only regular files inside its folder) under ``documents/``."""
+    from questionnaire.profile_documents import read_document
+
     documents = []
     taken: set[str] = set()
-    for i, d in enumerate(profile.documents):
-        src = (loaded.base_dir / d.path).resolve()
-        try:
-            data = src.read_bytes()
-        except OSError as e:
-            raise InputFileError(f"{d.path}: document listed in the profile cannot be read: {e.strerror}") from None
+    for i, d in enumerate(declared):
+        data = read_document(base_dir, d.path)
         digest = sha256_hex(data)
         if d.sha256 and d.sha256.lower() != digest:
             raise InputFileError(f"{d.path}: document does not match the sha256 declared in the profile")
@@ -218,11 +139,29 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         taken.add(name)
         files[f"documents/{name}"] = data
         documents.append({"title": d.title, "path": d.path, "file": f"documents/{name}", "sha256": digest})
+    return documents
+
+
+def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Every content file of the bundle (not manifest/sums/signature) and the manifest predicate parts."""
+    from questionnaire.redaction import redact_lines, redact_profile, redact_profile_text
+    from questionnaire.summary import build_summary, render_html, render_markdown
+
+    profile = redact_profile(loaded.profile)  # what the bundle shows of the profile: redacted too
+    files: dict[str, bytes] = {}
+    redactions: dict[str, int] = {}
+
+    files["profile.yaml"], redactions["profile.yaml"] = redact_profile_text(loaded.raw_bytes)
+    files["profile.json"], redactions["profile.json"] = _redacted_json(loaded.profile.normalised())
+
+    clean_doc, clean_findings = _add_evidence(files, redactions, run)
+
+    documents = _add_documents(files, loaded.base_dir, profile.documents)
 
     identity = dict(_get(run, "identity") or {})
     regions = list(_get(run, "regions") or [])
     emulated = sorted(set(_get(run, "emulated") or []))
-    errors = list(_get(run, "errors") or [])
+    errors = redact_lines(list(_get(run, "errors") or []))
     tool = f"{TOOL_NAME} {__version__}"
 
     summary = build_summary(
@@ -236,14 +175,19 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         emulated=emulated,
         mask_account=mask_account,
         tool=tool,
-        profile_sha256=sha256_hex(loaded.raw_bytes),
+        profile_sha256=sha256_hex(files["profile.yaml"]),
     )
     files["SUMMARY.md"] = render_markdown(summary).encode("utf-8")
     files["summary.html"] = render_html(summary).encode("utf-8")
 
     predicate = {
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "profile": {"file": "profile.yaml", "sha256": sha256_hex(loaded.raw_bytes), "organization": profile.organization.name},
+        "profile": {
+            "file": "profile.yaml",
+            "sha256": sha256_hex(files["profile.yaml"]),
+            "source_sha256": sha256_hex(loaded.raw_bytes),
+            "organization": profile.organization.name,
+        },
         "collector": {"account": identity.get("account"), "arn": identity.get("arn")},
         "started": _get(run, "started"),
         "ended": _get(run, "ended"),
@@ -320,6 +264,8 @@ def check_output_path(out_path: str | Path, loaded: Any = None) -> Path:
         raise OutputError(f"{out}: is a directory; give a file name such as evidence.zip")
     if not out.parent.is_dir():
         raise OutputError(f"{out.parent}: folder does not exist")
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{out.parent}: folder is not writable")
     if loaded is not None and out.exists():
         try:
             same = out.resolve() == Path(loaded.path).resolve()
@@ -337,349 +283,9 @@ def load_signing_key(path: str | Path | bytes):
 
 def write_bundle(out_path: str | Path, loaded: Any, run: Any, *, mask_account: bool = False, sign_key: Any = None) -> Path:
     """Write the evidence bundle atomically; returns the path written."""
+    from questionnaire.atomic import atomic_write
+
     out = check_output_path(out_path, loaded)
     data = bundle_bytes(loaded, run, mask_account=mask_account, sign_key=sign_key)
-    fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip.tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except OSError as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"{out}: cannot write bundle: {e.strerror}") from None
-    return out
-
-
-# ----------------------------------------------------------------------------- reading and verifying
-
-
-@dataclass
-class Bundle:
-    """A verified bundle, held in memory."""
-
-    path: Path
-    profile: Any
-    profile_bytes: bytes
-    findings: list[Finding]
-    manifest: dict[str, Any]
-    digest: str  # sha256 of manifest.json
-    files: dict[str, bytes] = field(repr=False, default_factory=dict)
-    signed: bool = False
-    signature_checked: bool = False
-
-    @property
-    def predicate(self) -> dict[str, Any]:
-        return self.manifest.get("predicate", {})
-
-    @property
-    def identity(self) -> dict[str, Any]:
-        return dict(self.predicate.get("collector") or {})
-
-    @property
-    def started(self) -> str | None:
-        return self.predicate.get("started")
-
-    @property
-    def ended(self) -> str | None:
-        return self.predicate.get("ended")
-
-    @property
-    def regions(self) -> list[str]:
-        return list(self.predicate.get("regions") or [])
-
-    def raw(self, path: str) -> Any:
-        """A raw response of the bundle (parsed JSON)."""
-        return json.loads(self.files[path])
-
-
-def _hostile_entry_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
-    """Central-directory checks, before any member is read."""
-    problems: list[str] = []
-    if len(infos) > MAX_ENTRIES:
-        return [f"zip has {len(infos):,} entries; at most {MAX_ENTRIES:,} are allowed"]
-    seen: set[str] = set()
-    total = 0
-    for info in infos:
-        name = info.filename
-        shown = name.encode("unicode_escape").decode("ascii")[:200]
-        parts = name.replace("\\", "/").split("/")
-        if not name:
-            problems.append("entry with an empty name")
-        elif name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-            problems.append(f"entry '{shown}': absolute path")
-        elif ".." in parts:
-            problems.append(f"entry '{shown}': path escapes the bundle ('..')")
-        elif "\\" in name or any(ord(c) < 32 for c in name):
-            problems.append(f"entry '{shown}': invalid characters in the name")
-        key = name.lower()
-        if key in seen:
-            problems.append(f"entry '{shown}': duplicate name")
-        seen.add(key)
-        mode = (info.external_attr >> 16) & 0o170000
-        if info.create_system == 3 and mode == 0o120000:
-            problems.append(f"entry '{shown}': symbolic link")
-        elif info.create_system == 3 and mode not in (0, 0o100000, 0o040000):
-            problems.append(f"entry '{shown}': not a regular file")
-        if info.flag_bits & 0x1:
-            problems.append(f"entry '{shown}': encrypted")
-        if info.file_size > 0 and (info.compress_size == 0 or info.file_size / info.compress_size > MAX_RATIO):
-            problems.append(f"entry '{shown}': compression ratio over {MAX_RATIO} (zip bomb?)")
-        total += info.file_size
-    if total > MAX_TOTAL_UNCOMPRESSED:
-        problems.append(f"zip expands to {total:,} bytes; at most {MAX_TOTAL_UNCOMPRESSED:,} are allowed")
-    return problems
-
-
-def _read_members(path: Path) -> tuple[dict[str, bytes], list[str]]:
-    """Open the zip, vet the central directory, then read every member into memory."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: file not found") from None
-    except OSError as e:
-        raise InputFileError(f"{path}: cannot read: {e.strerror}") from None
-    if path.is_dir():
-        raise InputFileError(f"{path}: is a directory, expected a bundle .zip")
-    if size == 0:
-        return {}, [f"{path}: empty file, not a zip"]
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-    except OSError as e:
-        raise InputFileError(f"{path}: cannot read: {e.strerror}") from None
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as e:
-        if head.startswith(b"PK"):
-            return {}, [f"{path}: truncated or corrupt zip ({e})"]
-        return {}, [f"{path}: not a zip file"]
-    except (OSError, EOFError, ValueError, NotImplementedError) as e:
-        return {}, [f"{path}: truncated or corrupt zip ({e})"]
-    with zf:
-        infos = zf.infolist()
-        problems = _hostile_entry_problems(infos)
-        if problems:
-            return {}, problems
-        members: dict[str, bytes] = {}
-        for info in infos:
-            if info.is_dir():
-                problems.append(f"entry '{info.filename}': unexpected directory entry")
-                continue
-            try:
-                with zf.open(info) as fh:
-                    data = fh.read(info.file_size + 1)
-            except zipfile.BadZipFile as e:
-                problems.append(f"entry '{info.filename}': corrupt ({e})")
-                continue
-            except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as e:
-                problems.append(f"entry '{info.filename}': cannot be read ({type(e).__name__}: {e})")
-                continue
-            if len(data) != info.file_size:
-                problems.append(f"entry '{info.filename}': size differs from the zip directory")
-                continue
-            members[info.filename] = data
-    return members, problems
-
-
-def _parse_sums(data: bytes) -> tuple[dict[str, str], list[str]]:
-    sums: dict[str, str] = {}
-    problems: list[str] = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return {}, [f"{SUMS}: not UTF-8 text"]
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        m = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)
-        if not m:
-            problems.append(f"{SUMS} line {i}: not '<sha256>  <file>'")
-            continue
-        name = m.group(2)
-        if name in sums:
-            problems.append(f"{SUMS} line {i}: {name} listed twice")
-        sums[name] = m.group(1).lower()
-    return sums, problems
-
-
-def _inspect(path: str | Path, key: Any = None) -> tuple[list[str], Bundle | None]:
-    path = Path(path)
-    pub = _load_public_key(key) if key is not None else None
-    members, problems = _read_members(path)
-    if problems:
-        return problems, None
-    if MANIFEST not in members and SUMS not in members:
-        return [f"{path}: not an evidence bundle ({MANIFEST} and {SUMS} are missing)"], None
-    actual = {n: sha256_hex(d) for n, d in members.items()}
-
-    sums: dict[str, str] = {}
-    if SUMS in members:
-        sums, p = _parse_sums(members[SUMS])
-        problems += p
-    else:
-        problems.append(f"removed: {SUMS} (the checksum list is missing)")
-
-    manifest: dict[str, Any] = {}
-    subject: dict[str, str] = {}
-    if MANIFEST in members:
-        try:
-            manifest = json.loads(members[MANIFEST])
-            if not isinstance(manifest, dict):
-                raise ValueError
-        except ValueError:
-            problems.append(f"{MANIFEST}: not a JSON object")
-            manifest = {}
-        if manifest:
-            if manifest.get("_type") != STATEMENT_TYPE or manifest.get("predicateType") != PREDICATE_TYPE:
-                problems.append(f"{MANIFEST}: not a {TOOL_NAME} evidence statement (_type/predicateType)")
-            for s in manifest.get("subject") or []:
-                try:
-                    subject[str(s["name"])] = str(s["digest"]["sha256"]).lower()
-                except (KeyError, TypeError):
-                    problems.append(f"{MANIFEST}: malformed subject entry")
-        if MANIFEST in sums and sums[MANIFEST] != actual[MANIFEST]:
-            problems.append(f"{MANIFEST}: its sha256 does not match {SUMS} (manifest modified)")
-        elif SUMS in members and MANIFEST not in sums:
-            problems.append(f"{MANIFEST}: not listed in {SUMS}")
-    else:
-        problems.append(f"removed: {MANIFEST} (the manifest is missing)")
-
-    # every file against SHA256SUMS and the manifest subject
-    meta = {SUMS, MANIFEST, SIGNATURE}
-    names = (set(actual) | set(sums) | set(subject)) - {SUMS, MANIFEST}
-    added: dict[str, str] = {}
-    removed: dict[str, str] = {}
-    modified: list[str] = []
-    for n in sorted(names):
-        a = actual.get(n)
-        want_sums = sums.get(n)
-        want_subject = subject.get(n)
-        in_subject_scope = n not in meta
-        if a is None:
-            removed[n] = want_subject or want_sums or ""
-            continue
-        if want_sums is None and (want_subject is None or not in_subject_scope):
-            added[n] = a
-            continue
-        bad = []
-        if want_sums is None:
-            if SUMS in members:
-                bad.append(f"not listed in {SUMS}")
-        elif want_sums != a:
-            bad.append(SUMS)
-        if in_subject_scope and manifest:
-            if want_subject is None:
-                bad.append(f"not listed in {MANIFEST}")
-            elif want_subject != a:
-                bad.append(MANIFEST)
-        if bad:
-            listed = [b for b in bad if not b.startswith("not listed")]
-            other = [b for b in bad if b.startswith("not listed")]
-            text = []
-            if listed:
-                text.append("sha256 does not match " + " and ".join(listed))
-            text += other
-            modified.append(f"modified: {n} ({'; '.join(text)})")
-    for new, digest in sorted(added.items()):
-        old = next((o for o, d in sorted(removed.items()) if d == digest), None)
-        if old is not None:
-            problems.append(f"renamed: {old} -> {new}")
-            del removed[old]
-        else:
-            problems.append(f"added: {new} (not listed in {SUMS} or {MANIFEST})")
-    problems += [f"removed: {n}" for n in sorted(removed)]
-    problems += modified
-
-    # predicate consistency (sizes, profile digest)
-    pred = manifest.get("predicate") if isinstance(manifest.get("predicate"), dict) else {}
-    if manifest and not pred:
-        problems.append(f"{MANIFEST}: predicate is missing")
-    files_meta = pred.get("files") if isinstance(pred.get("files"), dict) else {}
-    for n, m in sorted(files_meta.items()):
-        if n in members and isinstance(m, dict):
-            if m.get("size") != len(members[n]) and not any(p.startswith(f"modified: {n} ") for p in problems):
-                problems.append(f"modified: {n} (size differs from {MANIFEST})")
-            if m.get("sha256") != subject.get(n):
-                problems.append(f"{MANIFEST}: files and subject disagree on {n}")
-    if manifest and set(files_meta) != set(subject):
-        problems.append(f"{MANIFEST}: files and subject list different files")
-    prof = pred.get("profile") if isinstance(pred.get("profile"), dict) else {}
-    if "profile.yaml" in members and prof.get("sha256") != actual["profile.yaml"]:
-        if not any(p.startswith("modified: profile.yaml") for p in problems):
-            problems.append(f"profile.yaml: sha256 does not match the profile digest in {MANIFEST}")
-    for required in ("profile.yaml", "findings.json"):
-        if required not in members and not any(p.startswith(("removed: " + required, "renamed: " + required)) for p in problems):
-            problems.append(f"removed: {required}")
-
-    # signature
-    declared_signed = isinstance(pred.get("signature"), dict)
-    signed = SIGNATURE in members
-    checked = False
-    if declared_signed and not signed:
-        problems.append(f"signature: the manifest says the bundle is signed, but {SIGNATURE} is missing")
-    if pub is not None:
-        if not signed:
-            problems.append(f"signature: the bundle is not signed ({SIGNATURE} is missing)")
-        elif MANIFEST in members:
-            from cryptography.exceptions import InvalidSignature
-
-            try:
-                pub.verify(members[SIGNATURE], members[MANIFEST])
-                checked = True
-            except InvalidSignature:
-                problems.append(f"signature: {SIGNATURE} does not verify with the given public key")
-
-    # the content itself
-    profile = None
-    if "profile.yaml" in members:
-        from questionnaire.profile import profile_from_bytes
-
-        try:
-            profile = profile_from_bytes(members["profile.yaml"])
-        except Exception as e:  # noqa: BLE001 - any parse/validation error is a bundle problem
-            problems.append(f"profile.yaml: not a valid profile ({type(e).__name__})")
-    findings: list[Finding] = []
-    if "findings.json" in members:
-        try:
-            doc = json.loads(members["findings.json"])
-            findings = [Finding.from_dict(d) for d in doc["findings"]]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            problems.append("findings.json: not a valid findings document")
-        for f in findings:
-            for ev in f.evidence:
-                if ev not in members and not any(p.startswith(("removed: ", "renamed: ")) and ev in p for p in problems):
-                    problems.append(f"findings.json: finding {f.id} cites {ev}, which is not in the bundle")
-
-    if problems:
-        return problems, None
-    return [], Bundle(
-        path=path,
-        profile=profile,
-        profile_bytes=members["profile.yaml"],
-        findings=findings,
-        manifest=manifest,
-        digest=actual[MANIFEST],
-        files=members,
-        signed=signed,
-        signature_checked=checked,
-    )
-
-
-def verify(path: str | Path, key: Any = None) -> list[str]:
-    """Every problem of the bundle (empty list = intact). Raises only for unusable arguments."""
-    problems, _ = _inspect(path, key)
-    return problems
-
-
-def load_bundle(path: str | Path, key: Any = None) -> Bundle:
-    """Verify the bundle and return its content; raise BundleError listing every problem."""
-    problems, bundle = _inspect(path, key)
-    if problems or bundle is None:
-        first = problems[0] if problems else "invalid bundle"
-        msg = first if len(problems) == 1 else f"{path}: {len(problems)} problems, the bundle is not intact"
-        raise BundleError(msg, problems)
-    return bundle
+    inputs = (loaded.path,) if getattr(loaded, "path", None) else ()
+    return atomic_write(out, data, inputs=inputs, what="bundle")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from questionnaire.errors import OutputError, UserInputError
+from questionnaire.errors import UserInputError
 
 
 def compliance_report(fw, findings, answers) -> dict[str, Any]:
@@ -41,6 +41,8 @@ def compliance_report(fw, findings, answers) -> dict[str, Any]:
 
 
 def _markdown(rep: dict[str, Any]) -> str:
+    from questionnaire.markdown_text import md_inline
+
     lines = [f"# {rep['name']} {rep['version']}: coverage", "", f"Source: {rep['source']}", ""]
     if not rep["verified"]:
         lines += ["Made from the profile only: answers are declared, checks were not run.", ""]
@@ -50,35 +52,43 @@ def _markdown(rep: dict[str, Any]) -> str:
             continue
         c = ", ".join(f"`{x['id']}` {x['status']}" for x in r["checks"]) or "-"
         a = ", ".join(f"`{x['id']}` {x['status']}" for x in r["answers"]) or "-"
-        lines.append(f"| {r['control']} | {r['title']} | {c} | {a} |")
+        lines.append(f"| {md_inline(r['control'])} | {md_inline(r['title'])} | {c} | {a} |")
     lines += ["", "## Not covered by this tool", ""]
-    lines += [f"- {r['control']} {r['title']}" for r in rep["controls"] if not r["covered"]] or ["(none)"]
+    lines += [f"- {md_inline(r['control'])} {md_inline(r['title'])}" for r in rep["controls"] if not r["covered"]] or ["(none)"]
     return "\n".join(lines) + "\n"
 
 
-def write_report(rep: dict[str, Any], out: Path) -> None:
-    ext = out.suffix.lower()
-    try:
-        if ext == ".json":
-            out.write_text(json.dumps(rep, indent=2) + "\n", encoding="utf-8")
-        elif ext == ".md":
-            out.write_text(_markdown(rep), encoding="utf-8")
-        elif ext == ".xlsx":
-            from openpyxl import Workbook
+def write_report(rep: dict[str, Any], out: Path, inputs: tuple[Path, ...] = ()) -> None:
+    from questionnaire.atomic import atomic_write
 
-            wb = Workbook()
-            ws = wb.active
-            ws.title = "Coverage"
-            ws.append(["Control", "Title", "Covered", "Checks", "Answers"])
-            for r in rep["controls"]:
-                ws.append([r["control"], r["title"], "yes" if r["covered"] else "not covered by this tool",
-                           ", ".join(f"{x['id']} {x['status']}" for x in r["checks"]),
-                           ", ".join(f"{x['id']} {x['status']}" for x in r["answers"])])
-            wb.save(out)
-        else:
-            raise UserInputError(f"{out}: output must end in .md, .xlsx or .json")
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror}") from None
+    ext = Path(out).suffix.lower()
+    if ext == ".json":
+        atomic_write(out, json.dumps(rep, indent=2) + "\n", inputs=inputs)
+    elif ext == ".md":
+        atomic_write(out, _markdown(rep), inputs=inputs)
+    elif ext == ".xlsx":
+        atomic_write(out, lambda tmp: _write_xlsx(rep, tmp), inputs=inputs)
+    else:
+        raise UserInputError(f"{out}: output must end in .md, .xlsx or .json")
+
+
+def _write_xlsx(rep: dict[str, Any], path: Path) -> None:
+    from openpyxl import Workbook
+
+    from questionnaire.documents.safety import write_cell
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Coverage"
+    rows = [["Control", "Title", "Covered", "Checks", "Answers"]]
+    for r in rep["controls"]:
+        rows.append([r["control"], r["title"], "yes" if r["covered"] else "not covered by this tool",
+                     ", ".join(f"{x['id']} {x['status']}" for x in r["checks"]),
+                     ", ".join(f"{x['id']} {x['status']}" for x in r["answers"])])
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row, start=1):
+            write_cell(ws, i, j, value)
+    wb.save(path)
 
 
 def markdown(rep: dict[str, Any]) -> str:

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import socket
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ class Step:
     name: str
     argv: list[str]
     exit_code: int
-    output: str
+    output: str  # the step's one-line summary (from the service function, not parsed CLI output)
     seconds: float
 
 
@@ -148,28 +147,6 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
         quiet.setLevel(level)
 
 
-@contextmanager
-def _sigint_seen() -> Iterator[list[bool]]:
-    """Record whether SIGINT arrived (still raising KeyboardInterrupt as usual)."""
-    import signal
-
-    seen: list[bool] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield seen
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum: int, frame: Any) -> None:
-        seen.append(True)
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield seen
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _reset(moto_url: str) -> None:
     import urllib.request
 
@@ -179,27 +156,52 @@ def _reset(moto_url: str) -> None:
         raise DemoError(f"could not reset the emulated AWS account at {moto_url}: {e}") from None
 
 
-def _invoke(result: DemoResult, name: str, argv: list[str], ok: tuple[int, ...] = (0,)) -> Step:
-    """Run one real CLI command in-process; a crash or an unexpected exit code is a DemoError."""
-    from typer.testing import CliRunner
+def _step(result: DemoResult, name: str, argv: list[str], fn: Callable[[], tuple[int, str]]) -> Step:
+    """Run one pipeline step through the same service functions the CLI uses (no CLI, no output parsing).
 
-    from questionnaire.cli import app
-
+    ``fn`` returns (the command's exit code, its summary line). An error is a DemoError naming the step.
+    """
     t0 = time.perf_counter()
-    with _sigint_seen() as seen:
-        res = CliRunner().invoke(app, argv, catch_exceptions=True)
-    if seen:  # click turns Ctrl-C into "Aborted!" and exit 1; the demo must stop, not read it as drift
-        raise KeyboardInterrupt
-    step = Step(name, ["questionnaire", *argv], res.exit_code, res.output, time.perf_counter() - t0)
+    try:
+        code, line = fn()
+    except QuestionnaireError as e:
+        raise DemoError(f"`questionnaire {' '.join(argv)}` failed: {e}") from None
+    step = Step(name, ["questionnaire", *argv], code, line, time.perf_counter() - t0)
     result.steps.append(step)
-    if res.exception is not None and not isinstance(res.exception, SystemExit):
-        if isinstance(res.exception, KeyboardInterrupt):
-            raise res.exception
-        raise DemoError(f"`{' '.join(step.argv)}` crashed: {type(res.exception).__name__}: {res.exception}")
-    if res.exit_code not in ok:
-        last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
-        raise DemoError(f"`{' '.join(step.argv)}` exited {res.exit_code}: {last[0][:300]}")
     return step
+
+
+def _check(profile: Path, bundle: Path, json_out: Path) -> tuple[int, str]:
+    from questionnaire.findings import summarize
+    from questionnaire.profile import load_profile
+    from questionnaire.service import run_check
+
+    outcome = run_check(load_profile(profile), json_out=json_out, bundle=bundle)  # no --region: as a user runs it
+    c = summarize(outcome.shown)
+    return outcome.exit_code, f"{c['PASS']} PASS, {c['FAIL']} FAIL, {c['UNKNOWN']} UNKNOWN"
+
+
+def _verify(bundle: Path) -> tuple[int, str]:
+    from questionnaire.bundle import load_bundle
+    from questionnaire.service import verify_lines
+
+    return 0, verify_lines(bundle, load_bundle(bundle))[0]
+
+
+def _answers(bundle: Path, out: Path) -> tuple[int, str]:
+    from questionnaire.service import answers_line, load_inputs, write_answers
+
+    src = load_inputs(bundle, None)
+    return 0, answers_line(write_answers(src.profile, src.findings, src.source, src.meta, out, src.inputs))
+
+
+def _fill(src: Path, out: Path, bundle: Path, report: Path) -> tuple[int, str]:
+    from questionnaire.fill import fill
+    from questionnaire.service import fill_line, load_inputs
+
+    inp = load_inputs(bundle, None)
+    result = fill(src, out, profile=inp.profile, findings=inp.findings, source=inp.source, report_path=report)
+    return 0, fill_line(src, result)
 
 
 def _sample(name: str) -> Path:
@@ -256,25 +258,20 @@ def run_demo(out: Path, drift: bool = False, on_step: Callable[[str], None] | No
         result.endpoints = {"moto": ep["moto"], "bedrock": ep["bedrock"], "gcp": gcp.url}
         bundle = files["evidence bundle"]
         say("check --bundle ...")
-        step = _invoke(
-            result, "check",
-            ["check", str(profile), "--bundle", str(bundle), "--json", str(files["findings (JSON)"])],  # no --region: as a user runs it
-            ok=(0, 1),
-        )
-        if not bundle.is_file():
-            raise DemoError(f"check did not write the bundle {bundle}: {step.output.strip()[-300:]}")
+        _step(result, "check", ["check", str(profile), "--bundle", str(bundle), "--json", str(files["findings (JSON)"])],
+              lambda: _check(profile, bundle, files["findings (JSON)"]))
         result.standin_served = list(ep["standin"].served)
     # the account is no longer needed: everything below works from the bundle, offline
     say("verify, answers, fill ...")
-    _invoke(result, "verify", ["verify", str(bundle)])
-    _invoke(result, "answers-xlsx", ["answers", "--bundle", str(bundle), "-o", str(files["answers (xlsx)"])])
-    _invoke(result, "answers-docx", ["answers", "--bundle", str(bundle), "-o", str(files["answers (docx)"])])
+    _step(result, "verify", ["verify", str(bundle)], lambda: _verify(bundle))
     for kind in ("xlsx", "docx"):
-        _invoke(
-            result, f"fill-{kind}",
-            ["fill", str(_sample(f"customer-questionnaire.{kind}")), "-o", str(files[f"filled questionnaire ({kind})"]),
-             "--bundle", str(bundle), "--report", str(files[f"review report ({kind})"])],
-        )
+        out_file = files[f"answers ({kind})"]
+        _step(result, f"answers-{kind}", ["answers", "--bundle", str(bundle), "-o", str(out_file)],
+              lambda out_file=out_file: _answers(bundle, out_file))
+    for kind in ("xlsx", "docx"):
+        src, dst, rep = _sample(f"customer-questionnaire.{kind}"), files[f"filled questionnaire ({kind})"], files[f"review report ({kind})"]
+        _step(result, f"fill-{kind}", ["fill", str(src), "-o", str(dst), "--bundle", str(bundle), "--report", str(rep)],
+              lambda src=src, dst=dst, rep=rep: _fill(src, dst, bundle, rep))
     result.files = files
     _collect(result, bundle)
     result.seconds = time.perf_counter() - t_start
@@ -336,3 +333,49 @@ def _why_review(answer: Any, failed: dict[str, Any]) -> str:
         return "declared in the profile; no AWS check can verify it"
     return f"answer status {answer.status}"
 
+
+def tour_lines(r: DemoResult) -> list[str]:
+    """The tour the `demo` command prints, from the demo's results."""
+    lines: list[str] = []
+    add = lines.append
+    check = r.step("check")
+    label = "DRIFTED (--drift)" if r.drift else "compliant"
+    add("")
+    add(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
+    add(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
+        f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
+    add(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud, OpenAI admin API), recorded as such in the bundle manifest")
+    add("")
+    add(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
+        f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
+        f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
+    for name, n in r.providers.items():
+        add(f"     {name} (emulated): {n['PASS']} PASS, {n['FAIL']} FAIL, {n['UNKNOWN']} UNKNOWN")
+    for fid, msg in r.failed:
+        add(f"     FAIL    {fid}: {msg}")
+    for fid, msg in r.unknown[:8]:
+        add(f"     UNKNOWN {fid}: {msg}")
+    add(f"2. Verified the bundle: {r.step('verify').output}")
+    add(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
+        + (f", {r.answer_counts['contradicted']} contradicted by the account" if r.answer_counts.get("contradicted") else ""))
+    add("4. Filled the sample customer questionnaires:")
+    for kind in ("xlsx", "docx"):
+        add(f"     {kind}: {r.step(f'fill-{kind}').output}")
+    add("")
+    add("Outputs:")
+    for labelname, path in r.files.items():
+        add(f"  {labelname:<28} {path}")
+    add("")
+    review = r.review.get("xlsx", [])
+    add(f"Left for review in the filled xlsx ({len(review)}):")
+    for it in review:
+        add(f"  {it['location']}: {it['why']}  [{it['question'][:70]}]")
+    empty = r.left_empty.get("xlsx", [])
+    add(f"Left empty on purpose ({len(empty)}, not about the AI deployment: no standard answer; answer by hand):")
+    for it in empty:
+        add(f"  {it['location']}: {it['question'][:90]}")
+    add("")
+    add(f"Done in {r.seconds:.1f} s. Everything above ran against an emulator, not a real AWS account.")
+    if not r.drift:
+        add("Try `questionnaire demo --drift` to see drift: FAILs, answers marked for review, check exit code 1.")
+    return lines

@@ -134,9 +134,11 @@ def estimate_lines(title: str, sections: list[tuple[str, list[str]]], chars_per_
 
 
 def render_md(profile: Profile) -> str:
-    lines = [f"# {policy_title(profile)}", ""]
+    from questionnaire.markdown_text import md_inline
+
+    lines = [f"# {md_inline(policy_title(profile))}", ""]
     for heading, items in policy_sections(profile):
-        lines += [f"## {heading}", ""] + [f"- {i}" for i in items] + [""]
+        lines += [f"## {md_inline(heading)}", ""] + [f"- {md_inline(i)}" for i in items] + [""]
     return "\n".join(lines)
 
 

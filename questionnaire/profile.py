@@ -298,9 +298,12 @@ class _Yaml:
 
         self.filename = filename
         self.lines: dict[Loc, int] = {}
+        self.problems: list[tuple[int, Loc, str]] = []  # duplicate keys, control characters
         self._count = 0
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except RecursionError:
+            raise _FileProblem(1, f"YAML is nested too deeply; a profile nests at most {MAX_YAML_DEPTH} levels") from None
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line = mark.line + 1 if mark else 1
@@ -309,7 +312,10 @@ class _Yaml:
         except yaml.YAMLError as e:
             raise _FileProblem(1, f"not valid YAML: {e}") from None
         self.root = node
-        self.data = None if node is None else self._convert(node, ())
+        try:
+            self.data = None if node is None else self._convert(node, ())
+        except RecursionError:
+            raise _FileProblem(1, f"YAML is nested too deeply; a profile nests at most {MAX_YAML_DEPTH} levels") from None
 
     def _convert(self, node: Any, loc: Loc) -> Any:
         import yaml
@@ -320,11 +326,19 @@ class _Yaml:
                 node.start_mark.line + 1,
                 f"YAML expands to more than {MAX_YAML_NODES} nodes (alias bomb?); refusing to load",
             )
+        if len(loc) > MAX_YAML_DEPTH:
+            raise _FileProblem(node.start_mark.line + 1, f"nested more than {MAX_YAML_DEPTH} levels deep; refusing to load")
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            first: dict[Any, int] = {}
             for k_node, v_node in node.value:
                 key = self._scalar(k_node) if isinstance(k_node, yaml.ScalarNode) else str(k_node.value)
+                if key != "<<" and isinstance(key, (str, int, float, bool)) and key in first:
+                    self.problems.append((k_node.start_mark.line + 1, loc + (key,),
+                                          f"duplicate key '{key}' (first at line {first[key]}); each key may appear once"))
+                elif key != "<<" and isinstance(key, (str, int, float, bool)):
+                    first[key] = k_node.start_mark.line + 1
                 if key == "<<":  # merge keys: flatten
                     merged = self._convert(v_node, loc)
                     if isinstance(merged, dict):
@@ -337,7 +351,10 @@ class _Yaml:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self._convert(v, loc + (i,)) for i, v in enumerate(node.value)]
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str) and _CONTROL_CHARS.search(value):
+            self.problems.append((node.start_mark.line + 1, loc, "contains a control character (NUL, ESC, ...); remove it"))
+        return value
 
     @staticmethod
     def _scalar(node: Any) -> Any:
@@ -356,6 +373,10 @@ class _Yaml:
         while loc and loc not in self.lines:
             loc = loc[:-1]
         return self.lines.get(loc, 1)
+
+
+MAX_YAML_DEPTH = 32
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _FileProblem(Exception):
@@ -547,6 +568,7 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
                             base + ("training_on_customer_data",),
                             f"true, but category {n} may only go to deployments that do not train on inputs",
                         )
+            _duplicate_regions(d.get("regions"), base, add)
             aws = d.get("aws")
             if platform in AWS_PLATFORMS:
                 reg = d.get("regions")
@@ -589,13 +611,19 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
         for i, item in enumerate(docs):
             if not isinstance(item, dict) or not isinstance(item.get("path"), str):
                 continue
-            p = (base_dir / item["path"]).resolve()
-            if not p.is_file():
-                add(("documents", i, "path"), f"file not found: {item['path']} (relative to the profile)")
+            from questionnaire.profile_documents import document_refusal, read_document
+
+            p, why = document_refusal(base_dir, item["path"])
+            if p is None:
+                add(("documents", i, "path"), why or "refused")
                 continue
             want = item.get("sha256")
             if isinstance(want, str) and re.fullmatch(r"[0-9a-fA-F]{64}", want):
-                got = hashlib.sha256(p.read_bytes()).hexdigest()
+                try:
+                    got = hashlib.sha256(read_document(base_dir, item["path"])).hexdigest()
+                except InputFileError as e:
+                    add(("documents", i, "path"), str(e))
+                    continue
                 if got != want.lower():
                     add(("documents", i, "sha256"), f"does not match the file (file has {got})")
 
@@ -608,6 +636,18 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
                 if isinstance(r, str) and not (base_dir / r).is_dir():
                     add(("controls", "coding_agents", "repositories", i), f"directory not found: {r}", "warning")
     return P
+
+
+def _duplicate_regions(reg: Any, base: Loc, add: Any) -> None:
+    """A region listed twice is an error (it would duplicate every regional finding)."""
+    if not isinstance(reg, list):
+        return
+    seen: set[str] = set()
+    for j, r in enumerate(reg):
+        if isinstance(r, str):
+            if r in seen:
+                add(base + ("regions", j), f"region '{r}' is listed twice")
+            seen.add(r)
 
 
 def _version_problems(data: dict[str, Any], doc: _Yaml) -> list[Problem]:
@@ -644,6 +684,7 @@ def check_profile(path: str | Path) -> tuple[Profile | None, list[Problem], byte
         kind = {list: "a list", type(None): "empty"}.get(type(data), f"a single value ({type(data).__name__})")
         return None, [Problem(name, 1, "", f"expected a mapping of keys at the top level, but the YAML is {kind}")], raw
     problems = _version_problems(data, doc)
+    problems += [Problem(name, line, _fmt_path(loc), msg) for line, loc, msg in doc.problems]
     problems += _structural_problems(data, doc)
     problems += semantic_problems(data, doc, path.resolve().parent)
     # one line per (line, path, message)

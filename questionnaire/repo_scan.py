@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import os
 import re
 import subprocess
@@ -38,6 +37,7 @@ from typing import Any, Callable, Iterable
 
 from questionnaire.errors import QuestionnaireError, UserInputError
 from questionnaire.findings import Finding, RawResponse, Status
+from questionnaire.secret_formats import TOKEN_FORMATS, entropy
 
 CHECK_NOT_IN_FILES = "repo.secrets.not_in_files"
 CHECK_EXCLUDED = "repo.secrets.excluded_from_agent_context"
@@ -79,40 +79,7 @@ def mask(secret: str) -> str:
     return (secret[:4] if len(secret) > 8 else "") + "***"
 
 
-def entropy(s: str) -> float:
-    """Shannon entropy in bits per character."""
-    if not s:
-        return 0.0
-    n = len(s)
-    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
-
-
 # --------------------------------------------------------------------------- secret patterns
-
-# (kind, regex, group holding the secret, minimum entropy of that group)
-_TOKEN_PATTERNS: list[tuple[str, str, float]] = [
-    ("aws-access-key-id", r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b", 3.0),
-    ("anthropic-api-key", r"\bsk-ant-[A-Za-z0-9_\-]{20,}", 3.5),
-    ("openai-api-key", r"\bsk-proj-[A-Za-z0-9_\-]{20,}", 3.5),
-    ("openai-api-key", r"\bsk-(?!ant-|proj-)[A-Za-z0-9]{20,}(?:T3BlbkFJ[A-Za-z0-9]{20,})?", 3.5),
-    ("github-token", r"\bgh[pousr]_[A-Za-z0-9]{36,}", 3.5),
-    ("github-token", r"\bgithub_pat_[A-Za-z0-9_]{22,}", 3.5),
-    ("slack-token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", 3.0),
-    ("stripe-secret-key", r"\b[sr]k_live_[A-Za-z0-9]{20,}", 3.5),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}\b", 3.5),
-]
-# Literal prefixes checked with a fast substring search before any regex runs.
-_TOKEN_PREFIXES: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
-    (("AKIA", "ASIA", "ABIA", "ACCA"), re.compile(_TOKEN_PATTERNS[0][1])),
-    (("sk-ant-",), re.compile(_TOKEN_PATTERNS[1][1])),
-    (("sk-proj-",), re.compile(_TOKEN_PATTERNS[2][1])),
-    (("sk-",), re.compile(_TOKEN_PATTERNS[3][1])),
-    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), re.compile(_TOKEN_PATTERNS[4][1])),
-    (("github_pat_",), re.compile(_TOKEN_PATTERNS[5][1])),
-    (("xox",), re.compile(_TOKEN_PATTERNS[6][1])),
-    (("k_live_",), re.compile(_TOKEN_PATTERNS[7][1])),
-    (("AIza",), re.compile(_TOKEN_PATTERNS[8][1])),
-]
 
 _PEM_RE = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY_RE = re.compile(r"^(?:[A-Za-z0-9+/=]{20,}|Proc-Type:.*|Version:.*)$")
@@ -226,18 +193,14 @@ def scan_text(text: str, rel: str) -> tuple[list[SecretHit], int]:
             return
         hits.append(SecretHit(rel, ln, kind, mask(secret)))
 
-    for idx, (prefixes, rx) in enumerate(_TOKEN_PREFIXES):
-        if not any(p in text for p in prefixes):
+    for fmt in TOKEN_FORMATS:  # the one list of token formats, shared with the redactor
+        if not any(p in text for p in fmt.prefixes):
             continue
-        kind, _, min_h = _TOKEN_PATTERNS[idx]
-        for m in rx.finditer(text):
+        for m in fmt.regex.finditer(text):
             tok = m.group(0)
-            if "EXAMPLE" in tok.upper():
+            if "EXAMPLE" in tok.upper() or entropy(fmt.body(tok)) < fmt.min_entropy:
                 continue
-            body = tok.split("_", 1)[-1] if kind in ("github-token", "stripe-secret-key") else tok[4:]
-            if entropy(body) < min_h:
-                continue
-            add(kind, m.start(), m.end(), tok)
+            add(fmt.kind, m.start(), m.end(), tok)
 
     if "PRIVATE KEY" in text:
         for m in _PEM_RE.finditer(text):

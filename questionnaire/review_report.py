@@ -76,6 +76,8 @@ def _write_xlsx(path: Path, data: dict[str, Any]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from questionnaire.documents.safety import write_cell
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Review"
@@ -86,13 +88,9 @@ def _write_xlsx(path: Path, data: dict[str, Any]) -> None:
         row = ws.max_row + 1
         for col, (_title, key, _w) in enumerate(COLUMNS, 1):
             value = _cell(item, key)
-            c = ws.cell(row=row, column=col)
+            c = write_cell(ws, row, col, _ILLEGAL_XML.sub("", value) if isinstance(value, str) else value)
             if isinstance(value, str):
-                c.value = _ILLEGAL_XML.sub("", value)
-                c.data_type = "s"  # never a formula, whatever the text starts with
                 c.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                c.value = value
         colour = STATUS_FILL.get(str(item.get("status")))
         if colour:
             ws.cell(row=row, column=3).fill = PatternFill("solid", start_color=colour, end_color=colour)
@@ -101,11 +99,11 @@ def _write_xlsx(path: Path, data: dict[str, Any]) -> None:
     ws.auto_filter.ref = ws.dimensions
     ws.freeze_panes = "A2"
     summary = wb.create_sheet("Summary")
-    for k, v in (data.get("summary") or {}).items():
-        summary.append([str(k), v])
-    for k in ("input", "output", "format", "source"):
-        if k in data:
-            summary.append([k, "" if data[k] is None else str(data[k])])
+    rows = [(str(k), v) for k, v in (data.get("summary") or {}).items()]
+    rows += [(k, "" if data[k] is None else str(data[k])) for k in ("input", "output", "format", "source") if k in data]
+    for r, (k, v) in enumerate(rows, 1):  # paths may start with '=': the one cell writer keeps them text
+        write_cell(summary, r, 1, k)
+        write_cell(summary, r, 2, v)
     wb.save(str(path))
 
 

@@ -51,28 +51,13 @@ _TOPIC_ALIASES = {
     "vendor_agreements": "vendor_agreements",
     "agreements": "vendor_agreements",
     "vendor": "vendor_agreements",
+    "identity": "processor",  # which account (and so which provider agreement) processes the data
 }
-# fallback when the registry is missing or has no topic for a check
-_PREFIX_TOPIC = [
-    ("identity.", "processor"),
-    ("bedrock.models.", "processor"),
-    ("bedrock.invocation_logging.only_declared_regions", "residency"),
-    ("bedrock.cross_region_inference.", "residency"),
-    ("ec2.vpc_endpoint.", "residency"),
-    ("bedrock.invocation_logging.", "auditability"),
-    ("cloudwatch.", "auditability"),
-    ("s3.", "auditability"),
-    ("cloudtrail.", "auditability"),
-    ("kms.", "auditability"),
-]
-
-
 def _registry() -> dict[str, Any]:
-    try:
-        from questionnaire.checks import REGISTRY  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - the registry is optional for the summary
-        return {}
-    return dict(REGISTRY) if REGISTRY else {}
+    """The check registry: the one source of every check's topic and title."""
+    from questionnaire.checks import REGISTRY
+
+    return dict(REGISTRY)
 
 
 def _meta(entry: Any, name: str) -> Any:
@@ -84,7 +69,7 @@ def _meta(entry: Any, name: str) -> Any:
 
 
 def topic_of(check_id: str, registry: dict[str, Any] | None = None) -> str:
-    """The summary topic of a check: its registry ``topic`` when known, else by id prefix."""
+    """The summary topic of a check, from its registry ``topic`` (unknown ids: "other")."""
     reg = _registry() if registry is None else registry
     topic = _meta(reg.get(check_id), "topic")
     if isinstance(topic, str):
@@ -92,9 +77,6 @@ def topic_of(check_id: str, registry: dict[str, Any] | None = None) -> str:
         if t in _TOPIC_ALIASES:
             return _TOPIC_ALIASES[t]
         if t in _TOPIC_KEYS:
-            return t
-    for prefix, t in _PREFIX_TOPIC:
-        if check_id.startswith(prefix):
             return t
     return "other"
 
@@ -361,10 +343,9 @@ code{font-size:.9em;word-break:break-all}
 
 
 def _md_escape(value: Any) -> str:
-    s = " ".join(str(value).split())
-    for a, b in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`")):
-        s = s.replace(a, b)
-    return s
+    from questionnaire.markdown_text import md_inline
+
+    return md_inline(value)
 
 
 def _env(autoescape: bool):

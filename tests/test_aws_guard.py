@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+import questionnaire.checks  # noqa: F401 - registers the checks whose declared actions form the allow-list
 from questionnaire import aws
 from questionnaire.errors import CredentialsError, EndpointError, ReadOnlyViolation
 
@@ -53,7 +54,7 @@ def test_guard_does_not_send_the_request(moto_env):
 def test_read_only_rule():
     assert aws.is_read_only("sts", "GetCallerIdentity")
     assert aws.is_read_only("logs", "DescribeLogGroups")
-    assert aws.is_read_only("cloudtrail", "LookupEvents")
+    assert not aws.is_read_only("cloudtrail", "LookupEvents")  # a read, but no check declares it
     assert not aws.is_read_only("kms", "ScheduleKeyDeletion")
     assert not aws.is_read_only("secretsmanager", "GetSecretValue")
 

@@ -99,7 +99,7 @@ def test_contents_layout_and_manifest_shape(good, loaded):
     assert p["collector"] == run.identity
     assert (p["started"], p["ended"]) == (run.started, run.ended)
     assert p["check_ids"] == run.check_ids and p["errors"] == [] and p["emulated"] == []
-    assert set(p["redactions"]) == {r.path for r in run.raw} | {"findings.json"}
+    assert set(p["redactions"]) == {r.path for r in run.raw} | {"findings.json", "profile.yaml", "profile.json"}
     # SHA256SUMS covers every entry, including the manifest, in sha256sum format
     assert e["SHA256SUMS"] == _sums(e)
     raw = json.loads(e[run.raw[0].path])
@@ -466,7 +466,7 @@ def test_summary_topics_escaping_and_masking(tmp_path):
     html = e["summary.html"].decode()
     md = e["SUMMARY.md"].decode()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in md and "\\|" in md
+    assert "\\<script\\>" in md and "&lt;" not in md and "\\|" in md  # escaped, not HTML-escaped
     # self-contained: no external assets
     for bad in ("<link", "<script", "src=", "@import", "url("):
         assert bad not in html
@@ -493,9 +493,12 @@ def test_summary_topic_grouping_uses_registry_metadata():
     reg = {"x.custom": {"topic": "logging"}, "y.custom": type("M", (), {"topic": "residency"})()}
     assert topic_of("x.custom", reg) == "auditability"
     assert topic_of("y.custom", reg) == "residency"
-    assert topic_of("cloudtrail.trail.logging", {}) == "auditability"
-    assert topic_of("bedrock.cross_region_inference.matches_declaration", {}) == "residency"
-    assert topic_of("bedrock.guardrail.exists", {}) == "other"
+    # no prefix-to-topic fallback (issue 15): the registry is the one source of topics
+    assert topic_of("cloudtrail.trail.logging", {}) == "other"
+    assert topic_of("cloudtrail.trail.logging") == "auditability"
+    assert topic_of("bedrock.cross_region_inference.matches_declaration") == "residency"
+    assert topic_of("identity.account_matches") == "processor"
+    assert topic_of("bedrock.guardrail.exists") == "other"
 
 
 def test_evidence_references_must_exist(tmp_path, loaded, good):
@@ -523,7 +526,8 @@ def test_evidence_references_must_exist(tmp_path, loaded, good):
 
 def test_check_option_helpers_fail_early_and_write(tmp_path, loaded, keys, capsys):
     from questionnaire.bundle import check_output_path
-    from questionnaire.cli import _bundle_prepare, _bundle_write
+    from questionnaire.bundle import write_bundle
+    from questionnaire.cli import _bundle_prepare
 
     with pytest.raises(OutputError, match="refusing to overwrite the profile"):
         check_output_path(loaded.path, loaded)
@@ -534,8 +538,7 @@ def test_check_option_helpers_fail_early_and_write(tmp_path, loaded, keys, capsy
         _bundle_prepare(tmp_path / "no" / "b.zip", loaded, None)
     assert _bundle_prepare(None, loaded, None) is None
     key = _bundle_prepare(tmp_path / "b.zip", loaded, priv)
-    _bundle_write(tmp_path / "b.zip", loaded, make_run(), mask_account=True, sign_key=key)
-    assert "wrote evidence bundle" in capsys.readouterr().err
+    write_bundle(tmp_path / "b.zip", loaded, make_run(), mask_account=True, sign_key=key)
     b = load_bundle(tmp_path / "b.zip", key=pub)
     assert b.signature_checked and ACCOUNT not in b.files["SUMMARY.md"].decode()
 

@@ -68,6 +68,15 @@ def register(check: Check) -> Check:
     return check
 
 
+def _declared_actions() -> list[str]:
+    return [a for c in CHECKS.values() for a in c.iam_actions]
+
+
+from questionnaire.aws import allow_declared_actions  # noqa: E402 - the read-only guard's allow-list
+
+allow_declared_actions(_declared_actions)
+
+
 def iam_policy() -> dict[str, Any]:
     """The least-privilege IAM policy the tool needs, generated from the checks' declarations."""
     actions = sorted({a for c in CHECKS.values() for a in c.iam_actions})

@@ -8,14 +8,12 @@ extension, writes to a temp file in the output folder and moves it into place
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from questionnaire.errors import OutputError, UserInputError
+from questionnaire.errors import UserInputError
 
 FORMATS = (".xlsx", ".docx", ".md", ".json")
 JSON_SCHEMA_ID = "questionnaire/answers/v1"
@@ -90,34 +88,10 @@ def short_answer(a) -> str:
 
 
 def write_atomic(out: Path, write: Callable[[Path], None], inputs: tuple[Path, ...] = ()) -> Path:
-    """Write through a temp file next to ``out``; never replace one of ``inputs``."""
-    out = Path(out)
-    for i in inputs:
-        i = Path(i)
-        if os.path.abspath(i) == os.path.abspath(out) or (out.exists() and i.exists() and os.path.samefile(i, out)):
-            raise OutputError(f"{out}: the output must not be an input file; choose another -o path")
-    if out.is_dir():
-        raise OutputError(f"{out}: is a folder; give a file name with -o")
-    if not out.parent.is_dir():
-        raise OutputError(f"{out.parent}: folder does not exist; create it first")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except OSError as e:
-        raise OutputError(f"{out}: cannot write: {e.strerror}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+    """Write through :func:`questionnaire.atomic.atomic_write`; never replace one of ``inputs``."""
+    from questionnaire.atomic import atomic_write
+
+    return atomic_write(out, write, inputs=inputs)
 
 
 def export_answers(
@@ -164,11 +138,15 @@ def write_json(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
 
 
 def _md_escape(s: str) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+    from questionnaire.markdown_text import md_inline
+
+    return md_inline(s)
 
 
 def write_md(answers: list, path: Path, meta: ExportMeta, findings: list) -> None:
-    lines = [f"# AI security answers: {meta.organization}", ""]
+    from questionnaire.markdown_text import md_block
+
+    lines = [f"# AI security answers: {_md_escape(meta.organization)}", ""]
     lines.append(f"- Generated: {meta.generated}")
     lines.append(f"- Basis: {meta.basis}")
     if meta.bundle_digest:
@@ -177,8 +155,8 @@ def write_md(answers: list, path: Path, meta: ExportMeta, findings: list) -> Non
     for topic, items in _grouped(answers):
         lines += [f"## {topic_title(topic)}", ""]
         for a in items:
-            lines += [f"### {a.question}", ""]
-            lines.append(a.text)
+            lines += [f"### {_md_escape(a.question)}", ""]
+            lines.append(md_block(a.text))
             lines.append("")
             meta_line = f"*Status: {STATUS_TEXT.get(a.status, a.status)}"
             if a.needs_review:
@@ -214,7 +192,9 @@ def _xlsx_header(ws, columns, font, fill, align) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, (name, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=i, value=name)
+        from questionnaire.documents.safety import write_cell
+
+        cell = write_cell(ws, 1, i, name)
         cell.font, cell.fill, cell.alignment = font, fill, align
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -224,7 +204,7 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from questionnaire.documents.safety import clean_text
+    from questionnaire.documents.safety import write_cell
 
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="1F4E78")
@@ -245,9 +225,9 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
         ("Needs review", str(sum(1 for a in answers if a.needs_review))),
     ]
     for r, (k, v) in enumerate(rows, start=1):
-        cover.cell(row=r, column=1, value=k).font = Font(bold=True, size=16 if r == 1 else 11)
+        write_cell(cover, r, 1, k).font = Font(bold=True, size=16 if r == 1 else 11)
         if v is not None:
-            cover.cell(row=r, column=2, value=clean_text(v)).alignment = wrap
+            write_cell(cover, r, 2, v).alignment = wrap
     cover.column_dimensions["A"].width = 32
     cover.column_dimensions["B"].width = 80
 
@@ -265,8 +245,7 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
             "\n".join(a.evidence),
         ]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=clean_text(v, where=a.id))
-            cell.alignment = wrap
+            write_cell(ws, r, c, v, where=a.id).alignment = wrap
         ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILL.get(a.status, "FFFFFF"))
     ws.auto_filter.ref = f"A1:H{max(1, len(answers)) + 1}"
 
@@ -275,7 +254,7 @@ def write_xlsx(answers: list, path: Path, meta: ExportMeta, findings: list) -> N
     for r, f in enumerate(findings, start=2):
         values = [f.id, f.check_id, f.deployment or "", f.region or "global", f.status.value, f.message or ""]
         for c, v in enumerate(values, start=1):
-            fs.cell(row=r, column=c, value=clean_text(v)).alignment = wrap
+            write_cell(fs, r, c, v).alignment = wrap
         fs.cell(row=r, column=5).fill = PatternFill("solid", fgColor=FINDING_FILL.get(f.status.value, "FFFFFF"))
     fs.auto_filter.ref = f"A1:F{max(1, len(findings)) + 1}"
     wb.active = 1  # open on the answers

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -147,6 +146,25 @@ def clean_text(value: str, *, limit: int = EXCEL_CELL_LIMIT, where: str = "") ->
     return text
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_cell(ws, row: int, column: int, value, *, where: str = ""):
+    """THE way every xlsx writer puts a value in a cell (openpyxl): control characters stripped, the cell
+    limit enforced, and text that a spreadsheet would read as a formula (``= + - @``, tab, CR first)
+    stored as text with Excel's quote prefix, never as ``<f>``."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return ws.cell(row=row, column=column, value=value)
+    raw = str(value)
+    text = clean_text(raw, where=where)
+    cell = ws.cell(row=row, column=column, value=text)
+    if raw.startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+        cell.value = text
+        cell.data_type = "s"  # a string, not a formula
+        cell.quotePrefix = True  # and Excel keeps it a string when the cell is edited
+    return cell
+
+
 def check_output_path(input_path: Path, output_path: Path) -> None:
     input_path = Path(input_path)
     output_path = Path(output_path)
@@ -177,27 +195,7 @@ def safe_write(
     verify: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write via ``write(tmp)`` into a temp file next to the output, ``verify(tmp)``, then replace."""
-    input_path = Path(input_path)
-    output_path = Path(output_path)
-    check_output_path(input_path, output_path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", suffix=".tmp", dir=output_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        if verify is not None:
-            verify(tmp)
-        # last look: the output still is not the input (the input could have been swapped for a link)
-        if output_path.exists() and os.path.samefile(input_path, output_path):
-            raise OutputError(f"{output_path}: is the same file as the input; choose another -o path")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the output normal permissions
-        os.replace(tmp, output_path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-    return output_path
+    from questionnaire.atomic import atomic_write
+
+    check_output_path(Path(input_path), Path(output_path))
+    return atomic_write(output_path, write, inputs=(input_path,), verify=verify)

@@ -1,0 +1,192 @@
+"""What the commands do, without the command line: used by ``cli.py`` and by the demo alike.
+
+Each function takes paths and objects, writes its outputs through :mod:`questionnaire.atomic`, and
+returns results plus the one-line summaries a command prints. Nothing here prints or exits; errors are
+``questionnaire.errors`` classes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+def check_regions(regions: list[str] | None) -> None:
+    """`--region` values must be AWS region codes (one line, exit 2, before any call)."""
+    from questionnaire.errors import UserInputError
+    from questionnaire.profile import aws_regions
+
+    known = aws_regions()
+    for r in regions or []:
+        if known and r not in known:
+            raise UserInputError(f"--region {r!r} is not an AWS region code (e.g. eu-west-1)")
+
+
+def prepare_bundle(bundle: Path | None, loaded: Any, sign: Path | None) -> Any:
+    """For `check --bundle`: validate the output path and load the signing key BEFORE calling AWS.
+
+    Returns the signing key object (or None). Raises QuestionnaireError subclasses.
+    """
+    if sign is not None and bundle is None:
+        from questionnaire.errors import UserInputError
+
+        raise UserInputError("--sign needs --bundle OUT.zip (the signature covers the bundle's manifest)")
+    if bundle is None:
+        return None
+    from questionnaire.bundle import check_output_path, load_signing_key
+
+    check_output_path(bundle, loaded)
+    return load_signing_key(sign) if sign is not None else None
+
+
+@dataclass
+class CheckOutcome:
+    run: Any  # checks.CheckRun, as collected
+    shown: list  # the findings every output shows (redacted)
+    bundle: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(f.status.value == "FAIL" for f in self.shown) else 0
+
+
+def run_check(
+    loaded: Any,
+    *,
+    regions: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    json_out: Path | None = None,
+    bundle: Path | None = None,
+    mask_account: bool = False,
+    sign_key: Any = None,
+) -> CheckOutcome:
+    """Run the checks, then write ``--json`` and the bundle (both through the one redactor)."""
+    from questionnaire.checks import run_checks
+    from questionnaire.redaction import redact_findings
+
+    run = run_checks(loaded, regions=regions, progress=progress)
+    shown = redact_findings(run.findings)
+    if json_out is not None:
+        write_findings_json(json_out, run, shown, inputs=(loaded.path,))
+    written = None
+    if bundle is not None:
+        from questionnaire.bundle import write_bundle
+
+        written = write_bundle(bundle, loaded, run, mask_account=mask_account, sign_key=sign_key)
+    return CheckOutcome(run=run, shown=shown, bundle=written)
+
+
+def write_findings_json(out: Path, run: Any, shown: list, inputs: tuple = ()) -> Path:
+    from questionnaire.atomic import atomic_write
+    from questionnaire.findings import findings_document
+    from questionnaire.redaction import redact
+
+    doc, _n = redact(findings_document(shown, identity=run.identity, started=run.started, ended=run.ended,
+                                       regions=run.regions))
+    return atomic_write(out, json.dumps(doc, indent=2, sort_keys=False) + "\n", inputs=inputs, what="findings")
+
+
+@dataclass
+class Inputs:
+    """What a command reads: from a verified bundle or from the profile alone (values redacted)."""
+
+    profile: Any
+    findings: list | None
+    source: str  # "bundle" | "profile"
+    meta: dict[str, Any]
+    inputs: tuple[Path, ...]
+    trust: str = ""  # what the bundle proves (integrity only / authentic); "" for a profile
+
+
+def load_inputs(bundle: Path | None, profile: Path | None, *, key: Path | None = None,
+                require_signature: bool = False) -> Inputs:
+    """The one loader for "--bundle or --profile" of answers, fill and compliance.
+
+    A bundle that does not verify is one UserInputError (exit 2) with the same message in every command.
+    """
+    from questionnaire.errors import BundleError, UserInputError
+    from questionnaire.redaction import redact_profile
+
+    if (bundle is None) == (profile is None):
+        raise UserInputError("give exactly one of --bundle B.zip (verified) or --profile P (declared)")
+    if bundle is None:
+        if key is not None or require_signature:
+            raise UserInputError("--key and --require-signature apply to --bundle only")
+        from questionnaire.profile import load_profile
+
+        loaded = load_profile(profile)
+        return Inputs(redact_profile(loaded.profile), None, "profile", {"profile_sha256": loaded.sha256}, (Path(profile),))
+    if require_signature and key is None:
+        raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
+    from questionnaire.bundle import load_bundle
+
+    try:
+        b = load_bundle(bundle, key=key)
+    except BundleError as e:
+        detail = "; ".join(e.problems[:3]) + (f"; and {len(e.problems) - 3} more" if len(e.problems) > 3 else "")
+        raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from None
+    return Inputs(redact_profile(b.profile), b.findings, "bundle", {"bundle_digest": b.digest}, (Path(bundle),),
+                  trust=authenticity(b))
+
+
+def authenticity(b: Any) -> str:
+    """What a verified bundle proves: integrity always; authenticity only with a checked signature."""
+    if b.signature_checked:
+        return "intact and signed (signature valid with the given key: authentic)"
+    if b.signed:
+        return "intact; signed, but the signature was not checked (pass --key): integrity only, not authenticity"
+    return ("intact but unsigned: integrity only, not authenticity (anyone can edit and re-hash an unsigned bundle; "
+            "sign with `check --sign` and read with --key)")
+
+
+def verify_lines(path: Path, b: Any) -> list[str]:
+    """The summary ``verify`` prints for an intact bundle (who, when, what, trust)."""
+    pred = b.predicate
+    counts = pred.get("findings_summary") or {}
+    who = b.identity
+    if b.signature_checked:
+        sig = "signature valid: authentic"
+    elif b.signed:
+        sig = "signed, signature not checked (pass --key): integrity only"
+    else:
+        sig = "not signed: integrity only, not authenticity"
+    lines = [
+        f"{path}: intact ({len(b.files)} files, manifest sha256 {b.digest[:16]}..., {sig})",
+        f"  who:  {b.profile.organization.name}; account {who.get('account') or '?'} as {who.get('arn') or '?'}",
+        f"  when: {b.started or '?'} to {b.ended or '?'}",
+        f"  what: {len(pred.get('check_ids') or [])} checks in {', '.join(b.regions) or 'no regions'}: "
+        f"{counts.get('PASS', 0)} PASS, {counts.get('FAIL', 0)} FAIL, {counts.get('UNKNOWN', 0)} UNKNOWN; "
+        f"{pred.get('redactions_total', 0)} value(s) redacted",
+    ]
+    if not b.signature_checked:
+        lines.append(f"  note: {authenticity(b)}")
+    if pred.get("emulated"):
+        lines.append(f"  note: {len(pred['emulated'])} operation(s) were answered by an AWS emulator, not a real account")
+    return lines
+
+
+def write_answers(prof: Any, findings: list | None, source: str, extra: dict, output: Path, inputs: tuple) -> dict:
+    """The complete standard answer set into ``output``; returns the answers' summary counts."""
+    from questionnaire import __version__
+    from questionnaire.answers import build_answers, summary
+    from questionnaire.documents.export import ExportMeta, export_answers
+
+    result = build_answers(prof, findings, source=source)
+    meta = ExportMeta(organization=prof.organization.name, product=prof.organization.product, source=source,
+                      tool_version=__version__, **extra)
+    export_answers(result, output, meta=meta, findings=findings, inputs=inputs)
+    return summary(result)
+
+
+def answers_line(s: dict) -> str:
+    return (f"{s['total']} answers: {s['verified']} verified, {s['contradicted']} contradicted, "
+            f"{s['declared']} declared, {s['not_applicable']} not applicable; {s['needs_review']} need review")
+
+
+def fill_line(questionnaire: Path, result: Any) -> str:
+    c = result.counts()
+    return (f"{questionnaire}: {c['found']} questions found, {c['answered']} answered, "
+            f"{c['needs_review']} need review, {c['left_empty']} left empty"
+            + (f", {c['already_filled']} already filled (unchanged)" if c["already_filled"] else ""))
