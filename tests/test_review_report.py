@@ -135,13 +135,20 @@ def _form(path, questions):
 def test_issue_inverse_pairs_compliant_and_drifted(tmp_path):
     from tests.answers_fixtures import drifted_findings
 
+    from tests.answers_fixtures import CONTRACT, load_profile
+
+    if not CONTRACT.is_file():
+        pytest.skip("../shared/contract is not next to the project")
+    # the reference profile (AWS + OpenAI): its network path is known for every deployment (the example's
+    # Vertex deployment leaves the private-network question open, so it abstains there)
+    profile = load_profile(CONTRACT).profile
     form = _form(tmp_path / "f.xlsx", [q for q, _, _ in ISSUE_PAIRS])
-    ok = fill(form, tmp_path / "ok.xlsx", profile=example_profile(), findings=compliant_findings())
+    ok = fill(form, tmp_path / "ok.xlsx", profile=profile, findings=compliant_findings())
     got = {it.question: it for it in ok.items}
     for q, cid, value in ISSUE_PAIRS:
         assert (got[q].catalog_id, got[q].value) == (cid, value), (q, got[q])
     # drifted account: logging off and the agent role over-privileged -> no confident answer they contradict
-    bad = fill(form, tmp_path / "bad.xlsx", profile=example_profile(), findings=drifted_findings())
+    bad = fill(form, tmp_path / "bad.xlsx", profile=profile, findings=drifted_findings())
     got = {it.question: it for it in bad.items}
     for q in ("Are AI usage logs encrypted at rest?", "Does the AI agent hold broad administrative powers?"):
         assert got[q].status != "answered" and got[q].value is None, got[q]

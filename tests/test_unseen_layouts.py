@@ -321,10 +321,18 @@ def make_kv_form_docx(path: Path) -> tuple[Path, dict]:
 # --------------------------------------------------------------------------- harness
 
 
+def _profile():
+    """The reference profile (AWS + OpenAI, every network path known) when ../shared is there, else the example
+    (whose Vertex deployment leaves the private-network question open)."""
+    from tests.answers_fixtures import CONTRACT, load_profile
+
+    return load_profile(CONTRACT).profile if CONTRACT.is_file() else example_profile()
+
+
 def _run(src: Path, tmp_path: Path):
     out = tmp_path / ("out" + src.suffix)
     rep = tmp_path / (src.stem + ".json")
-    fill(src, out, profile=example_profile(), findings=compliant_findings(), source="bundle", report_path=rep)
+    fill(src, out, profile=_profile(), findings=compliant_findings(), source="bundle", report_path=rep)
     report = json.loads(rep.read_text())
     return out, {it["location"]: it for it in report["items"]}
 

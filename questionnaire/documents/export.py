@@ -83,7 +83,7 @@ def _grouped(answers: list) -> list[tuple[str, list]]:
 
 def short_answer(a) -> str:
     if a.kind == "yes_no":
-        return a.value or ("Needs review" if a.status == "contradicted" else "N/A")
+        return a.value or ("N/A" if a.status == "not_applicable" else "Needs review")
     return a.text
 
 
