@@ -17,11 +17,8 @@ No openpyxl, docx or boto3 here.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from questionnaire.errors import UserInputError
 from questionnaire.findings import Finding, Status
@@ -34,128 +31,21 @@ NOT_VERIFIABLE = "declared.not_verifiable"
 DECLARED_NOTE = "Declared in the company's AI deployment profile, not verified against the AWS account."
 UNVERIFIABLE_NOTE = "Declared, not verified: no automated check covers this."
 
-# AWS regions inside the EEA (EU 27 + Iceland, Liechtenstein, Norway).
-# London (eu-west-2) and Zurich (eu-central-2) are in Europe but not in the EEA.
-EEA_CLOUD_REGIONS = frozenset(
-    {
-        # AWS
-        "eu-west-1", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eusc-de-east-1",
-        # Azure
-        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
-        "swedencentral", "italynorth", "polandcentral", "spaincentral", "norwayeast", "norwaywest",
-        # Google Cloud
-        "europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
-        "europe-west12", "europe-north1", "europe-central2", "europe-southwest1",
-    }
+from questionnaire.rendering import (  # noqa: F401  (re-exported: answers.region_label etc. keep working)
+    EEA_CLOUD_REGIONS,
+    EEA_NAMES,
+    FILTERS,
+    PLATFORM_TEXT,
+    SENSITIVE_USE,
+    TIER_TEXT,
+    days,
+    environment,
+    humanize,
+    in_eea,
+    join_and,
+    region_label,
+    region_name,
 )
-EEA_NAMES = frozenset(
-    n.lower()
-    for n in (
-        "EEA", "EU", "European Union", "European Economic Area", "Austria", "Belgium", "Bulgaria", "Croatia",
-        "Cyprus", "Czechia", "Czech Republic", "Denmark", "Estonia", "Finland", "France", "Germany", "Greece",
-        "Hungary", "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg", "Malta", "Netherlands", "Poland",
-        "Portugal", "Romania", "Slovakia", "Slovenia", "Spain", "Sweden", "Iceland", "Liechtenstein", "Norway",
-    )
-)
-
-TIER_TEXT = {
-    "consumer": "consumer",
-    "commercial_api": "commercial API",
-    "infrastructure": "cloud infrastructure",
-}
-PLATFORM_TEXT = {
-    "aws_bedrock": "Amazon Bedrock",
-    "azure_ai_foundry": "Azure AI Foundry",
-    "google_vertex": "Google Vertex AI",
-    "openai_api": "the OpenAI API",
-    "anthropic_api": "the Anthropic API",
-    "other": "another platform",
-}
-SENSITIVE_USE = ("commercial_or_infrastructure_only", "infrastructure_only")
-
-
-# --------------------------------------------------------------------------- filters (pure)
-
-
-@lru_cache(maxsize=1)
-def _region_descriptions() -> dict[str, str]:
-    """Region code -> description from botocore's endpoints.json (botocore is not imported)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("botocore")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    data_file = Path(list(spec.submodule_search_locations)[0]) / "data" / "endpoints.json"
-    try:
-        data = json.loads(data_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    out: dict[str, str] = {}
-    for partition in data.get("partitions", []):
-        for code, meta in partition.get("regions", {}).items():
-            if isinstance(meta, dict) and meta.get("description"):
-                out[code] = meta["description"]
-    return out
-
-
-def region_name(code: str) -> str:
-    """'eu-west-1' -> 'Europe (Ireland)'; anything unknown is returned unchanged."""
-    return _region_descriptions().get(str(code), str(code))
-
-
-def region_label(code: str) -> str:
-    """'eu-west-1' -> 'eu-west-1 (Europe, Ireland)'; 'United States' -> 'United States'."""
-    name = region_name(code)
-    if name == code:
-        return str(code)
-    return f"{code} ({name.replace(' (', ', ').rstrip(')')})"
-
-
-def in_eea(region: str) -> bool:
-    r = str(region).strip()
-    return r in EEA_CLOUD_REGIONS or r.lower() in EEA_NAMES
-
-
-def join_and(items: Iterable[Any], last: str = "and") -> str:
-    items = [str(i) for i in items]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
-def days(n: Any) -> str:
-    if n is None:
-        return "an unspecified period"
-    return "1 day" if n == 1 else f"{n} days"
-
-
-def humanize(s: Any) -> str:
-    """'external_communications' -> 'external communications'."""
-    return str(s).replace("_", " ")
-
-
-FILTERS = {
-    "region_name": region_name,
-    "region": region_label,
-    "join_and": join_and,
-    "days": days,
-    "humanize": humanize,
-    "nodot": lambda s: str(s).rstrip(". "),
-    "tier_text": lambda t: TIER_TEXT.get(str(t), humanize(t)),
-    "platform_text": lambda p: PLATFORM_TEXT.get(str(p), humanize(p)),
-}
-
-
-@lru_cache(maxsize=1)
-def environment():
-    """The one Jinja environment: StrictUndefined, no autoescape (plain text out)."""
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(FILTERS)
-    return env
 
 
 # --------------------------------------------------------------------------- answers
@@ -173,6 +63,20 @@ class Answer:
     needs_review: bool
     evidence: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
+    asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
+    polarity: str = "same"  # "inverse": answers a question asking the negation of ``asserts``
+
+    def as_polarity(self, polarity: str | None) -> "Answer":
+        """This answer for a question of ``polarity``: "inverse" flips a Yes/No value (and
+        the "Yes. "/"No. " the text starts with); the rest of the text states the fact,
+        true under either polarity. Anything but a yes/no value is returned unchanged."""
+        if polarity != "inverse" or self.kind != "yes_no" or self.value not in ("Yes", "No"):
+            return self
+        from questionnaire.polarity import flip
+
+        new = flip(self.value)
+        text = self.text[len(self.value) + 2:] if self.text.startswith(f"{self.value}. ") else self.text
+        return replace(self, value=new, text=f"{new}. {text}", polarity="inverse")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +90,7 @@ class Answer:
             "needs_review": self.needs_review,
             "evidence": list(self.evidence),
             "checks": list(self.checks),
+            "asserts": self.asserts,
         }
 
 
@@ -270,7 +175,9 @@ def _observed_sentence(f: Finding) -> str:
 
 
 def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | None, source: str) -> Answer:
-    base = dict(id=entry.id, topic=entry.topic, question=entry.question, kind=entry.kind, checks=list(entry.checks))
+    all_checks = tuple(getattr(entry, "all_checks", entry.checks))  # checks + the prerequisites it requires
+    base = dict(id=entry.id, topic=entry.topic, question=entry.question, kind=entry.kind, checks=list(all_checks),
+                asserts=getattr(entry, "asserts", None))
     if entry.applies and not _eval(entry.applies, ctx):
         text = _render(entry.template, ctx)
         return Answer(**base, value=None, text=text, status="not_applicable", needs_review=False)
@@ -283,7 +190,7 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
 
     relevant: list[Finding] = []
     if by_check is not None:
-        for c in entry.checks:
+        for c in all_checks:
             relevant.extend(by_check.get(c, []))
     evidence = [f.id for f in relevant]
     failed = [f for f in relevant if f.status == Status.FAIL]
@@ -301,16 +208,16 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     if value is not None:
         text = f"{value}. {text}"
     covered = {f.check_id for f in relevant}
-    if source == "bundle" and entry.checks and all(c in covered for c in entry.checks) and all(
+    if source == "bundle" and all_checks and all(c in covered for c in all_checks) and all(
         f.status == Status.PASS for f in relevant
     ):
-        text = f"{text} Verified (checks: {', '.join(entry.checks)})."
+        text = f"{text} Verified (checks: {', '.join(all_checks)})."
         return Answer(**base, value=value, text=text, status="verified", needs_review=False, evidence=evidence)
 
     if source == "profile":
         note = DECLARED_NOTE
-    elif entry.checks:
-        unknown = [c for c in entry.checks if c not in covered] + sorted(
+    elif all_checks:
+        unknown = [c for c in all_checks if c not in covered] + sorted(
             {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
         )
         reasons = []

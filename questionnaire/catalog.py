@@ -8,7 +8,7 @@ so that a broken catalog fails loudly with a one-line message naming the entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,47 +20,9 @@ from questionnaire.errors import InputFileError
 KINDS = ("yes_no", "text")
 YES_NO = ("Yes", "No")
 
-# docs/INTERFACES.md, "Check ids (stable)". Kept here so the catalog validates
-# without importing the checks package (which needs boto3).
-KNOWN_CHECK_IDS = frozenset(
-    {
-        "identity.account_matches",
-        "bedrock.models.available",
-        "bedrock.invocation_logging.enabled",
-        "bedrock.invocation_logging.only_declared_regions",
-        "bedrock.cross_region_inference.matches_declaration",
-        "cloudwatch.log_group.retention",
-        "cloudwatch.log_group.kms_encrypted",
-        "s3.log_bucket.encryption",
-        "s3.log_bucket.integrity",
-        "s3.log_bucket.public_access_blocked",
-        "cloudtrail.trail.logging",
-        "cloudtrail.trail.covers_region",
-        "cloudtrail.trail.log_file_validation",
-        "kms.key_rotation.enabled",
-        "bedrock.guardrail.exists",
-        "bedrock.guardrail.prompt_attack_filter",
-        "bedrock.guardrail.pii_filter",
-        "ec2.vpc_endpoint.bedrock_runtime",
-        "iam.agent_role.least_privilege",
-        "secretsmanager.secret.rotation",
-        "declared.not_verifiable",
-        "repo.secrets.not_in_files",
-        "repo.secrets.excluded_from_agent_context",
-        # Google Vertex AI (questionnaire/checks/gcp)
-        "vertex.audit_logs.data_access",
-        "vertex.location.declared_only",
-        "vertex.request_response_logging.matches_declaration",
-        "vertex.cache.matches_declaration",
-        "vertex.claude.data_retention_matches_declaration",
-        "vertex.cmek.enforced",
-        "vertex.vpc_sc.perimeter",
-        "vertex.model_armor.floor_setting",
-    }
-)
-
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-_ALLOWED_KEYS = {"id", "topic", "question", "kind", "profile_fields", "checks", "template", "value", "claim", "applies"}
+_ALLOWED_KEYS = {"id", "topic", "question", "asserts", "kind", "profile_fields", "checks", "requires", "template", "value",
+                 "claim", "applies"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +47,18 @@ class CatalogEntry:
     applies: str | None = None
     phrasings: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)  # anything else phrasings.yaml gives
+    asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
+    requires: tuple[str, ...] = ()  # checks the claim presupposes (all must PASS to verify it)
+    # matching rules from phrasings.yaml (see its header)
+    inverse_phrasings: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    generic: bool = False
+
+    @property
+    def all_checks(self) -> tuple[str, ...]:
+        """``checks`` then ``requires``: every check whose FAIL contradicts the answer."""
+        return self.checks + tuple(c for c in self.requires if c not in self.checks)
 
 
 def _field_exists(dotted: str) -> bool:
@@ -145,16 +118,22 @@ def _phrasings(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+_RULE_KEYS = {"id", "phrasings", "inverse_phrasings", "keywords", "unless", "allow", "generic"}
+
+
+def known_check_ids() -> frozenset[str]:
+    """The check ids of ``questionnaire.checks.REGISTRY`` (the one list; no boto3 import)."""
+    from questionnaire.checks import REGISTRY
+
+    return frozenset(REGISTRY)
+
+
 def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, dict[str, Any]] | None = None) -> list[CatalogEntry]:
     """Validate catalog data; raise InputFileError naming the first bad entry."""
-    from jinja2 import TemplateSyntaxError
-
-    from questionnaire.answers import environment
-
-    env = environment()
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise InputFileError(f"{source}: expected a mapping with an 'entries' list")
     phrasings = phrasings or {}
+    known = known_check_ids()
     entries: list[CatalogEntry] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["entries"]):
@@ -168,65 +147,102 @@ def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, 
         if eid in seen:
             raise InputFileError(f"{where}: duplicate id")
         seen.add(eid)
-        unknown = set(raw) - _ALLOWED_KEYS
-        if unknown:
-            raise InputFileError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        for key in ("topic", "question", "kind", "template"):
-            if not isinstance(raw.get(key), str) or not raw[key].strip():
-                raise InputFileError(f"{where}: '{key}' is required and must be text")
-        kind = raw["kind"]
-        if kind not in KINDS:
-            raise InputFileError(f"{where}: kind must be one of {', '.join(KINDS)} (got {kind!r})")
-        fields = raw.get("profile_fields")
-        if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
-            raise InputFileError(f"{where}: 'profile_fields' must be a non-empty list of dotted paths")
-        for f in fields:
-            if not _field_exists(f):
-                raise InputFileError(f"{where}: profile field '{f}' does not exist in the profile schema")
-        checks = raw.get("checks") or []
-        if not isinstance(checks, list) or not all(isinstance(c, str) for c in checks):
-            raise InputFileError(f"{where}: 'checks' must be a list of check ids")
-        for c in checks:
-            if c not in KNOWN_CHECK_IDS:
-                raise InputFileError(f"{where}: unknown check id '{c}'")
-        value, claim = raw.get("value"), raw.get("claim")
-        if kind == "yes_no":
-            if not isinstance(value, str) or not value.strip():
-                raise InputFileError(f"{where}: yes_no entries need a 'value' expression (true = Yes)")
-            if claim is not None and claim not in YES_NO:
-                raise InputFileError(f"{where}: 'claim' must be Yes, No or null (got {claim!r})")
-        elif value is not None or claim is not None:
-            raise InputFileError(f"{where}: 'value' and 'claim' are only for yes_no entries")
-        applies = raw.get("applies")
-        if applies is not None and not isinstance(applies, str):
-            raise InputFileError(f"{where}: 'applies' must be an expression")
-        try:
-            env.from_string(raw["template"])
-            for expr in (value, applies):
-                if expr:
-                    env.compile_expression(expr)
-        except TemplateSyntaxError as e:
-            raise InputFileError(f"{where}: template syntax error: {e.message}") from None
-        ph = phrasings.get(eid, {})
-        extra = {k: v for k, v in ph.items() if k not in ("id", "phrasings", "keywords")}
-        entries.append(
-            CatalogEntry(
-                id=eid,
-                topic=raw["topic"],
-                question=" ".join(raw["question"].split()),
-                kind=kind,
-                profile_fields=tuple(fields),
-                checks=tuple(checks),
-                template=raw["template"],
-                value=value,
-                claim=claim,
-                applies=applies,
-                phrasings=tuple(str(p) for p in (ph.get("phrasings") or [])),
-                keywords=tuple(str(k) for k in (ph.get("keywords") or [])),
-                extra=extra,
-            )
-        )
+        entries.append(_parse_entry(raw, where, known, phrasings.get(eid, {})))
     return entries
+
+
+def _id_list(raw: dict[str, Any], key: str, where: str, known: frozenset[str]) -> list[str]:
+    ids = raw.get(key) or []
+    if not isinstance(ids, list) or not all(isinstance(c, str) for c in ids):
+        raise InputFileError(f"{where}: '{key}' must be a list of check ids")
+    for c in ids:
+        if c not in known:
+            raise InputFileError(f"{where}: unknown check id '{c}' (not in questionnaire.checks.REGISTRY)")
+    return ids
+
+
+def _check_shape(raw: dict[str, Any], where: str) -> str:
+    unknown = set(raw) - _ALLOWED_KEYS
+    if unknown:
+        raise InputFileError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("topic", "question", "kind", "template"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise InputFileError(f"{where}: '{key}' is required and must be text")
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise InputFileError(f"{where}: kind must be one of {', '.join(KINDS)} (got {kind!r})")
+    fields = raw.get("profile_fields")
+    if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
+        raise InputFileError(f"{where}: 'profile_fields' must be a non-empty list of dotted paths")
+    for f in fields:
+        if not _field_exists(f):
+            raise InputFileError(f"{where}: profile field '{f}' does not exist in the profile schema")
+    asserts, value, claim = raw.get("asserts"), raw.get("value"), raw.get("claim")
+    if kind == "yes_no":
+        if not isinstance(asserts, str) or not asserts.strip():
+            raise InputFileError(f"{where}: yes_no entries need 'asserts' (the proposition Yes is the truth of)")
+        if not isinstance(value, str) or not value.strip():
+            raise InputFileError(f"{where}: yes_no entries need a 'value' expression (true = Yes)")
+        if claim is not None and claim not in YES_NO:
+            raise InputFileError(f"{where}: 'claim' must be Yes, No or null (got {claim!r})")
+    elif asserts is not None or value is not None or claim is not None:
+        raise InputFileError(f"{where}: 'asserts', 'value' and 'claim' are only for yes_no entries")
+    if raw.get("applies") is not None and not isinstance(raw["applies"], str):
+        raise InputFileError(f"{where}: 'applies' must be an expression")
+    return kind
+
+
+def _check_templates(raw: dict[str, Any], where: str) -> None:
+    from jinja2 import TemplateSyntaxError
+
+    from questionnaire.rendering import environment
+
+    env = environment()
+    try:
+        env.from_string(raw["template"])
+        for expr in (raw.get("value"), raw.get("applies")):
+            if expr:
+                env.compile_expression(expr)
+    except TemplateSyntaxError as e:
+        raise InputFileError(f"{where}: template syntax error: {e.message}") from None
+
+
+def _rules(ph: dict[str, Any], where: str) -> dict[str, Any]:
+    """The typed matching rules of one entry from phrasings.yaml."""
+    unknown = set(ph) - _RULE_KEYS
+    if unknown:
+        raise InputFileError(f"{where}: phrasings.yaml: unknown key(s) {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    for key in ("phrasings", "inverse_phrasings", "keywords", "unless", "allow"):
+        items = ph.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            raise InputFileError(f"{where}: phrasings.yaml: '{key}' must be a list of text")
+        out[key] = tuple(items)
+    out["generic"] = bool(ph.get("generic", False))
+    return out
+
+
+def _parse_entry(raw: dict[str, Any], where: str, known: frozenset[str], ph: dict[str, Any]) -> CatalogEntry:
+    kind = _check_shape(raw, where)
+    checks = _id_list(raw, "checks", where, known)
+    requires = _id_list(raw, "requires", where, known)
+    _check_templates(raw, where)
+    asserts = raw.get("asserts")
+    return CatalogEntry(
+        id=raw["id"],
+        topic=raw["topic"],
+        question=" ".join(raw["question"].split()),
+        kind=kind,
+        profile_fields=tuple(raw["profile_fields"]),
+        checks=tuple(checks),
+        template=raw["template"],
+        value=raw.get("value"),
+        claim=raw.get("claim"),
+        applies=raw.get("applies"),
+        asserts=" ".join(asserts.split()) if asserts else None,
+        requires=tuple(requires),
+        **_rules(ph, where),
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

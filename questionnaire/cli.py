@@ -198,7 +198,7 @@ def fill(
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the filled copy (same extension).", show_default=False),
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verified evidence bundle (answers are verified)."),
     profile: Optional[Path] = typer.Option(None, "--profile", help="Profile only (answers are declared: all need review)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the review report (JSON) here."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the review report here: .json, .xlsx or .html (by extension)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="Only this sheet (also a hidden one)."),
     question_col: Optional[str] = typer.Option(None, "--question-col", help="Column letter of the questions."),
     answer_col: Optional[str] = typer.Option(None, "--answer-col", help="Column letter of the answers."),

@@ -13,9 +13,7 @@ confidence are written but flagged ``needs_review``.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -45,6 +43,10 @@ class FillItem:
     comment: str | None = None
     comment_location: str | None = None
     note: str | None = None
+    asserts: str | None = None  # yes/no: the proposition answered (catalog `asserts`)
+    polarity: str | None = None  # yes/no: "same" or "inverse" (the written Yes/No was flipped)
+    value: str | None = None  # yes/no: the value written (Yes, No, N/A)
+    source: str | None = None  # verified | declared | library
 
     @property
     def kept(self) -> bool:
@@ -67,6 +69,9 @@ class FillItem:
             d["comment_location"] = self.comment_location
         if self.note:
             d["note"] = self.note
+        d["source"] = self.source
+        if self.asserts is not None:
+            d.update(asserts=self.asserts, polarity=self.polarity, value=self.value)
         return d
 
 
@@ -210,7 +215,9 @@ def fill(
         items = _fill_word(input_path, output_path, doc, questions, matcher, by_id, source)
     result = FillResult(input_path, output_path, kind, source, items)
     if report_path is not None:
-        write_report(Path(report_path), result.report())
+        from questionnaire import review_report
+
+        review_report.write(Path(report_path), result.report(), findings)  # .json, .xlsx or .html
     return result
 
 
@@ -222,21 +229,6 @@ def _check_report_path(input_path: Path, output_path: Path, report_path: Path) -
             raise OutputError(f"{report_path}: the report must not overwrite {what}; choose another --report path")
     if not report_path.parent.exists():
         raise OutputError(f"{report_path.parent}: folder does not exist; create it first")
-
-
-def write_report(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None]:
@@ -262,9 +254,16 @@ def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None
     if answer is None:
         item.note = f"matched {m.catalog_id} but the answer set has no such entry"
         return item, None, None
+    if hasattr(answer, "as_polarity"):  # a question asking the negation of the entry's asserts: Yes/No flipped
+        answer = answer.as_polarity(getattr(m, "polarity", "same"))
     text, comment, note = plan_answer(q, answer)
     item.evidence = list(getattr(answer, "evidence", []) or [])
     item.note = note
+    if getattr(answer, "kind", None) == "yes_no" and getattr(answer, "asserts", None):
+        item.asserts, item.polarity = answer.asserts, getattr(answer, "polarity", "same")
+        item.value = _yes_no_value(answer) if text is not None else None
+        if item.polarity == "inverse":
+            item.note = "; ".join(x for x in (note, f"the question asks the negation of: {answer.asserts}") if x)
     if text is None and comment is None:
         return item, None, None
     text = safety.clean_text(text, where=q.location) if text is not None else None
@@ -276,6 +275,7 @@ def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None
         or item.confidence < REVIEW_BELOW_CONFIDENCE
     )
     item.status = NEEDS_REVIEW if review else ANSWERED
+    item.source = "verified" if getattr(answer, "status", "") == "verified" and source != "profile" else "declared"
     item.answer = text
     item.comment = comment
     return item, text, comment

@@ -45,13 +45,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from questionnaire.polarity import INVERSE, SAME, load_rules
+from questionnaire.textnorm import _TAG_RE, has_ai_anchor, is_ai_section, normalise, stem, tokens
+from questionnaire.specificity import load_specificity
+
 __all__ = [
     "Match",
     "Matcher",
     "default_matcher",
     "has_ai_anchor",
     "is_ai_section",
-    "load_entries",
     "normalise",
     "stem",
     "tokens",
@@ -63,272 +66,9 @@ class Match:
     catalog_id: str | None  # None = abstain (leave the question for a person)
     confidence: float  # 0..1
     reason: str
-
-
-# --------------------------------------------------------------------------- text
-
-_TAG_RE = re.compile(r"<[^>]+>")
-_SPLIT_RE = re.compile(r"[^a-z0-9]+")
-
-# Multi-word phrases and spellings folded into one concept token. Applied to the
-# lower-cased text with hyphens/slashes turned into spaces, longest first.
-_SYNONYMS: list[tuple[str, str]] = [
-    # the developer of a model, before "foundation model" becomes a bare AI anchor
-    (r"(?:foundation|base|frontier|ai) model (?:vendors?|providers?|developers?|labs?|makers?)", "model vendor"),
-    # AI anchors
-    (r"artificial intelligence", "ai"),
-    (r"generative ai", "ai"),
-    (r"gen ai|genai", "ai"),
-    (r"machine learning", "ai"),
-    (r"large language models?", "ai"),
-    (r"language models?", "ai"),
-    (r"foundation models?", "ai"),
-    (r"llms?", "ai"),
-    (r"ml", "ai"),
-    (r"chat ?gpt|gpt ?\d*|chatbots?", "ai"),
-    (r"ai models?|ai systems?|ai services?|ai tools?|ai features?|ai functionality|ai capabilities", "ai"),
-    (r"ai ai", "ai"),
-    # look like AI anchors but are not
-    (r"prompt(?:ly)?(?= (?:notif\w*|notice|respon\w*|action|attention|payment|manner|basis|report\w*|inform\w*))|promptly", "timely"),
-    (r"(?:user|endpoint|monitoring|antivirus|anti virus|security|edr|backup|insurance|travel|registered|law enforcement) agents?", "softwareagent"),
-    (r"(?:administrative|executive|personal|teaching|research) assistants?", "staffassistant"),
-    (r"browser (?:plugins?|plug ins?|extensions?)", "browserextension"),
-    # coding assistants
-    (r"(?:ai )?(?:coding|code|programming) (?:assistants?|agents?|tools?)|pair programm\w*|copilot|claude code|codewhisperer|code generation tools?|code completion tools?", "codingassistant ai"),
-    # processors, agreements
-    (r"sub ?processors?|sub processing", "subprocessor"),
-    (r"third parties|third party|3rd party|3rd parties", "third party"),
-    (r"data processing (?:agreement|addendum)s?", "dpa"),
-    (r"model (?:vendors?|providers?|developers?|labs?|makers?)", "model vendor"),
-    # privacy / data
-    (r"personally identifiable information|personal information|personal data|\bpii\b", "pii"),
-    (r"fine ?tun\w*|finetun\w*", "finetune"),
-    (r"retrain\w*", "train"),
-    (r"opt(?:ing|ed)? ?out", "opt out"),
-    (r"opt(?:ing|ed)? ?in", "opt in"),
-    (r"data residency|data locali[sz]ation", "residency"),
-    (r"regions?|regional", "region"),
-    (r"countr(?:y|ies)", "country"),
-    (r"european economic area|european union|\beu\b|\beea\b|europe(?:an)?", "eea"),
-    (r"united states|usa|us(?= (?:based|regions?|data cent\w*|east|west))|(?<=in the |to the )us(?! to)", "united states"),
-    (r"classif\w*", "classif"),
-    (r"retention|retain\w*", "retain"),
-    (r"how long|for how long|how many days|period of time|time period", "duration"),
-    # security controls
-    (r"prompt injections?|jailbreak\w*|prompt attacks?", "promptinjection"),
-    (r"human in the loop|human oversight|human review|human intervention|human approval|human involvement", "humanloop human"),
-    (r"least privileged?|minimum (?:necessary )?privileges?|need to know", "least privilege"),
-    (r"private ?link|private endpoints?|vpc endpoints?|private network\w*|private connectivity", "privatenetwork"),
-    (r"in transit|tls|ssl|https", "transit"),
-    (r"secrets? manag\w*|key vault|hashicorp vault", "secretsmanager"),
-    (r"api keys?|access keys?|access tokens?|service account keys?", "credential"),
-    (r"credentials?", "credential"),
-    (r"secrets?", "secret"),
-    (r"acceptable use|acceptable usage", "acceptable use"),
-    (r"hard ?coded", "hardcod"),
-    (r"licen[cs]\w*", "licence"),
-    (r"sign(?:s|ed|ing)? off", "signoff"),
-    (r"audit trails?", "audit trail"),
-    (r"e ?mails?", "email"),
-    (r"logs|logged|logging", "log"),
-]
-
-
-def _match_prefixes(pattern: str, k: int = 3) -> tuple[str, ...] | None:
-    """Every string that the first ``k`` characters of a match of ``pattern`` can be
-    (shorter when the match is shorter), or None when that cannot be worked out.
-
-    Used as an exact pre-filter: a pattern none of whose prefixes occurs in the text
-    cannot match it, so its (comparatively slow) ``re.sub`` is skipped."""
-    try:
-        from re import _constants as C, _parser as P  # Python >= 3.11
-    except ImportError:  # pragma: no cover
-        try:
-            import sre_constants as C  # type: ignore[no-redef]
-            import sre_parse as P  # type: ignore[no-redef]
-        except ImportError:
-            return None
-    limit = 4000
-    word = {chr(c) for c in range(128) if chr(c).isalnum()} | {"_"}
-    cats = {C.CATEGORY_DIGIT: set("0123456789"), C.CATEGORY_WORD: word, C.CATEGORY_SPACE: set(" \t\n\r\f\v")}
-
-    def cat(a: set[str], b: set[str]) -> set[str]:
-        out = {x if len(x) >= k else (x + y)[:k] for x in a for y in (b if len(x) < k else ("",))}
-        if len(out) > limit:
-            raise ValueError
-        return out
-
-    def seq(items) -> set[str]:
-        acc = {""}
-        for op, av in items:
-            if all(len(x) >= k for x in acc):
-                break
-            acc = cat(acc, one(op, av))
-        return acc
-
-    def one(op, av) -> set[str]:
-        if op is C.LITERAL:
-            return {chr(av)}
-        if op is C.IN:
-            chars: set[str] = set()
-            for iop, iav in av:
-                if iop is C.LITERAL:
-                    chars.add(chr(iav))
-                elif iop is C.RANGE:
-                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
-                elif iop is C.CATEGORY and iav in cats:
-                    chars |= cats[iav]
-                else:
-                    raise ValueError
-            return chars
-        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-            return {""}  # zero width
-        if op is C.SUBPATTERN:
-            return seq(av[-1])
-        if op is C.BRANCH:
-            return set().union(*(seq(b) for b in av[1]))
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
-            lo, hi, body = av
-            part = seq(body)
-            out, acc = set(), {""}
-            for r in range(0, min(hi, lo + k) + 1):
-                if r >= lo:
-                    out |= acc
-                acc = cat(acc, part)
-            if hi > lo + k:
-                out |= acc
-            return out
-        raise ValueError
-
-    try:
-        parsed = P.parse(pattern)
-        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-            return None
-        return tuple(sorted(seq(list(parsed))))
-    except Exception:
-        return None
-
-
-# (regex, replacement, prefixes or None): the prefixes tell when a pattern cannot apply
-_SYN_RE = [
-    (rx, rep, _match_prefixes(rx.pattern))
-    for rx, rep in ((re.compile(r"\b(?:" + pat + r")\b"), rep) for pat, rep in _SYNONYMS)
-]
-
-_STOP = frozenset(
-    """
-    a an the of to in on for by with and or nor be been being is are was were will would shall should
-    can could may might must do does did done have has had having it its this that these those there
-    their them they you your yours we our ours us i me my he she his her as at from into about than then
-    so such any all each every some own same also no yes if when while what which who whom
-    whose why how where e g eg ie i e etc please provide describe list whether per via between
-    but only just more most very one two both either neither
-    established establish documented document approved approve communicated communicate applied apply
-    evaluated evaluate maintained maintain reviewed review updated update annually least significant
-    changes change defined define implemented implement procedures procedure technical measures measure
-    processes organization organisation organizational organisational solution solutions product products
-    company vendor's ensure ensured appropriate relevant applicable accordance according necessary
-    """.split()
-)
-# not stop words despite the list above: concept words we need
-_KEEP = frozenset({"which", "describe", "list", "how", "where", "who"})
-
-_SUFFIXES = (
-    "izations", "ization", "isations", "isation", "ational", "ations", "ation", "ments", "ment",
-    "ingly", "ings", "ing", "ities", "ity", "ions", "ion", "ies", "ied", "ed",
-    "age", "es", "s", "ly",
-)
-
-_AI_ANCHORS = frozenset({"ai", "codingassistant", "agent", "plugin", "prompt", "promptinjection", "assistant",
-                         "adversarial", "finetune", "model", "bedrock", "openai", "anthropic", "claude", "inference"})
-# "model" alone is too weak (risk model, threat model, SSRM): it counts only next to these
-_MODEL_CONTEXT = frozenset({"train", "vendor", "output", "inference", "host", "prompt", "improve", "improvement"})
-
-
-_REPLACE = {"ies": "y", "ied": "y", "ations": "at", "ation": "at", "isations": "is", "isation": "is",
-            "izations": "iz", "ization": "iz"}
-
-
-_IRREGULAR = {"use": "use", "used": "use", "uses": "use", "using": "use", "usage": "use", "data": "data",
-              "ai": "ai", "access": "access", "process": "process", "address": "address"}
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A deliberately light suffix stripper (same on questions and phrasings)."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) <= 3 or word.endswith("ss") and len(word) <= 6:
-        return word
-    for suf in _SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 3:
-            if suf == "s" and word.endswith(("ss", "us", "is")):
-                continue
-            if suf in ("ion", "ions") and word[-len(suf) - 1] != "t":
-                continue  # region, opinion; but protection -> protect
-            return word[: -len(suf)] + _REPLACE.get(suf, "")
-    if word.endswith("e") and len(word) >= 4:  # store/stored, type/types, employee/employees
-        word = word[:-1]
-    return word
-
-
-def normalise(text: str) -> str:
-    """Lower-cased, HTML-free, synonym-folded text (before stop words / stemming)."""
-    t = html.unescape(_TAG_RE.sub(" ", str(text or "")))
-    t = t.lower().replace("\u2019", "'").replace("'s ", " ")
-    t = _SPLIT_RE.sub(" ", t)
-    for rx, rep, prefixes in _SYN_RE:
-        if prefixes is None:
-            t = rx.sub(rep, t)
-            continue
-        for p in prefixes:
-            if p in t:
-                t = rx.sub(rep, t)
-                break
-    return " ".join(t.split())
-
-
-def tokens(text: str) -> list[str]:
-    """Normalised, stop-word-free, stemmed tokens of ``text``."""
-    return list(_tokens_of(str(text or "")))
-
-
-@lru_cache(maxsize=8192)
-def _tokens_of(text: str) -> tuple[str, ...]:
-    out = []
-    for w in normalise(text).split():
-        if w in _STOP and w not in _KEEP:
-            continue
-        if len(w) == 1 and not w.isdigit():
-            continue
-        out.append(stem(w))
-    return tuple(out)
-
-
-_STRONG_ANCHORS = frozenset(stem(w) for w in _AI_ANCHORS - {"model", "inference"})
-_MODEL_CTX_STEMS = frozenset(stem(w) for w in _MODEL_CONTEXT | {"inference"})
-
-
-def has_ai_anchor(toks: Iterable[str]) -> bool:
-    """True when the (stemmed) tokens place the question in an AI context."""
-    s = set(toks)
-    if s & _STRONG_ANCHORS:
-        return True
-    return "model" in s and bool(s & _MODEL_CTX_STEMS)
-
-
-@lru_cache(maxsize=1024)
-def is_ai_section(title: str | None) -> bool:
-    """A short section/sheet title that is mostly about AI ("AI", "Artificial
-    Intelligence", "AI governance"), not a questionnaire name that merely
-    contains "AI" ("AI-CAIQv1.1.0", where backups and pentests are asked too)."""
-    if not title:
-        return False
-    toks = set(tokens(title))
-    if not toks or len(toks) > 4 or any(ch.isdigit() for t in toks for ch in t):  # "AI-CAIQv1.1.0"
-        return False
-    anchors = {t for t in toks if has_ai_anchor([t])}
-    return len(anchors) * 2 >= len(toks)
+    # "same": the question asks the entry's proposition (its `asserts`); "inverse": it asks
+    # the negation, so a written Yes/No is flipped (questionnaire/polarity.py)
+    polarity: str = "same"
 
 
 # ----------------------------------------------------------------------- entries
@@ -338,47 +78,7 @@ def _get(entry: Any, name: str, default: Any = None) -> Any:
     if isinstance(entry, dict):
         return entry.get(name, default)
     val = getattr(entry, name, None)
-    if val is None:
-        extra = getattr(entry, "extra", None)
-        if isinstance(extra, dict):
-            val = extra.get(name)
     return default if val is None else val
-
-
-def _templates_dir() -> Path:
-    try:
-        from questionnaire.resources import templates_dir
-
-        return templates_dir()
-    except Exception:  # pragma: no cover - only when used outside the package
-        return Path(__file__).resolve().parent.parent / "templates"
-
-
-@lru_cache(maxsize=4)
-def _phrasings_file(path: str) -> dict[str, dict[str, Any]]:
-    import yaml
-
-    p = Path(path)
-    if not p.is_file():
-        return {}
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    ph = data.get("phrasings", data) if isinstance(data, dict) else {}
-    return {k: (v if isinstance(v, dict) else {"phrasings": v}) for k, v in ph.items()}
-
-
-def load_entries(templates: Path | None = None) -> list[dict[str, Any]]:
-    """catalog.yaml + phrasings.yaml as plain dicts (no dependency on catalog.py)."""
-    import yaml
-
-    base = Path(templates) if templates else _templates_dir()
-    cat = yaml.safe_load((base / "catalog.yaml").read_text(encoding="utf-8"))
-    ph = _phrasings_file(str(base / "phrasings.yaml"))
-    out = []
-    for e in cat["entries"]:
-        d = dict(e)
-        d.update({k: v for k, v in ph.get(e["id"], {}).items() if k != "id"})
-        out.append(d)
-    return out
 
 
 class _Concept:
@@ -447,9 +147,6 @@ class _Entry:
 # (lower-cased) text before similarity. A wrong answer is far worse than an
 # abstention, so these are deliberately broad.
 
-# Negated / inverted questions: a literal Yes/No to the catalog's canonical
-# question would flip ("Is data ever NOT encrypted...", "Are any calls not logged?").
-_NEGATION_RE = re.compile(r"\b(?:not|never|cannot|n't|nothing|none of)\b|\w+n't\b|\bexcept(?:ion)?s?\b")
 # The customer's own obligations / configuration, not what we do.
 _CUSTOMER_DUTY_RE = re.compile(
     r"\b(?:customers?|clients?|institutions?|tenants?|users?|subscribers?)(?: themselves)? "
@@ -493,8 +190,6 @@ def _guard(question_text: str) -> tuple[str, str] | None:
     t = " ".join(html.unescape(_TAG_RE.sub(" ", str(question_text or ""))).lower().replace("\u2019", "'").split())
     if _OUT_OF_SCOPE_RE.search(t):
         return "scope", "AI-adjacent topic the catalog does not cover (governance, model quality, regulation)"
-    if _NEGATION_RE.search(t):
-        return "negation", "negated question: a Yes/No from the catalog could be inverted"
     if _COMPOUND_YN_RE.search(t):
         return "compound_yn", "compound question (two yes/no questions)"
     if _CUSTOMER_DUTY_RE.search(t):
@@ -509,6 +204,9 @@ def _guard(question_text: str) -> tuple[str, str] | None:
 # Platt scaling: confidence = sigmoid(A * score + B * margin + C) for the best
 # entry that passed the gates. Fitted on the dev split (benchmarks/matching_eval.py --fit).
 _PLATT = (6.80, 3.92, -1.63)
+# A yes/no answer is withheld when the cues give one polarity but the question is almost a
+# copy (cosine >= PHRASING_NEAR) of a phrasing of the other polarity, clearly closer to it.
+PHRASING_NEAR, PHRASING_MARGIN = 0.85, 0.2
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -517,7 +215,9 @@ class Matcher:
 
     ``entries``: CatalogEntry objects or dicts with ``id``, ``topic``, ``question``,
     ``kind`` and optionally ``phrasings``, ``keywords``, ``unless``, ``generic``.
-    Missing phrasings/rules are taken from ``templates/phrasings.yaml``.
+    The rules (``phrasings``, ``inverse_phrasings``, ``keywords``, ``unless``, ``allow``,
+    ``generic``) come with the entries: ``catalog.load_catalog()`` merges them from
+    ``templates/phrasings.yaml``; an entry without them is matched on its question alone.
     """
 
     def __init__(
@@ -526,33 +226,36 @@ class Matcher:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         detected_version: str | None = None,
-        phrasings_path: Path | None = None,
         use_id_mapping: bool = True,
+        polarity_path: Path | None = None,
     ):
         self.threshold = threshold
         self.detected_version = detected_version
         self.use_id_mapping = use_id_mapping
-        extra = _phrasings_file(str(phrasings_path or (_templates_dir() / "phrasings.yaml")))
         self.entries: list[_Entry] = []
+        self._doc_polarity: list[str] = []  # per phrasing: same | inverse
+        self._polarity = load_rules(str(polarity_path) if polarity_path else None)
+        self._specificity = load_specificity()
+        entries_list = list(entries)
         docs: list[tuple[int, list[str]]] = []  # (entry index, tokens)
-        for e in entries:
+        for e in entries_list:
             eid = str(_get(e, "id"))
-            fallback = extra.get(eid, {})
 
-            def rule(name: str, _e: Any = e, _f: dict = fallback) -> Any:
-                v = _get(_e, name)
-                return v if v not in (None, (), []) else _f.get(name)
+            def rule(name: str, _e: Any = e) -> Any:
+                return _get(_e, name)
 
-            phr = [str(_get(e, "question", ""))] + [str(p) for p in (rule("phrasings") or [])]
+            phr = [(str(_get(e, "question", "")), SAME)] + [(str(p), SAME) for p in (rule("phrasings") or [])]
+            phr += [(str(p), INVERSE) for p in (rule("inverse_phrasings") or [])]
             kws = [_Concept(str(k)) for k in (rule("keywords") or [])]
             unl = [_Concept(str(k)) for k in (rule("unless") or [])]
             idx = len(self.entries)
             allow = frozenset(str(a) for a in (rule("allow") or []))
             self.entries.append(_Entry(eid, str(_get(e, "kind", "")), bool(rule("generic")), kws, unl, allow))
-            for p in phr:
+            for p, pol in phr:
                 t = sorted(set(tokens(p)))
                 if t:
                     docs.append((idx, t))
+                    self._doc_polarity.append(pol)
         # IDF over entries (how well a token discriminates between entries)
         n = max(len(self.entries), 1)
         df: dict[str, int] = {}
@@ -579,6 +282,9 @@ class Matcher:
         self._unless_triggers = _concept_triggers(self.entries, "unless")
         self._cache: dict[tuple[str, str | None], Match] = {}
         self._allow = {e.id: e.allow for e in self.entries}
+        self._kind = {e.id: e.kind for e in self.entries}
+        self._topic = {str(_get(e, "id")): str(_get(e, "topic", "")) for e in entries_list}
+        self._index = {e.id: i for i, e in enumerate(self.entries)}
         self._generic = {e.id: e.generic for e in self.entries}
 
     # -- hook: id-based matching (mapping module, when present) ----------------
@@ -670,7 +376,10 @@ class Matcher:
         """
         by_id = self._match_by_id(question_id, question_text)
         if by_id is not None:
-            return by_id
+            if by_id.catalog_id is None:
+                return by_id
+            # the mapped entry still has to fit the text: its topic, and the question's polarity
+            return self._with_polarity(question_text, by_id.catalog_id, by_id.confidence, by_id.reason)
         key = (question_text[:2000], context)
         hit = self._cache.get(key)
         if hit is None:
@@ -706,21 +415,47 @@ class Matcher:
         runner = f", runner-up {ranked[1][1]} {s2:.2f}" if len(ranked) > 1 else ""
         if conf < self.threshold:
             return Match(None, conf, f"closest {top} (score {s1:.2f}{runner}) below threshold")
-        return Match(top, conf, f"text similarity {s1:.2f}{runner}")
+        return self._with_polarity(question_text, top, conf, f"text similarity {s1:.2f}{runner}")
+
+    def _phrasing_scores(self, question_text: str, entry_id: str) -> dict[str, float]:
+        """Best cosine similarity of the question to the entry's phrasings, per polarity."""
+        tset = frozenset(tokens(question_text))
+        qnorm = math.sqrt(sum(self._idf.get(t, self._unknown) for t in tset)) or 1.0
+        best = {SAME: 0.0, INVERSE: 0.0}
+        for d in self._entry_docs[self._index[entry_id]]:
+            ov = sum(self._idf.get(t, 0.0) for t in tset & self._doc_tokens[d])
+            sc = ov / (qnorm * max(self._doc_norm[d], 1e-9))
+            pol = self._doc_polarity[d]
+            best[pol] = max(best[pol], sc)
+        return best
+
+    def _with_polarity(self, question_text: str, top: str, conf: float, why: str) -> Match:
+        """Match with the question's polarity relative to ``top``'s proposition, or abstain."""
+        clash = self._specificity.conflict(question_text, top, self._topic.get(top, ""))
+        if clash is not None:
+            return Match(None, 0.0, f"closest {top}, but {clash}")
+        d = self._polarity.decide(question_text, top, self._kind.get(top, ""))
+        if d.polarity is None:
+            return Match(None, 0.0, f"closest {top}, but {d.reason}")
+        if self._kind.get(top) == "yes_no":
+            sc = self._phrasing_scores(question_text, top)
+            other = INVERSE if d.polarity == SAME else SAME
+            if sc[other] >= PHRASING_NEAR and sc[other] > sc[d.polarity] + PHRASING_MARGIN:
+                return Match(None, 0.0, f"closest {top}: the cues say {d.polarity} ({d.reason}) but the question "
+                                        f"is closer to its {other} phrasings ({sc[other]:.2f} > {sc[d.polarity]:.2f})")
+        if d.polarity == INVERSE:
+            return Match(top, conf, f"{why}; {d.reason}: Yes/No inverted", INVERSE)
+        return Match(top, conf, why)
 
 
 _DEFAULT: Matcher | None = None
 
 
 def default_matcher() -> Matcher:
-    """A matcher over the shipped catalog (catalog.py when available, else the YAML)."""
+    """A matcher over the shipped catalog (a broken catalog is an InputFileError, never another matcher)."""
     global _DEFAULT
     if _DEFAULT is None:
-        try:
-            from questionnaire.catalog import load_catalog
+        from questionnaire.catalog import load_catalog
 
-            entries: list[Any] = list(load_catalog())
-        except Exception:
-            entries = load_entries()
-        _DEFAULT = Matcher(entries)
+        _DEFAULT = Matcher(load_catalog())
     return _DEFAULT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from questionnaire.catalog import KNOWN_CHECK_IDS
+from questionnaire.catalog import known_check_ids
 from questionnaire.findings import Finding, Status
 from questionnaire.profile import load_profile
 
@@ -21,7 +21,7 @@ def example_profile():
 
 def compliant_findings() -> list[Finding]:
     out = []
-    for cid in sorted(KNOWN_CHECK_IDS):
+    for cid in sorted(known_check_ids()):
         if cid == "declared.not_verifiable":
             out.append(Finding(cid, "marketing-drafts", None, Status.UNKNOWN, 30, None,
                                "provider retention of the OpenAI API cannot be read from AWS"))

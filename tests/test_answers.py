@@ -269,7 +269,7 @@ def test_summary_counts(drifted):
 
 def test_to_dict_shape(compliant):
     d = compliant["audit.invocation_logging"].to_dict()
-    assert set(d) == {"id", "topic", "question", "kind", "value", "text", "status", "needs_review", "evidence", "checks"}
+    assert set(d) == {"id", "topic", "question", "kind", "value", "text", "status", "needs_review", "evidence", "checks", "asserts"}
 
 
 def test_not_verifiable_deployment_is_named(compliant):

@@ -5,7 +5,7 @@ import copy
 import pytest
 import yaml
 
-from questionnaire.catalog import KNOWN_CHECK_IDS, load_catalog, parse_catalog
+from questionnaire.catalog import known_check_ids, load_catalog, parse_catalog
 from questionnaire.errors import InputFileError
 from questionnaire.resources import templates_dir
 
@@ -45,7 +45,7 @@ def test_catalog_loads_with_every_original_id_and_topic():
     assert TOPICS <= {e.topic for e in entries}
     for e in entries:
         assert e.profile_fields and e.template.strip()
-        assert set(e.checks) <= KNOWN_CHECK_IDS
+        assert set(e.all_checks) <= known_check_ids()
         if e.kind == "yes_no":
             assert e.value and e.claim in ("Yes", "No", None)
 
@@ -105,6 +105,9 @@ def _broken(mutate):
         (lambda es: es[0].update(kind="multiple_choice"), "kind must be one of"),
         (lambda es: es[0].update(colour="red"), "unknown key(s) colour"),
         (lambda es: es[0].update(id="NoDot"), "'id' must look like topic.name"),
+        (lambda es: es[0].update(requires=["bedrock.nonexistent"]), "not in questionnaire.checks.REGISTRY"),
+        (lambda es: es[0].pop("asserts"), "need 'asserts'"),
+        (lambda es: next(e for e in es if e["kind"] == "text").update(asserts="x"), "only for yes_no entries"),
     ],
 )
 def test_invalid_catalog_is_rejected_with_one_line_message(mutate, message):
@@ -130,6 +133,19 @@ def test_shipped_phrasings_file_is_merged_by_id():
     for eid, item in ph.items():
         if eid in entries and isinstance(item, dict) and item.get("phrasings"):
             assert entries[eid].phrasings == tuple(item["phrasings"])
+
+
+def test_phrasings_rules_are_typed_and_unknown_keys_rejected(tmp_path):
+    (tmp_path / "catalog.yaml").write_text(yaml.safe_dump(raw_catalog()), encoding="utf-8")
+    (tmp_path / "phrasings.yaml").write_text(yaml.safe_dump({"vendor.dpa": {
+        "inverse_phrasings": ["Is any DPA missing?"], "unless": ["sla"], "allow": ["compound"], "generic": True}}),
+        encoding="utf-8")
+    e = {e.id: e for e in load_catalog(tmp_path)}["vendor.dpa"]
+    assert (e.inverse_phrasings, e.unless, e.allow, e.generic) == (("Is any DPA missing?",), ("sla",), ("compound",), True)
+    (tmp_path / "phrasings.yaml").write_text(yaml.safe_dump({"vendor.dpa": {"keywords": ["dpa"], "colour": 1}}),
+                                             encoding="utf-8")
+    with pytest.raises(InputFileError, match="phrasings.yaml: unknown key"):
+        load_catalog(tmp_path)
 
 
 def test_catalog_check_ids_exist_in_the_check_registry():

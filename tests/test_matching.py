@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 import types
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,16 +10,24 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from questionnaire.matching import Match, Matcher, has_ai_anchor, is_ai_section, load_entries, normalise, tokens
+from questionnaire.catalog import load_catalog
+from questionnaire.matching import Match, Matcher, has_ai_anchor, is_ai_section, normalise, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "tests" / "data" / "matching_devset.yaml"
 PHRASINGS = ROOT / "templates" / "phrasings.yaml"
 
 
+def _as_dict(e) -> dict:
+    return {"id": e.id, "topic": e.topic, "question": e.question, "kind": e.kind, "phrasings": list(e.phrasings),
+            "inverse_phrasings": list(e.inverse_phrasings), "keywords": list(e.keywords), "unless": list(e.unless),
+            "allow": list(e.allow), "generic": e.generic}
+
+
 @pytest.fixture(scope="module")
 def entries():
-    return load_entries()
+    """The shipped catalog (the one loader) as plain dicts: the matcher takes both."""
+    return [_as_dict(e) for e in load_catalog()]
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +41,15 @@ def devset():
 
 
 def _accepted(item):
+    """Acceptable entry ids (a label "id:inverse" also names the polarity, see _accepted_pol)."""
+    return {cid for cid, _ in _accepted_pol(item)}
+
+
+def _accepted_pol(item):
     exp = item["expected"]
     if exp == "none":
         return set()
-    return set(exp) if isinstance(exp, list) else {exp}
+    return {(str(e).partition(":")[0], str(e).partition(":")[2] or "same") for e in (exp if isinstance(exp, list) else [exp])}
 
 
 # ------------------------------------------------------------------ the dev set
@@ -67,7 +79,7 @@ def test_devset_precision_and_recall(matcher, devset, split):
         m = matcher.match(it["text"])
         if m.catalog_id is None:
             continue
-        if m.catalog_id in _accepted(it):
+        if (m.catalog_id, m.polarity) in _accepted_pol(it):
             correct += 1
         else:
             wrong += 1
@@ -203,17 +215,26 @@ def test_confidence_is_bounded_and_monotone(matcher):
 
 def test_accepts_dicts_objects_and_catalog_entries(entries):
     q = "Do you fine-tune the AI models with customer data?"
-    as_objs = [SimpleNamespace(**{k: e.get(k) for k in ("id", "topic", "question", "kind")}) for e in entries]
-    # objects without phrasings/keywords: rules come from templates/phrasings.yaml
+    as_objs = [SimpleNamespace(**e) for e in entries]
     assert Matcher(as_objs).match(q).catalog_id == "training.fine_tuning"
     assert Matcher(entries).match(q).catalog_id == "training.fine_tuning"
-    try:
-        from questionnaire.catalog import load_catalog
+    assert Matcher(load_catalog()).match(q).catalog_id == "training.fine_tuning"
+    # an entry without rules is matched on its own question only (no hidden second loader)
+    bare = [SimpleNamespace(id=e["id"], topic=e["topic"], question=e["question"], kind=e["kind"]) for e in entries]
+    assert Matcher(bare).match("Are models fine-tuned or customised with customer data?").catalog_id == "training.fine_tuning"
 
-        catalog = load_catalog()
-    except ImportError as exc:  # catalog.py is written concurrently; its imports may not exist yet
-        pytest.skip(f"questionnaire.catalog not usable yet: {exc}")
-    assert Matcher(catalog).match(q).catalog_id == "training.fine_tuning"
+
+def test_default_matcher_does_not_hide_a_broken_catalog(monkeypatch):
+    from questionnaire import catalog, matching
+    from questionnaire.errors import InputFileError
+
+    def broken(*a, **k):
+        raise InputFileError("catalog.yaml: broken")
+
+    monkeypatch.setattr(matching, "_DEFAULT", None)
+    monkeypatch.setattr(catalog, "load_catalog", broken)
+    with pytest.raises(InputFileError):
+        matching.default_matcher()
 
 
 def test_phrasings_file_covers_the_catalog(entries):
@@ -224,7 +245,7 @@ def test_phrasings_file_covers_the_catalog(entries):
     for eid, spec in data["phrasings"].items():
         assert len(spec["phrasings"]) >= 3, eid
         assert spec.get("keywords"), eid
-        assert set(spec) <= {"phrasings", "keywords", "unless", "generic", "allow"}, eid
+        assert set(spec) <= {"phrasings", "inverse_phrasings", "keywords", "unless", "generic", "allow"}, eid
 
 
 def test_every_phrasing_matches_its_own_entry(matcher, entries):
@@ -276,27 +297,6 @@ def test_id_mapping_hook_runs_before_text(monkeypatch, entries):
 # ------------------------------------------------------------------ speed
 
 
-def test_speed(entries):
-    t0 = time.perf_counter()
-    m = Matcher(entries, use_id_mapping=False)
-    build = time.perf_counter() - t0
-    base = [
-        "Is customer data used to train AI models?",
-        "Do you log administrative access to your systems?",
-        "Are processes, procedures, and technical measures defined, implemented, and evaluated for the periodic "
-        "performance of penetration testing by independent third parties?",
-        "Do you provide logging for your solution's AI feature(s) that includes user, date, and action taken?",
-        "Where is our data processed when using the AI functionality?",
-    ]
-    qs = [f"{base[i % len(base)]} (item {i})" for i in range(5000)]  # distinct: no cache hits
-    t0 = time.perf_counter()
-    for q in qs:
-        m.match(q)
-    dt = time.perf_counter() - t0
-    assert build < 1.0
-    assert dt < 2.0, dt
-
-
 def test_default_matcher_uses_the_shipped_catalog():
     from questionnaire.matching import default_matcher
 
@@ -326,3 +326,94 @@ def test_blind_set_precision_and_recall(matcher):
             wrong.append((it["id"], got, it["text"]))
     assert len(wrong) <= 0.02 * len(items), wrong
     assert correct >= 0.90 * answerable, (correct, answerable)
+
+
+# ------------------------------------------------------------------ polarity (issue 16)
+
+POLARITY = ROOT / "tests" / "data" / "matching_polarity.yaml"
+
+
+def test_every_phrasing_has_the_polarity_the_cues_give(entries):
+    """The phrasings are the cue data's examples: each same/inverse phrasing must be read
+    with its declared polarity by questionnaire/polarity.py."""
+    from questionnaire.polarity import load_rules
+
+    rules = load_rules()
+    data = yaml.safe_load(PHRASINGS.read_text(encoding="utf-8"))["phrasings"]
+    bad = []
+    for e in entries:
+        spec = data[e["id"]]
+        for pol, qs in (("same", [e["question"], *spec["phrasings"]]), ("inverse", spec.get("inverse_phrasings") or [])):
+            for q in qs:
+                d = rules.decide(q, e["id"], e["kind"])
+                if d.polarity != pol:
+                    bad.append((e["id"], pol, d.polarity, d.reason, q))
+    assert not bad
+
+
+def test_every_yes_no_entry_has_inverse_phrasings_and_polarity_data(entries):
+    from questionnaire.polarity import load_rules
+
+    rules = load_rules()
+    data = yaml.safe_load(PHRASINGS.read_text(encoding="utf-8"))["phrasings"]
+    for e in entries:
+        if e["kind"] == "yes_no":
+            assert len(data[e["id"]].get("inverse_phrasings") or []) >= 2, e["id"]
+            assert e["id"] in rules.entries, e["id"]
+
+
+def test_polarity_set_zero_wrong_and_both_polarities_for_every_entry(matcher, entries):
+    rows = yaml.safe_load(POLARITY.read_text(encoding="utf-8"))["questions"]
+    assert len(rows) >= 200
+    asked: dict[str, set[str]] = {}
+    wrong = []
+    answered = 0
+    for qid, exp, text in rows:
+        exp = [x.strip() for x in exp.strip("[]").split(",")] if exp.startswith("[") else ([] if exp == "none" else [exp])
+        ok = {(e.partition(":")[0], e.partition(":")[2]) for e in exp}
+        for cid, pol in ok:
+            asked.setdefault(cid, set()).add(pol)
+        m = matcher.match(text)
+        if m.catalog_id is not None:
+            answered += 1
+            if (m.catalog_id, m.polarity) not in ok:
+                wrong.append((qid, m.catalog_id, m.polarity, text))
+    assert not wrong
+    assert answered >= 0.7 * sum(1 for r in rows if r[1] != "none")
+    for e in entries:
+        if e["kind"] == "yes_no":
+            assert asked.get(e["id"], set()) >= {"same", "inverse"}, e["id"]
+
+
+@pytest.mark.parametrize(
+    "question, polarity",
+    [
+        ("Are employees allowed to use consumer AI tools with company data?", "inverse"),
+        ("Is the use of consumer AI tools banned for company data?", "same"),
+        ("Are consumer AI tools not permitted for company data?", "same"),  # "not permitted" is one cue
+        ("Are consumer AI tools allowed or prohibited?", None),  # both sides of one pair
+        ("Is it not the case that consumer AI tools are never banned?", None),  # abstain cue / double negation
+    ],
+)
+def test_polarity_cues_generalise(question, polarity):
+    from questionnaire.polarity import load_rules
+
+    d = load_rules().decide(question, "accounts.consumer_prohibited")
+    assert d.polarity == polarity, d
+
+
+def test_inverse_match_and_double_negation(matcher):
+    m = matcher.match("Can AI agents perform high-risk actions without human approval?")
+    assert (m.catalog_id, m.polarity) == ("agents.human_approval", "inverse")
+    assert matcher.match("Are AI model invocations logged?").polarity == "same"
+    assert matcher.match("Are AI model invocations never not logged?").catalog_id is None
+    assert matcher.match("Is customer data that is not anonymised used to train AI models?").catalog_id is None
+
+
+def test_specificity_broad_entry_does_not_answer_an_audit_question(matcher):
+    assert matcher.match("Do you use AI?").catalog_id == "general.ai_used"
+    for q in ("Do you use AI for auditing user activity?", "Do you audit the use of AI?",
+              "Do you use machine learning to detect network intrusions?",
+              "Does your AI governance committee assess the societal benefit of AI?"):
+        m = matcher.match(q)
+        assert m.catalog_id is None, (q, m)

@@ -1,0 +1,136 @@
+"""The one Jinja environment for catalog templates, with its filters (region names, EEA
+membership, "a, b and c", days...). Used by the catalog (to validate templates when it
+loads) and by the answers (to render them): its own module, so neither imports the other.
+Template source comes only from the catalog; profile values are data.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+
+# Cloud regions inside the EEA (EU 27 + Iceland, Liechtenstein, Norway): AWS, Azure and Google Cloud names.
+# London (eu-west-2) and Zurich (eu-central-2) are in Europe but not in the EEA.
+EEA_CLOUD_REGIONS = frozenset(
+    {
+        # AWS
+        "eu-west-1", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eusc-de-east-1",
+        # Azure
+        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
+        "swedencentral", "italynorth", "polandcentral", "spaincentral", "norwayeast", "norwaywest",
+        # Google Cloud
+        "europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
+        "europe-west12", "europe-north1", "europe-central2", "europe-southwest1",
+    }
+)
+EEA_NAMES = frozenset(
+    n.lower()
+    for n in (
+        "EEA", "EU", "European Union", "European Economic Area", "Austria", "Belgium", "Bulgaria", "Croatia",
+        "Cyprus", "Czechia", "Czech Republic", "Denmark", "Estonia", "Finland", "France", "Germany", "Greece",
+        "Hungary", "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg", "Malta", "Netherlands", "Poland",
+        "Portugal", "Romania", "Slovakia", "Slovenia", "Spain", "Sweden", "Iceland", "Liechtenstein", "Norway",
+    )
+)
+
+TIER_TEXT = {
+    "consumer": "consumer",
+    "commercial_api": "commercial API",
+    "infrastructure": "cloud infrastructure",
+}
+PLATFORM_TEXT = {
+    "aws_bedrock": "Amazon Bedrock",
+    "azure_ai_foundry": "Azure AI Foundry",
+    "google_vertex": "Google Vertex AI",
+    "openai_api": "the OpenAI API",
+    "anthropic_api": "the Anthropic API",
+    "other": "another platform",
+}
+SENSITIVE_USE = ("commercial_or_infrastructure_only", "infrastructure_only")
+
+
+# --------------------------------------------------------------------------- filters (pure)
+
+
+@lru_cache(maxsize=1)
+def _region_descriptions() -> dict[str, str]:
+    """Region code -> description from botocore's endpoints.json (botocore is not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    data_file = Path(list(spec.submodule_search_locations)[0]) / "data" / "endpoints.json"
+    try:
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, str] = {}
+    for partition in data.get("partitions", []):
+        for code, meta in partition.get("regions", {}).items():
+            if isinstance(meta, dict) and meta.get("description"):
+                out[code] = meta["description"]
+    return out
+
+
+def region_name(code: str) -> str:
+    """'eu-west-1' -> 'Europe (Ireland)'; anything unknown is returned unchanged."""
+    return _region_descriptions().get(str(code), str(code))
+
+
+def region_label(code: str) -> str:
+    """'eu-west-1' -> 'eu-west-1 (Europe, Ireland)'; 'United States' -> 'United States'."""
+    name = region_name(code)
+    if name == code:
+        return str(code)
+    return f"{code} ({name.replace(' (', ', ').rstrip(')')})"
+
+
+def in_eea(region: str) -> bool:
+    r = str(region).strip()
+    return r in EEA_CLOUD_REGIONS or r.lower() in EEA_NAMES
+
+
+def join_and(items: Iterable[Any], last: str = "and") -> str:
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def days(n: Any) -> str:
+    if n is None:
+        return "an unspecified period"
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def humanize(s: Any) -> str:
+    """'external_communications' -> 'external communications'."""
+    return str(s).replace("_", " ")
+
+
+FILTERS = {
+    "region_name": region_name,
+    "region": region_label,
+    "join_and": join_and,
+    "days": days,
+    "humanize": humanize,
+    "nodot": lambda s: str(s).rstrip(". "),
+    "tier_text": lambda t: TIER_TEXT.get(str(t), humanize(t)),
+    "platform_text": lambda p: PLATFORM_TEXT.get(str(p), humanize(p)),
+}
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one Jinja environment: StrictUndefined, no autoescape (plain text out)."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env
