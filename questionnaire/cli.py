@@ -245,6 +245,8 @@ def fill(
         f"{c['needs_review']} need review, {c['left_empty']} left empty"
         + (f", {c['already_filled']} already filled (unchanged)" if c["already_filled"] else "")
     )
+    for line in result.detection_lines():
+        typer.echo(line)
     if c["found"] == 0:
         err("no questions found; point at them with --sheet, --header-row, --question-col and --answer-col")
     if source == "profile":

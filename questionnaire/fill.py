@@ -1,8 +1,8 @@
 """`fill`: answer a customer's own questionnaire file in place, into a new file.
 
-detect questions (documents/excel.py or documents/word.py) -> match each one
+open the file as a `QuestionnaireFile` (documents/formats.py) -> its questions -> match each one
 (matching.Matcher) -> the standard answer for the matched catalog id
-(answers.build_answers) -> write (xlsx sheet-XML patcher / docx runs) through
+(answers.build_answers) -> ``write(plan)`` and ``verify`` through
 documents/safety.py -> review report.
 
 Questions the matcher abstains on are left empty. Answers made from the profile
@@ -12,7 +12,6 @@ confidence are written but flagged ``needs_review``.
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,6 @@ from questionnaire.documents import safety
 from questionnaire.errors import OutputError
 
 REVIEW_BELOW_CONFIDENCE = 0.7
-WRAP_LONGER_THAN = 30
 
 ANSWERED = "answered"
 NEEDS_REVIEW = "needs_review"
@@ -82,6 +80,7 @@ class FillResult:
     kind: str
     source: str
     items: list[FillItem]
+    detection: list[dict[str, Any]] = field(default_factory=list)  # per sheet / table: found, layout, skipped
 
     def counts(self) -> dict[str, int]:
         c = {"found": len(self.items), ANSWERED: 0, NEEDS_REVIEW: 0, UNANSWERED: 0}
@@ -91,6 +90,16 @@ class FillResult:
         c["already_filled"] = c[UNANSWERED] - c["left_empty"]
         return c
 
+    def detection_lines(self, limit: int = 15) -> list[str]:
+        """One line per sheet / table group: what was found, and what was skipped and why."""
+        lines = []
+        for d in self.detection[:limit]:
+            line = f"  {d['where']}: {d['found']} found" + (f" ({d['layout']})" if d.get("layout") else "")
+            lines.append(line + (f"; skipped: {d['skipped']}" if d.get("skipped") else ""))
+        if len(self.detection) > limit:
+            lines.append(f"  ... and {len(self.detection) - limit} more (see --report)")
+        return lines
+
     def report(self) -> dict[str, Any]:
         return {
             "input": str(self.input),
@@ -98,6 +107,7 @@ class FillResult:
             "format": self.kind,
             "source": self.source,
             "summary": self.counts(),
+            "detection": list(self.detection),
             "items": [it.to_dict() for it in self.items],
         }
 
@@ -123,9 +133,9 @@ def _text_with_value(value: str, text: str) -> str:
 
 def plan_answer(q, answer) -> tuple[str | None, str | None, str | None]:
     """(answer cell text, comment cell text, note) for one detected question and its Answer."""
-    from questionnaire.documents.excel import pick_option
+    from questionnaire.documents.vocab import pick_option
 
-    has_comment = q.comment_col is not None and q.comment_writable
+    has_comment = q.has_comment
     text = (answer.text or "").strip()
     if answer.kind == "yes_no":
         value = _yes_no_value(answer)
@@ -146,17 +156,18 @@ def plan_answer(q, answer) -> tuple[str | None, str | None, str | None]:
     return text or None, None, None
 
 
-def _load_matcher(matcher, wb=None):
+def _load_matcher(matcher, wb=None, version: str | None = None):
+    """The given matcher, else the catalog's, told the questionnaire version of `wb` (or `version`)."""
     if matcher is not None:
         return matcher
     from questionnaire.catalog import load_catalog
     from questionnaire.matching import Matcher
 
-    version = None
-    if wb is not None:  # a known questionnaire version (CAIQ A1, AI-CAIQ JSON blob, HECVAT tabs) enables id matching
+    if wb is not None:
         from questionnaire.mapping import detect_workbook_version
 
         version = detect_workbook_version(wb)
+    # a known questionnaire version (CAIQ A1, AI-CAIQ JSON blob, HECVAT tabs) enables id matching
     return Matcher(load_catalog(), detected_version=version)
 
 
@@ -182,38 +193,21 @@ def fill(
 ) -> FillResult:
     input_path = Path(input_path)
     output_path = Path(output_path)
+    from questionnaire.documents.formats import open_questionnaire, refuse_unfillable
+
+    refuse_unfillable(input_path)
     kind = safety.check_input(input_path)
     safety.check_output_path(input_path, output_path)
     if report_path is not None:
         _check_report_path(input_path, output_path, Path(report_path))
     # find the questions first: a file problem is reported before the catalog and answers are built
-    if kind in ("xlsx", "xlsm"):
-        from questionnaire.documents import excel
-
-        wb = excel.Workbook(input_path)
-        try:
-            questions = excel.detect_questions(wb, overrides)
-        except BaseException:
-            wb.close()
-            raise
-        doc = None
-    else:
-        from questionnaire.documents import word
-
-        doc = word.open_document(input_path)
-        questions = word.detect_questions(doc, input_path)
-    if doc is None:
-        try:
-            matcher = _load_matcher(matcher, wb)
-            by_id = _load_answers(answers, profile, findings, source)
-            items = _fill_excel(input_path, output_path, wb, questions, matcher, by_id, source)
-        finally:
-            wb.close()
-    else:
-        matcher = _load_matcher(matcher)
+    with open_questionnaire(input_path, kind, overrides) as qfile:
+        questions = qfile.questions()
+        matcher = _load_matcher(matcher, version=qfile.version() if matcher is None else None)
         by_id = _load_answers(answers, profile, findings, source)
-        items = _fill_word(input_path, output_path, doc, questions, matcher, by_id, source)
-    result = FillResult(input_path, output_path, kind, source, items)
+        items, plan = _decide_all(questions, matcher, by_id, source)
+        safety.safe_write(input_path, output_path, lambda tmp: qfile.write(plan, tmp), qfile.verify)
+    result = FillResult(input_path, output_path, kind, source, items, [d.to_dict() for d in qfile.detections])
     if report_path is not None:
         from questionnaire import review_report
 
@@ -240,11 +234,8 @@ def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None
     if not q.writable:
         item.note = q.note
         return item, None, None
-    if _takes_context(type(matcher)):
-        # the section title, else the sheet name ("AI"), tells the matcher when a question sits in an AI context
-        m = matcher.match(q.text, q.question_id, context=q.section or getattr(q, "sheet", None))
-    else:
-        m = matcher.match(q.text, q.question_id)
+    # the section title, else the sheet name ("AI"), tells the matcher when a question sits in an AI context
+    m = matcher.match(q.text, q.question_id, context=q.section or q.container)
     item.confidence = float(m.confidence or 0.0)
     if m.catalog_id is None:
         item.note = f"no standard answer ({m.reason})" if m.reason else "no standard answer"
@@ -281,62 +272,19 @@ def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None
     return item, text, comment
 
 
-@functools.lru_cache(maxsize=None)
-def _takes_context(matcher_type) -> bool:
-    import inspect
-
-    try:
-        return "context" in inspect.signature(matcher_type.match).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _fill_excel(input_path, output_path, wb, questions, matcher, by_id, source) -> list[FillItem]:
-    from questionnaire.documents import excel
+def _decide_all(questions, matcher, by_id, source) -> tuple[list[FillItem], list]:
+    """Report items for every question and the plan of answers to write."""
+    from questionnaire.documents.question import Write
 
     items: list[FillItem] = []
-    writes: list[excel.CellWrite] = []
-    for q in questions:
-        item, text, comment = _decide(q, matcher, by_id, source)
-        if text is not None:
-            writes.append(excel.CellWrite(q.sheet, q.answer_ref, text, wrap=len(text) > WRAP_LONGER_THAN or "\n" in text))
-        if (text is not None or comment is not None):
-            if comment is not None and q.comment_ref:
-                writes.append(excel.CellWrite(q.sheet, q.comment_ref, comment, wrap=True))
-                item.comment_location = f"{excel.quote_sheet(q.sheet)}!{q.comment_ref}"
-        items.append(item)
-    safety.safe_write(
-        input_path,
-        output_path,
-        lambda tmp: excel.write_cells(input_path, tmp, writes, workbook=wb),
-        lambda tmp: excel.verify_cells(tmp, writes),
-    )
-    return items
-
-
-def _fill_word(input_path, output_path, doc, questions, matcher, by_id, source) -> list[FillItem]:
-    from questionnaire.documents import word
-
-    items: list[FillItem] = []
-    written: list[tuple[Any, str, str | None]] = []
+    plan: list[Write] = []
     for q in questions:
         item, text, comment = _decide(q, matcher, by_id, source)
         if text is not None or comment is not None:
-            word.write_answer(doc, q, text, comment)
-            written.append((q, text, comment if q.comment_col is not None else None))
-            if comment is not None and q.comment_col is not None:
-                item.comment_location = f"{q.location}, column {q.comment_col + 1}"
-            elif comment is not None:
+            plan.append(Write(q, text, comment))
+            if comment is not None and q.comment_location:
+                item.comment_location = q.comment_location
+            else:
                 item.comment = None
         items.append(item)
-
-    def verify(tmp: Path) -> None:
-        check = word.open_document(tmp)
-        for q, text, comment in written:
-            if text is not None and text not in word.read_answer(check, q):
-                raise OutputError(f"written file check failed at {q.location}; nothing was written")
-            if comment and comment not in word.read_answer(check, q, q.comment_col):
-                raise OutputError(f"written file check failed at {q.location} (comment); nothing was written")
-
-    safety.safe_write(input_path, output_path, lambda tmp: doc.save(str(tmp)), verify)
-    return items
+    return items, plan

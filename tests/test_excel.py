@@ -70,13 +70,13 @@ def test_detects_layouts_sections_and_skips_hidden(tricky):
     assert ["Vendor!B4", "Vendor!B5", "Vendor!B6", "Vendor!B7"] == locs[6:10]
     assert locs[10:] == ["AI!B2", "AI!B3", "AI!B4"]
     by = {q.location: q for q in qs}
-    assert by["Security!C9"].question_id == "SEC-1" and by["Security!C9"].comment_ref == "D9"
+    assert by["Security!C9"].question_id == "SEC-1" and by["Security!C9"].comment_location == "Security!D9"
     assert by["Security!C9"].options == ["YES", "NO", "Not applicable"]  # named range on a hidden sheet
     assert by["Security!C15"].section == "Data use"
     assert not by["Security!C17"].writable  # locked cell on protected sheet
     assert by["Vendor!B5"].options == ["Yes", "No", "N/A"]
     assert by["Vendor!B6"].existing == "Yes"
-    assert by["Vendor!B7"].comment_col is None  # answer merged across the comment column
+    assert by["Vendor!B7"].comment_location is None  # answer merged across the comment column
     assert by["AI!B2"].options == ["Yes - fully", "Partially", "No - not at all"]  # x14 extension validation
 
 
@@ -191,7 +191,7 @@ def test_overrides(tricky):
         qs = detect_questions(wb, Overrides(sheet="Internal"))  # a hidden sheet, asked for by name
         assert [q.location for q in qs] == ["Internal!B2"]
         qs = detect_questions(wb, Overrides(sheet="Vendor", answer_col="C", header_row=3))
-        assert {q.answer_ref for q in qs} == {"C4", "C5", "C6", "C7"}
+        assert {q.target.answer_ref for q in qs} == {"C4", "C5", "C6", "C7"}
         assert [q.writable for q in qs] == [True, True, True, False]  # C7 is inside the merge B7:C7
         with pytest.raises(UserInputError, match="not found"):
             detect_questions(wb, Overrides(sheet="Nope"))
@@ -235,17 +235,65 @@ def test_written_part_check_catches_patcher_faults():
 
     good = ('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve">a &amp; b</t></is></c>'
             '</row></sheetData></worksheet>')
-    excel._check_patched_part(good.encode(), {(1, 1): "a & b"}, "s")
+    excel.check_patched_part(good.encode(), {(1, 1): "a & b"}, "s")
     with pytest.raises(OutputError, match="failed"):
-        excel._check_patched_part(good.encode(), {(1, 1): "other"}, "s")
+        excel.check_patched_part(good.encode(), {(1, 1): "other"}, "s")
     dup = good.replace("</row>", '<c r="A1"><v>1</v></c></row>')
     with pytest.raises(OutputError, match="repeated"):
-        excel._check_patched_part(dup.encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(dup.encode(), {(1, 1): "a & b"}, "s")
     with pytest.raises(OutputError, match="well-formed"):
-        excel._check_patched_part(good.replace("</is>", "").encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(good.replace("</is>", "").encode(), {(1, 1): "a & b"}, "s")
     formula = good.replace('t="inlineStr">', 't="inlineStr"><f>1+1</f>')
     with pytest.raises(OutputError, match="as text"):
-        excel._check_patched_part(formula.encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(formula.encode(), {(1, 1): "a & b"}, "s")
     rows = good.replace('<row r="1">', '<row r="3"></row><row r="1">')
     with pytest.raises(OutputError, match="rows out of order"):
-        excel._check_patched_part(rows.encode(), {(1, 1): "a & b"}, "s")
+        excel.check_patched_part(rows.encode(), {(1, 1): "a & b"}, "s")
+
+
+def _with_calc_chain(src: Path, dst: Path, entries: str) -> None:
+    """Add an xl/calcChain.xml (as Excel writes it) to an openpyxl-made package."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdCalc" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/>'
+                                    b"</Relationships>")
+            zout.writestr(info, data)
+        zout.writestr("xl/calcChain.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain '
+                      f'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{entries}</calcChain>')
+
+
+@pytest.mark.parametrize("keep_other", [True, False])
+def test_formula_default_answer_drops_its_calc_chain_entry(tmp_path, keep_other):
+    from openpyxl import Workbook as OpenpyxlWorkbook, load_workbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = "Q"
+    ws.append(["Question", "Response", "Length"])
+    ws.append(["Are all AI model invocations logged?", '=""', "=LEN(A2)" if keep_other else None])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    src = tmp_path / "chain.xlsx"
+    _with_calc_chain(plain, src, '<c r="B2" i="1"/>' + ('<c r="C2"/>' if keep_other else ""))
+    with Workbook(src) as book:
+        (q,) = detect_questions(book)
+    assert q.location == "Q!B2" and q.writable and q.existing is None  # a constant formula default
+    out = tmp_path / "out.xlsx"
+    fill(src, out, answers=fake_answers(), matcher=KeywordMatcher())
+    assert load_workbook(out)["Q"]["B2"].value.startswith("Yes")
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        changed = {n for n in a.namelist() if n not in b.namelist() or a.read(n) != b.read(n)}
+        if keep_other:
+            assert changed - {"xl/styles.xml"} == {"xl/worksheets/sheet1.xml", "xl/calcChain.xml"}
+            assert b.read("xl/calcChain.xml").endswith(b'<calcChain xmlns="http://schemas.openxmlformats.org/'
+                                                       b'spreadsheetml/2006/main"><c i="1" r="C2"/></calcChain>')
+        else:
+            assert "xl/calcChain.xml" not in b.namelist()
+            assert b"calcChain" not in b.read("[Content_Types].xml") and b"calcChain" not in b.read(
+                "xl/_rels/workbook.xml.rels")

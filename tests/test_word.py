@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.documents import word
+from questionnaire.documents import docx_xml, word
 from questionnaire.fill import fill
 from tests.fixtures_docs import KeywordMatcher, fake_answers, make_tricky_docx
 
@@ -28,7 +28,7 @@ def test_detects_header_tables_pairs_and_below(tricky):
         "table 2, row 1",  # question | empty cell; 'Company name: | ACME' is filled
         "table 3, row 2",  # answer cell below the question
     ]
-    assert qs[0].comment_col == 2 and qs[0].existing is None  # a content-control placeholder is not an answer
+    assert qs[0].target.comment_col == 2 and qs[0].comment_location == "table 1, row 2, column 3" and qs[0].existing is None  # a content-control placeholder is not an answer
     assert qs[1].section == "Data handling"
 
 
@@ -39,20 +39,20 @@ def test_fill_writes_runs_and_keeps_the_rest(tricky, filled):
     assert by["table 1, row 5"].answer is None and by["table 1, row 5"].status == "unanswered"
     doc = word.open_document(out)
     t1 = doc.tables[0]._tbl
-    rows = t1.findall(word._qn("w:tr"))
-    cell = lambda r, c: word._cell_at(word._grid(rows[r]), c)
+    rows = t1.findall(docx_xml.qn("w:tr"))
+    cell = lambda r, c: docx_xml.cell_at(docx_xml.grid(rows[r]), c)
     # content control kept, placeholder flag removed, text inside it
-    sdt = cell(1, 1).find(".//" + word._qn("w:sdt"))
-    assert sdt is not None and sdt.find(".//" + word._qn("w:showingPlcHdr")) is None
-    assert sdt.find(".//" + word._qn("w:alias")).get(word._qn("w:val")) == "Answer"
-    assert word.tc_text(cell(1, 1)) == "Yes"
-    assert word.tc_text(cell(1, 2)).startswith("Yes. Every model invocation is logged")
+    sdt = cell(1, 1).find(".//" + docx_xml.qn("w:sdt"))
+    assert sdt is not None and sdt.find(".//" + docx_xml.qn("w:showingPlcHdr")) is None
+    assert sdt.find(".//" + docx_xml.qn("w:alias")).get(docx_xml.qn("w:val")) == "Answer"
+    assert docx_xml.tc_text(cell(1, 1)) == "Yes"
+    assert docx_xml.tc_text(cell(1, 2)).startswith("Yes. Every model invocation is logged")
     # the styled run's formatting is carried to the written text
     p = doc.tables[0].rows[3].cells[1].paragraphs[0]
     assert p.runs[-1].text == "No" and p.runs[-1].bold and p.runs[-1].font.size.pt == 14
-    assert word.tc_text(cell(4, 1)) == ""  # abstained: left empty
-    assert word.tc_text(cell(5, 1)).startswith("=Logs are kept")  # plain text, control character stripped
-    assert "\x07" not in word.tc_text(cell(5, 1))
+    assert docx_xml.tc_text(cell(4, 1)) == ""  # abstained: left empty
+    assert docx_xml.tc_text(cell(5, 1)).startswith("=Logs are kept")  # plain text, control character stripped
+    assert "\x07" not in docx_xml.tc_text(cell(5, 1))
     assert doc.tables[2].rows[1].cells[0].text == "The assistant drafts replies.\nA person approves each one."
     assert doc.tables[1].rows[1].cells[1].text == "ACME"
     assert doc.tables[3].rows[0].cells[1].text == "1.0"
@@ -93,3 +93,22 @@ def test_title_row_above_header_and_question_rows_are_not_headers(tmp_path):
     doc.save(p)
     qs = word.detect_questions(word.open_document(p))
     assert [q.location for q in qs] == ["table 1, row 1", "table 1, row 2"]
+
+
+def test_header_table_with_merged_rows_keeps_its_columns(tmp_path):
+    """Two merged rows in a row inside a question | answer table are sections, not a question + answer box."""
+    from docx import Document
+
+    doc = Document()
+    t = doc.add_table(rows=5, cols=2)
+    t.rows[0].cells[0].text, t.rows[0].cells[1].text = "Question", "Answer"
+    t.rows[1].cells[0].merge(t.rows[1].cells[1]).text = "Does the product include AI features?"
+    t.rows[2].cells[0].merge(t.rows[2].cells[1]).text = "If so, answer the questions below:"
+    t.rows[3].cells[0].text = "Is customer data used to train the models?"
+    t.rows[4].cells[0].text = "Are prompts logged?"
+    p = tmp_path / "m.docx"
+    doc.save(p)
+    qs, notes = word.detect_document(word.open_document(p))
+    assert [q.location for q in qs] == ["table 1, row 4", "table 1, row 5"]
+    assert qs[0].section == "If so, answer the questions below:"
+    assert notes[0].layout == "question | answer header"
