@@ -204,6 +204,8 @@ def fill(
     answer_col: Optional[str] = typer.Option(None, "--answer-col", help="Column letter of the answers."),
     comment_col: Optional[str] = typer.Option(None, "--comment-col", help="Column letter for explanations."),
     header_row: Optional[int] = typer.Option(None, "--header-row", min=1, help="Row number of the header row."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Answer library (library.yaml) for what the catalog does not answer."),
+    library_unapproved: str = typer.Option("review", "--library-unapproved", help="Unapproved or stale library answers: review (written, needs_review) or skip (left empty)."),
 ) -> None:
     """Fill a customer's questionnaire into a new file; leave what cannot be answered empty.
 
@@ -231,8 +233,12 @@ def fill(
 
             prof, findings, source = load_profile(profile).profile, None, "profile"
         overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
+        from questionnaire.library_match import open_library
+
+        lib = open_library(library, library_unapproved) if library is not None else None
         result = run_fill(
-            questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report
+            questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report,
+            library=lib,
         )
     except QuestionnaireError as e:
         if e.exit_code != 2:
@@ -578,6 +584,11 @@ def demo(
 
 # --------------------------------------------------------------------------- commands added by later work
 # (check, iam-policy, verify, answers, policy, fill, scan-repo, compliance, demo)
+
+
+from questionnaire.cli_library import library_app  # noqa: E402  (library import / check)
+
+app.add_typer(library_app, name="library")
 
 
 def main() -> None:

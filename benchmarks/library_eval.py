@@ -1,0 +1,148 @@
+"""Answer-library measures (issue 23), on the real questionnaires in ../shared/questionnaires/ read in place.
+
+1. import the filled CAIQ v4.0.3 and the filled HECVAT 3.00: entries, duplicates merged, conflicts;
+2. fill the blank CAIQ v4.0.3 from the library imported from the filled CAIQ (approved): share of
+   the filled file's Yes/No/NA answers reproduced exactly, contradicting (Yes<->No), other;
+3. the paraphrase set tests/data/library_paraphrases.yaml (questions reworded from CAIQ entries,
+   labelled by CAIQ question id and polarity): right / wrong / abstained.
+
+    PYTHONPATH=$PWD /work/venv/bin/python benchmarks/library_eval.py [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CAIQ_FILLED = "questionnaires/csa-caiq-v4.0.3-filled-whitepact.xlsx"
+CAIQ_BLANK = "questionnaires/csa-caiq-v4.0.3-blank.xlsx"
+HECVAT3_FILLED = "questionnaires/educause-hecvat-3.00-filled-opendsa-redacted.xlsx"
+PARAPHRASES = ROOT / "tests" / "data" / "library_paraphrases.yaml"
+
+
+def approved(lib, name: str = "Eval Approver"):
+    for e in lib.entries:
+        e.approved_by, e.approved_on = name, dt.date(2026, 11, 30)
+    return lib
+
+
+def import_figures(path: Path) -> dict:
+    from questionnaire.library_import import import_files
+
+    lib, rep = import_files([path])
+    return {"file": path.name, "questions": rep.questions, "answered": rep.answered, "entries": len(lib.entries),
+            "duplicates_merged": rep.same, "phrasings_merged": rep.phrasings, "conflicts": len(rep.conflicts)}
+
+
+def _answers_by_id(path: Path) -> dict[str, str]:
+    """question id -> the Yes/No/N/A answer in the file, read cell by cell with openpyxl."""
+    from questionnaire.library import yes_no
+    from questionnaire.library_import import read_answered
+
+    _found, items = read_answered(path)
+    out = {}
+    for _q, a, src in items:
+        if src.question_id and yes_no(a):
+            out.setdefault(src.question_id, yes_no(a))
+    return out
+
+
+def cell_values(path: Path, locations: dict[str, str]) -> dict[str, str | None]:
+    """question id -> the value of its answer cell ('Sheet'!C12) in the xlsx at ``path``."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=False)
+    out = {}
+    for qid, loc in locations.items():
+        sheet, cell = loc.rsplit("!", 1)
+        v = wb[sheet.strip("'")][cell].value
+        out[qid] = None if v in (None, "") else str(v)
+    wb.close()
+    return out
+
+
+def fill_reproduction(shared: Path) -> dict:
+    from questionnaire.fill import fill
+    from questionnaire.library import yes_no
+    from questionnaire.library_import import import_files
+    from questionnaire.library_match import LibraryMatcher
+    from questionnaire.profile import load_profile
+
+    filled, blank = shared / CAIQ_FILLED, shared / CAIQ_BLANK
+    lib, _ = import_files([filled])
+    matcher = LibraryMatcher(approved(lib))
+    prof = load_profile(shared / "contract" / "profile.yaml").profile
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "caiq.xlsx"
+        res = fill(blank, out, profile=prof, source="profile", library=matcher)
+        locs = {it.question_id: it.location for it in res.items if it.question_id}
+        written = cell_values(out, locs)
+    truth = _answers_by_id(filled)
+    exact = contra = other = empty = 0
+    by_source: dict[str, int] = {}
+    for it in res.items:
+        by_source[it.source or "none"] = by_source.get(it.source or "none", 0) + 1
+    for qid, want in truth.items():
+        got = yes_no(written.get(qid))
+        if got is None:
+            empty += 1
+        elif got == want:
+            exact += 1
+        elif {got, want} == {"Yes", "No"}:
+            contra += 1
+        else:
+            other += 1
+    return {"yes_no_na_in_filled": len(truth), "reproduced_exactly": exact, "contradicting": contra,
+            "other_value": other, "left_empty": empty, "share": round(exact / max(len(truth), 1), 4),
+            "items_by_source": by_source}
+
+
+def paraphrase_figures(shared: Path, path: Path = PARAPHRASES) -> dict:
+    import yaml
+
+    from questionnaire.library_import import import_files
+    from questionnaire.library_match import LibraryMatcher
+
+    lib, _ = import_files([shared / CAIQ_FILLED])
+    matcher = LibraryMatcher(approved(lib))
+    truth = _answers_by_id(shared / CAIQ_FILLED)
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    right = wrong = abstained = 0
+    wrong_items = []
+    for it in items:
+        want = truth[it["id"]]
+        if it["polarity"] == "inverse":
+            want = {"Yes": "No", "No": "Yes"}.get(want, want)
+        hit = matcher.match(it["text"])
+        src_ids = {s.question_id for s in hit.entry.sources} if hit.entry else set()
+        if hit.entry is None:
+            abstained += 1
+        elif hit.value == want and (it["id"] in src_ids or truth.get(next(iter(src_ids), None)) == truth[it["id"]]):
+            right += 1
+        else:
+            wrong += 1
+            wrong_items.append((it["id"], it["text"][:60], hit.value, want, hit.reason[:80]))
+    n_inv = sum(1 for it in items if it["polarity"] == "inverse")
+    return {"questions": len(items), "inverse": n_inv, "right": right, "wrong": wrong, "abstained": abstained,
+            "wrong_items": wrong_items}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    a = ap.parse_args()
+    for rel in (CAIQ_FILLED, HECVAT3_FILLED):
+        print("import:", import_figures(a.shared / rel))
+    print("fill blank CAIQ from the CAIQ library:", fill_reproduction(a.shared))
+    print("paraphrases:", paraphrase_figures(a.shared))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

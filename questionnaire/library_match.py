@@ -1,0 +1,188 @@
+"""Question -> library entry, or abstain: the catalog matcher's machinery applied to library.yaml.
+
+1. Same question: the question's normalised key (``library.question_key``) is the key of an
+   entry's question or phrasing -> that entry, polarity same (the text is the same).
+2. Else similarity: ``matching.Matcher.scores`` over the entries (every entry generic: the
+   AI-anchor gate does not apply), calibrated like the catalog; below the threshold, or a
+   runner-up too close, -> abstain.
+3. Guards: the catalog's compound / customer-duty shapes abstain unless the entry's own
+   question has that shape.
+4. Polarity relative to the entry's wording, with the cues of ``templates/polarity.yaml``:
+   an abstain cue, both poles of one antonym pair, a pole the entry does not name, a
+   negation in a subordinate clause -> abstain; one flip (a negation more or less, or the
+   other pole of a pair) -> inverse (Yes/No flipped); two -> abstain.
+Pure: no file formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from questionnaire.library import Entry, Library, question_key
+from questionnaire.polarity import INVERSE, SAME, _consume, _strip, load_rules, prepare
+
+SKIP, REVIEW = "skip", "review"
+UNAPPROVED_MODES = (SKIP, REVIEW)
+THRESHOLD = 0.75  # calibrated confidence needed for a similarity match
+MIN_SCORE = 0.6  # and a cosine at least this high
+MIN_MARGIN = 0.05  # over the runner-up entry
+
+
+@dataclass(frozen=True)
+class LibraryHit:
+    entry: Entry | None  # None = abstain
+    confidence: float
+    reason: str
+    polarity: str = SAME
+    usable: bool = False  # approved, fresh, no conflict
+    why_not: str | None = None
+
+    @property
+    def value(self) -> str | None:
+        """The Yes/No/N/A to write (flipped for an inverse question)."""
+        if self.entry is None:
+            return None
+        v = self.entry.value
+        if self.polarity == INVERSE:
+            return {"Yes": "No", "No": "Yes"}.get(v or "", v)
+        return v
+
+    def answer(self):
+        """An answers.Answer for ``fill.plan_answer`` (status declared: remembered, not verified)."""
+        from questionnaire.answers import Answer
+
+        e = self.entry
+        v = self.value
+        if v is None:
+            return Answer(e.id, e.topic or "library", e.question, "text", None, e.answer, "declared", not self.usable)
+        status = "not_applicable" if v == "N/A" else "declared"
+        return Answer(e.id, e.topic or "library", e.question, "yes_no", v, e.comment or "", status,
+                      not self.usable, asserts=e.question, polarity=self.polarity)
+
+
+def _signature(rules, text: str) -> tuple[str | None, int, dict[str, str], str | None]:
+    """(abstain cue, negations outside subordinate clauses, pair -> side, problem) of a text."""
+    t = _strip(rules, prepare(text))
+    m = rules.abstain_rx.search(t)
+    if m:
+        return m.group(0).strip(), 0, {}, None
+    terms = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative") for _src, rx in sides[s]]
+    rest, hits = _consume(t, terms)
+    sides: dict[str, str] = {}
+    for pair, side, _w in hits:
+        if sides.get(pair, side) != side:
+            return None, 0, {}, f"joins both sides of '{pair}'"
+        sides[pair] = side
+    neg = 0
+    for mm in rules.negation_rx.finditer(rest):
+        if set(rest[: mm.start()].split()) & rules.subordinators:
+            return None, 0, {}, f"negation '{mm.group(0).strip()}' inside a subordinate clause"
+        neg += 1
+    return None, neg, sides, None
+
+
+def relative_polarity(rules, question: str, entry_text: str) -> tuple[str | None, str]:
+    """(same | inverse | None = abstain, reason) of ``question`` against ``entry_text``."""
+    qa, qn, qs, qp = _signature(rules, question)
+    ea, en, es, ep = _signature(rules, entry_text)
+    if qp or ep:
+        return None, qp or f"the library question {ep}"
+    if qa or ea:
+        if qa == ea:
+            return SAME, f"both say '{qa}'"
+        return None, f"'{qa or ea}' makes a yes/no answer unsafe"
+    flips = []
+    for pair in set(qs) | set(es):
+        if pair not in qs or pair not in es:
+            return None, f"'{pair}' is named by only one of the question and the library entry"
+        if qs[pair] != es[pair]:
+            flips.append(pair)
+    d = abs(qn - en)
+    if d > 1:
+        return None, "negations differ by more than one"
+    flips += ["negation"] * d
+    if len(flips) >= 2:
+        return None, f"double negation ({', '.join(flips)})"
+    if flips:
+        return INVERSE, f"asks the negation ({flips[0]})"
+    return SAME, "same polarity"
+
+
+class LibraryMatcher:
+    def __init__(self, library: Library, *, unapproved: str = REVIEW, today: dt.date | None = None):
+        from questionnaire.matching import Matcher
+
+        self.unapproved = unapproved
+        self.today = today
+        self.entries = {e.id: e for e in library.entries}
+        self._by_key: dict[str, str] = {}
+        self._text_of: dict[str, str] = {}
+        for e in library.entries:
+            for text in [e.question, *e.phrasings]:
+                k = question_key(text)
+                self._by_key.setdefault(k, e.id)
+                self._text_of.setdefault(k, text)
+        rows = [{"id": e.id, "question": e.question, "phrasings": list(e.phrasings), "generic": True,
+                 "kind": "yes_no" if e.value else "text", "topic": e.topic or ""} for e in library.entries]
+        self._matcher = Matcher(rows, use_id_mapping=False)
+        self._rules = load_rules()
+
+    def _hit(self, entry: Entry, conf: float, reason: str, polarity: str) -> LibraryHit:
+        ok, why = entry.usable(self.today)
+        return LibraryHit(entry, conf, reason, polarity, ok, why)
+
+    def match(self, text: str, context: str | None = None) -> LibraryHit:
+        eid = self._by_key.get(question_key(text))
+        if eid is not None:
+            return self._hit(self.entries[eid], 1.0, "same question as the library entry", SAME)
+        return self._similar(text, context)
+
+    def _similar(self, text: str, context: str | None) -> LibraryHit:
+        from questionnaire.matching import _guard
+
+        ranked = self._matcher.scores(text, context)
+        if not ranked:
+            return LibraryHit(None, 0.0, "no library entry shares its words")
+        s1, top = ranked[0]
+        s2 = ranked[1][0] if len(ranked) > 1 else 0.0
+        conf = round(self._matcher.calibrate(s1, s1 - s2), 3)
+        if conf < THRESHOLD or s1 < MIN_SCORE or s1 - s2 < MIN_MARGIN:
+            return LibraryHit(None, conf, f"closest library entry {top} (score {s1:.2f}, runner-up {s2:.2f}) too weak")
+        entry = self.entries[top]
+        guard = _guard(text)
+        if guard is not None and guard[0] != "scope":
+            own = _guard(entry.question)
+            if own is None or own[0] != guard[0]:
+                return LibraryHit(None, 0.0, f"{guard[1]}; library entry {top} does not cover that")
+        if entry.value is None:  # a text answer: any negation could change what is asked
+            pol, why = relative_polarity(self._rules, text, entry.question)
+            if pol != SAME:
+                return LibraryHit(None, 0.0, f"closest library entry {top}, but {why}")
+            return self._hit(entry, conf, f"similar to library entry {top} ({s1:.2f})", SAME)
+        pol, why = self._best_polarity(text, entry)
+        if pol is None:
+            return LibraryHit(None, 0.0, f"closest library entry {top}, but {why}")
+        if pol == INVERSE and entry.value == "N/A":
+            return LibraryHit(None, 0.0, f"library entry {top} is N/A and the question asks its negation")
+        return self._hit(entry, conf, f"similar to library entry {top} ({s1:.2f}); {why}", pol)
+
+    def _best_polarity(self, text: str, entry: Entry) -> tuple[str | None, str]:
+        """Polarity against the entry's question and each phrasing: they must agree."""
+        seen = {relative_polarity(self._rules, text, t) for t in [entry.question, *entry.phrasings]}
+        pols = {p for p, _ in seen}
+        if len(pols) == 1 and None not in pols:
+            return next(iter(seen))
+        if None in pols:
+            return None, next(w for p, w in seen if p is None)
+        return None, "the library entry's phrasings disagree on the polarity"
+
+
+def open_library(path, unapproved: str = REVIEW) -> LibraryMatcher:
+    """A matcher over a validated library.yaml (`fill --library`)."""
+    from questionnaire.errors import UserInputError
+    from questionnaire.library import load_library
+
+    if unapproved not in UNAPPROVED_MODES:
+        raise UserInputError(f"--library-unapproved must be one of {', '.join(UNAPPROVED_MODES)}, not {unapproved!r}")
+    return LibraryMatcher(load_library(path), unapproved=unapproved)
