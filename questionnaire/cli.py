@@ -295,6 +295,7 @@ def answers(
     output: Path = typer.Option(..., "-o", "--output", help="Output file: .xlsx, .docx, .md or .json.", show_default=False),
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verified evidence bundle (answers are verified)."),
     profile: Optional[Path] = typer.Option(None, "--profile", help="Profile only (answers are declared, not verified)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Also include the answer library (library.yaml)."),
 ) -> None:
     """Write the complete standard answer set; the format follows the extension of -o.
 
@@ -306,6 +307,11 @@ def answers(
 
         prof, findings, source, extra, inputs = _answer_inputs(bundle, profile)
         result = build_answers(prof, findings, source=source)
+        if library is not None:
+            from questionnaire.library import as_answers, load_library
+
+            result += as_answers(load_library(library))
+            inputs += (library,)
         meta = ExportMeta(
             organization=prof.organization.name,
             product=prof.organization.product,

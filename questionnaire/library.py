@@ -273,3 +273,22 @@ def _profile_contradictions(lib: Library, profile) -> list[Issue]:
             out.append(Issue("contradicts_profile", e.id,
                              f"answers {e.value} but the profile's {a.id} ({a.asserts or a.question}) gives {truth}"))
     return out
+
+
+def as_answers(lib: Library, today: dt.date | None = None) -> list:
+    """The library as answers.Answer rows (`answers --library`): status declared (remembered, not
+    verified); unapproved, stale or conflicting entries need review."""
+    from questionnaire.answers import Answer
+
+    out = []
+    for e in lib.entries:
+        ok, why = e.usable(today)
+        v = e.value
+        kind = "yes_no" if v else "text"
+        status = "not_applicable" if v == "N/A" else "declared"
+        text = e.answer if not v else (f"{v}. {e.comment}" if e.comment else v)
+        if why:
+            text = f"{text} [{why}]"
+        out.append(Answer(e.id, e.topic or "library", e.question, kind, v if v != "N/A" else None, text, status,
+                          not ok, asserts=e.question if v else None))
+    return out
