@@ -17,6 +17,7 @@ Pure: no file formats.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from questionnaire.library import Entry, Library, question_key
@@ -27,6 +28,8 @@ UNAPPROVED_MODES = (SKIP, REVIEW)
 THRESHOLD = 0.75  # calibrated confidence needed for a similarity match
 MIN_SCORE = 0.6  # and a cosine at least this high
 MIN_MARGIN = 0.05  # over the runner-up entry
+MIN_COVERAGE = 0.8  # IDF-weighted share of each text's words the other has (both ways, best phrasing)
+_NEGATION_WORDS = "not never no without none nobody nothing neither nor cannot"
 
 
 @dataclass(frozen=True)
@@ -61,24 +64,24 @@ class LibraryHit:
                       not self.usable, asserts=e.question, polarity=self.polarity)
 
 
-def _signature(rules, text: str) -> tuple[str | None, int, dict[str, str], str | None]:
-    """(abstain cue, negations outside subordinate clauses, pair -> side, problem) of a text."""
+def _signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
+    """(abstain cue, the word after each negation outside subordinate clauses, pair -> side, problem)."""
     t = _strip(rules, prepare(text))
     m = rules.abstain_rx.search(t)
     if m:
-        return m.group(0).strip(), 0, {}, None
+        return m.group(0).strip(), [], {}, None
     terms = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative") for _src, rx in sides[s]]
     rest, hits = _consume(t, terms)
     sides: dict[str, str] = {}
     for pair, side, _w in hits:
         if sides.get(pair, side) != side:
-            return None, 0, {}, f"joins both sides of '{pair}'"
+            return None, [], {}, f"joins both sides of '{pair}'"
         sides[pair] = side
-    neg = 0
+    neg = []
     for mm in rules.negation_rx.finditer(rest):
         if set(rest[: mm.start()].split()) & rules.subordinators:
-            return None, 0, {}, f"negation '{mm.group(0).strip()}' inside a subordinate clause"
-        neg += 1
+            return None, [], {}, f"negation '{mm.group(0).strip()}' inside a subordinate clause"
+        neg.append((rest[mm.end():].split() or [""])[0])
     return None, neg, sides, None
 
 
@@ -98,9 +101,15 @@ def relative_polarity(rules, question: str, entry_text: str) -> tuple[str | None
             return None, f"'{pair}' is named by only one of the question and the library entry"
         if qs[pair] != es[pair]:
             flips.append(pair)
-    d = abs(qn - en)
+    d = abs(len(qn) - len(en))
     if d > 1:
         return None, "negations differ by more than one"
+    if d:  # the extra negation must bear on words both texts have ("for users not using SSO, ..." does not)
+        more, other = (qn, entry_text) if len(qn) > len(en) else (en, question)
+        words = set(prepare(other).split())
+        missing = [w for w in more if w and w not in words and w != "#"]
+        if missing:
+            return None, f"a negation bears on '{missing[0]}', which only one of the texts has"
     flips += ["negation"] * d
     if len(flips) >= 2:
         return None, f"double negation ({', '.join(flips)})"
@@ -127,6 +136,32 @@ class LibraryMatcher:
                  "kind": "yes_no" if e.value else "text", "topic": e.topic or ""} for e in library.entries]
         self._matcher = Matcher(rows, use_id_mapping=False)
         self._rules = load_rules()
+        from questionnaire.textnorm import tokens
+
+        self._neg_tokens = frozenset(tokens(_NEGATION_WORDS))
+        df: dict[str, int] = {}
+        for e in library.entries:
+            for t in {t for text in [e.question, *e.phrasings] for t in tokens(text)}:
+                df[t] = df.get(t, 0) + 1
+        n = max(len(library.entries), 1)
+        self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
+        self._idf_unknown = math.log(1.0 + n)
+
+    def coverage(self, text: str, entry: Entry) -> float:
+        """How much of each text the other covers (IDF-weighted, the lower of the two ways), best phrasing:
+        a question naming "privacy" where the entry says "information security" stays low."""
+        from questionnaire.textnorm import tokens
+
+        def weight(ts) -> float:
+            return sum(self._idf.get(t, self._idf_unknown) for t in ts) or 1e-9
+
+        q = frozenset(tokens(text)) - self._neg_tokens
+        best = 0.0
+        for other in [entry.question, *entry.phrasings]:
+            d = frozenset(tokens(other)) - self._neg_tokens
+            both = q & d
+            best = max(best, min(weight(both) / weight(q), weight(both) / weight(d)))
+        return best
 
     def _hit(self, entry: Entry, conf: float, reason: str, polarity: str) -> LibraryHit:
         ok, why = entry.usable(self.today)
@@ -150,6 +185,9 @@ class LibraryMatcher:
         if conf < THRESHOLD or s1 < MIN_SCORE or s1 - s2 < MIN_MARGIN:
             return LibraryHit(None, conf, f"closest library entry {top} (score {s1:.2f}, runner-up {s2:.2f}) too weak")
         entry = self.entries[top]
+        cov = self.coverage(text, entry)
+        if cov < MIN_COVERAGE:
+            return LibraryHit(None, conf, f"closest library entry {top} covers only {cov:.0%} of the question's words")
         guard = _guard(text)
         if guard is not None and guard[0] != "scope":
             own = _guard(entry.question)
