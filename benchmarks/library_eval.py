@@ -24,6 +24,9 @@ CAIQ_FILLED = "questionnaires/csa-caiq-v4.0.3-filled-whitepact.xlsx"
 CAIQ_BLANK = "questionnaires/csa-caiq-v4.0.3-blank.xlsx"
 HECVAT3_FILLED = "questionnaires/educause-hecvat-3.00-filled-opendsa-redacted.xlsx"
 PARAPHRASES = ROOT / "tests" / "data" / "library_paraphrases.yaml"
+CROSS_PAIRS = ROOT / "tests" / "data" / "library_cross_hecvat.yaml"
+HECVAT4_BLANK = "questionnaires/educause-hecvat-4.1.4-full-blank-metaredacted.xlsx"
+AICAIQ_BLANK = "questionnaires/csa-ai-caiq-v1.1.0-stop-guessing.xlsx"
 
 
 def approved(lib, name: str = "Eval Approver"):
@@ -133,6 +136,67 @@ def paraphrase_figures(shared: Path, path: Path = PARAPHRASES) -> dict:
             "wrong_items": wrong_items}
 
 
+def _questions(path: Path) -> list:
+    from questionnaire.documents.formats import open_questionnaire
+
+    with open_questionnaire(path, path.suffix.lower().lstrip(".")) as f:
+        return f.questions()
+
+
+def cross_fill(shared: Path, source: str, target: str) -> dict:
+    """Fill ``target`` from the library of ``source`` (approved): answered from the library, of those the
+    ones whose question id has the same Yes/No/NA answer in ``source`` (meaningful when ids are shared)."""
+    from questionnaire.fill import fill
+    from questionnaire.library import yes_no
+    from questionnaire.library_import import import_files
+    from questionnaire.library_match import LibraryMatcher
+    from questionnaire.profile import load_profile
+
+    lib, _ = import_files([shared / source])
+    prof = load_profile(shared / "contract" / "profile.yaml").profile
+    with tempfile.TemporaryDirectory() as tmp:
+        res = fill(shared / target, Path(tmp) / ("out" + Path(target).suffix), profile=prof, source="profile",
+                   library=LibraryMatcher(approved(lib)))
+    truth = _answers_by_id(shared / source)
+    lib_items = [it for it in res.items if it.source == "library"]
+    same_id = [it for it in lib_items if it.question_id in truth and yes_no(it.answer)]
+    agree = sum(1 for it in same_id if yes_no(it.answer) == truth[it.question_id])
+    return {"target": Path(target).name, "questions": len(res.items), "from_library": len(lib_items),
+            "from_catalog": sum(1 for it in res.items if it.source in ("verified", "declared")),
+            "abstained": sum(1 for it in res.items if it.source is None),
+            "yes_no_with_same_id_in_source": len(same_id), "agreeing_with_same_id": agree}
+
+
+def cross_labelled(shared: Path, path: Path = CROSS_PAIRS) -> dict:
+    """The labelled HECVAT 4.1.4 -> HECVAT 3.00 pairs: right / wrong / abstained."""
+    import yaml
+
+    from questionnaire.library_import import import_files
+    from questionnaire.library_match import LibraryMatcher
+
+    lib, _ = import_files([shared / HECVAT3_FILLED])
+    matcher = LibraryMatcher(approved(lib))
+    qs = {q.question_id: q for q in _questions(shared / HECVAT4_BLANK)}
+    pairs = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+    right = wrong = abstained = 0
+    wrong_items = []
+    for p in pairs:
+        q = qs[p["q"]]
+        hit = matcher.match(q.text, q.section or q.container)
+        if hit.entry is None:
+            abstained += 1
+            continue
+        ids = {s.question_id for s in hit.entry.sources}
+        if p["counterpart"] in ids and hit.polarity == p.get("polarity", "same"):
+            right += 1
+        else:
+            wrong += 1
+            wrong_items.append((p["q"], sorted(ids), hit.polarity, p["counterpart"]))
+    return {"pairs": len(pairs), "with_counterpart": sum(1 for p in pairs if p["counterpart"]), "right": right,
+            "wrong": wrong, "abstained": abstained, "wrong_share": round(wrong / max(len(pairs), 1), 4),
+            "wrong_items": wrong_items}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -141,6 +205,9 @@ def main() -> int:
         print("import:", import_figures(a.shared / rel))
     print("fill blank CAIQ from the CAIQ library:", fill_reproduction(a.shared))
     print("paraphrases:", paraphrase_figures(a.shared))
+    print("cross HECVAT 3.00 -> 4.1.4:", cross_fill(a.shared, HECVAT3_FILLED, HECVAT4_BLANK))
+    print("cross CAIQ 4.0.3 -> AI-CAIQ 1.1.0:", cross_fill(a.shared, CAIQ_FILLED, AICAIQ_BLANK))
+    print("cross labelled pairs (HECVAT 4.1.4 -> 3.00):", cross_labelled(a.shared))
     return 0
 
 

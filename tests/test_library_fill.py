@@ -173,3 +173,30 @@ def test_paraphrase_set_no_wrong_answer():
         assert it["id"] in {s.question_id for s in hit.entry.sources} or hit.entry.answer == truth[it["id"]]
         right += 1
     assert right >= 60  # measured 68 of 84 (benchmarks/library_eval.py); the rest abstain
+
+
+HECVAT3_FILLED = QUESTIONNAIRES / "educause-hecvat-3.00-filled-opendsa-redacted.xlsx"
+HECVAT4_BLANK = QUESTIONNAIRES / "educause-hecvat-4.1.4-full-blank-metaredacted.xlsx"
+
+
+@pytest.mark.skipif(not HECVAT4_BLANK.exists(), reason="shared questionnaires not mounted")
+def test_cross_questionnaire_labelled_pairs_no_wrong_answer():
+    """HECVAT 4.1.4 questions answered from the HECVAT 3.00 library: only from their labelled counterpart."""
+    from questionnaire.documents.formats import open_questionnaire
+
+    lib, _ = import_files([HECVAT3_FILLED])
+    m = LibraryMatcher(lib)
+    with open_questionnaire(HECVAT4_BLANK, "xlsx") as f:
+        qs = {q.question_id: q for q in f.questions()}
+    pairs = yaml.safe_load((ROOT / "tests" / "data" / "library_cross_hecvat.yaml").read_text())["pairs"]
+    assert len(pairs) >= 60
+    right = 0
+    for p in pairs:
+        q = qs[p["q"]]
+        hit = m.match(q.text, q.section or q.container)
+        if hit.entry is None:
+            continue
+        assert p["counterpart"] in {s.question_id for s in hit.entry.sources}, (p, hit.entry.sources)
+        assert hit.polarity == p.get("polarity", "same"), p
+        right += 1
+    assert right >= 40  # measured 45 of 70 (benchmarks/library_eval.py)
