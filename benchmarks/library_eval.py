@@ -6,7 +6,11 @@
 3. the paraphrase set tests/data/library_paraphrases.yaml (questions reworded from CAIQ entries,
    labelled by CAIQ question id and polarity): right / wrong / abstained.
 
-    PYTHONPATH=$PWD /work/venv/bin/python benchmarks/library_eval.py [--shared ../shared]
+    PYTHONPATH=$PWD /work/venv/bin/python benchmarks/library_eval.py [--shared ../shared] [--speed]
+
+--speed: `fill --library` (whole process, `python -m questionnaire`) with 2,000 library entries on a
+generated xlsx of 5,000 distinct questions, against the openpyxl floor (a process that loads the
+same workbook, writes the same cells and saves); target <= 1.3x.
 """
 
 from __future__ import annotations
@@ -197,10 +201,88 @@ def cross_labelled(shared: Path, path: Path = CROSS_PAIRS) -> dict:
             "wrong_items": wrong_items}
 
 
+VERBS = ["encrypt", "back up", "monitor", "log", "review", "audit", "restrict", "rotate", "test", "document",
+         "classify", "retain", "delete", "scan", "patch", "segregate", "approve", "train staff on", "inventory", "report"]
+OBJECTS = ["customer records", "payroll files", "badge logs", "firewall rules", "source code", "laptops", "email archives",
+           "vendor contracts", "database snapshots", "API keys", "network diagrams", "HR files", "printer queues",
+           "mobile devices", "SSO sessions", "DNS zones", "VPN accounts", "test data", "invoices", "call recordings",
+           "web servers", "admin accounts", "backup tapes", "office Wi-Fi", "support tickets"]
+SCOPES = ["in every office", "in the EU region", "at the head office", "in the US region", "for contractors",
+          "for all staff", "in production", "in staging", "at the data centre", "for remote workers"]
+
+
+def speed_questions() -> list[str]:
+    return [f"Do you {v} {o} {s}?" for s in SCOPES for v in VERBS for o in OBJECTS]
+
+
+def _speed_files(tmp: Path) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    from questionnaire.library import Entry, Library, save_library
+
+    qs = speed_questions()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Questionnaire"
+    ws.append(["ID", "Question", "Response", "Comments"])
+    for i, q in enumerate(qs):
+        ws.append([f"Q-{i + 1}", q, None, None])
+    src = tmp / "q5000.xlsx"
+    wb.save(src)
+    entries = [Entry(id=f"e{i}", question=q if i % 4 else q.replace("Do you", "Does your company"),
+                     answer="Yes" if i % 2 else "No", approved_by="Bench") for i, q in enumerate(qs[::2][:2000])]
+    lib = save_library(Library(entries=entries), tmp / "library.yaml")
+    return src, lib
+
+
+_FLOOR = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Questionnaire"]
+for r in range(2, ws.max_row + 1, 5):
+    ws.cell(row=r, column=3).value = "Yes"
+wb.save(sys.argv[2])
+"""
+
+
+def _timed(cmd: list[str]) -> float:
+    import os
+    import subprocess
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def speed(shared: Path, repeat: int = 3) -> dict:
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        src, lib = _speed_files(tmp)
+        prof = shared / "contract" / "profile.yaml"
+        fill_cmd = [sys.executable, "-m", "questionnaire", "fill", str(src), "--profile", str(prof), "--library", str(lib),
+                    "-o", str(tmp / "out.xlsx")]
+        fill_s = min(_timed(fill_cmd) for _ in range(repeat))
+        plain_s = min(_timed(fill_cmd[:-4] + ["-o", str(tmp / "plain.xlsx")]) for _ in range(repeat))  # the same fill without --library
+        floor_s = min(_timed([sys.executable, "-c", _FLOOR, str(src), str(tmp / "floor.xlsx")]) for _ in range(repeat))
+        import openpyxl
+
+        ws = openpyxl.load_workbook(tmp / "out.xlsx")["Questionnaire"]
+        written = sum(1 for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=3).value)
+    return {"questions": len(speed_questions()), "library_entries": 2000, "written": written,
+            "fill_library_s": round(fill_s, 2), "fill_without_library_s": round(plain_s, 2), "floor_s": round(floor_s, 2),
+            "ratio": round(fill_s / floor_s, 2), "ratio_without_library": round(plain_s / floor_s, 2)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--speed", action="store_true", help="only the speed measure")
     a = ap.parse_args()
+    if a.speed:
+        print("speed:", speed(a.shared))
+        return 0
     for rel in (CAIQ_FILLED, HECVAT3_FILLED):
         print("import:", import_figures(a.shared / rel))
     print("fill blank CAIQ from the CAIQ library:", fill_reproduction(a.shared))

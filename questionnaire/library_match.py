@@ -2,8 +2,8 @@
 
 1. Same question: the question's normalised key (``library.question_key``) is the key of an
    entry's question or phrasing -> that entry, polarity same (the text is the same).
-2. Else similarity: ``matching.Matcher.scores`` over the entries (every entry generic: the
-   AI-anchor gate does not apply), calibrated like the catalog; below the threshold, or a
+2. Else similarity: the matcher's IDF cosine over the entries (every entry generic: the
+   AI-anchor gate does not apply; ``LibraryMatcher.scores``), calibrated like the catalog; below the threshold, or a
    runner-up too close, -> abstain.
 3. Guards: the catalog's compound / customer-duty shapes abstain unless the entry's own
    question has that shape.
@@ -64,14 +64,24 @@ class LibraryHit:
                       not self.usable, asserts=e.question, polarity=self.polarity)
 
 
+_TERMS: dict[int, list] = {}
+
+
+def _all_terms(rules) -> list:
+    """(pair, side, regex) of every antonym pair of ``rules``, built once."""
+    if id(rules) not in _TERMS:
+        _TERMS[id(rules)] = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative")
+                             for _src, rx in sides[s]]
+    return _TERMS[id(rules)]
+
+
 def _signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
     """(abstain cue, the word after each negation outside subordinate clauses, pair -> side, problem)."""
     t = _strip(rules, prepare(text))
     m = rules.abstain_rx.search(t)
     if m:
         return m.group(0).strip(), [], {}, None
-    terms = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative") for _src, rx in sides[s]]
-    rest, hits = _consume(t, terms)
+    rest, hits = _consume(t, _all_terms(rules))
     sides: dict[str, str] = {}
     for pair, side, _w in hits:
         if sides.get(pair, side) != side:
@@ -119,33 +129,66 @@ def relative_polarity(rules, question: str, entry_text: str) -> tuple[str | None
 
 
 class LibraryMatcher:
+    """Library entries indexed once: exact question keys, and an inverted index of the matcher's tokens
+    (``textnorm.tokens``) with the matcher's IDF weighting and cosine (``Matcher.scores`` with every
+    entry generic and no keyword gates, computed from posting lists so 2,000 entries stay fast) and its
+    calibration (``Matcher.calibrate``)."""
+
     def __init__(self, library: Library, *, unapproved: str = REVIEW, today: dt.date | None = None):
-        from questionnaire.matching import Matcher
+        from questionnaire.textnorm import tokens
 
         self.unapproved = unapproved
         self.today = today
         self.entries = {e.id: e for e in library.entries}
         self._by_key: dict[str, str] = {}
-        self._text_of: dict[str, str] = {}
+        docs: list[tuple[str, frozenset[str]]] = []  # (entry id, tokens of one phrasing)
         for e in library.entries:
             for text in [e.question, *e.phrasings]:
-                k = question_key(text)
-                self._by_key.setdefault(k, e.id)
-                self._text_of.setdefault(k, text)
-        rows = [{"id": e.id, "question": e.question, "phrasings": list(e.phrasings), "generic": True,
-                 "kind": "yes_no" if e.value else "text", "topic": e.topic or ""} for e in library.entries]
-        self._matcher = Matcher(rows, use_id_mapping=False)
+                self._by_key.setdefault(question_key(text), e.id)
+                ts = frozenset(tokens(text))
+                if ts:
+                    docs.append((e.id, ts))
         self._rules = load_rules()
-        from questionnaire.textnorm import tokens
-
         self._neg_tokens = frozenset(tokens(_NEGATION_WORDS))
         df: dict[str, int] = {}
-        for e in library.entries:
-            for t in {t for text in [e.question, *e.phrasings] for t in tokens(text)}:
-                df[t] = df.get(t, 0) + 1
+        for t in {(eid, t) for eid, ts in docs for t in ts}:
+            df[t[1]] = df.get(t[1], 0) + 1
         n = max(len(library.entries), 1)
         self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
         self._idf_unknown = math.log(1.0 + n)
+        self._doc_entry = [eid for eid, _ in docs]
+        self._doc_norm = [math.sqrt(sum(self._idf[t] for t in ts)) for _, ts in docs]
+        self._postings: dict[str, list[int]] = {}
+        for d, (_eid, ts) in enumerate(docs):
+            for t in ts:
+                self._postings.setdefault(t, []).append(d)
+
+    def scores(self, text: str, top: int = 2) -> list[tuple[float, str]]:
+        """The ``top`` (cosine, entry id), best first, best phrasing per entry (the matcher's scoring)."""
+        import heapq
+
+        from questionnaire.textnorm import tokens
+
+        tset = frozenset(tokens(text))
+        if not tset:
+            return []
+        qnorm = math.sqrt(sum(self._idf.get(t, self._idf_unknown) for t in tset))
+        from collections import defaultdict
+
+        acc: defaultdict[int, float] = defaultdict(float)
+        for t in tset:
+            w = self._idf.get(t)
+            if w is not None:
+                for d in self._postings.get(t, ()):
+                    acc[d] += w
+        best: dict[str, float] = {}
+        norm, entry_of = self._doc_norm, self._doc_entry
+        for d, ov in acc.items():
+            sc = ov / (qnorm * norm[d])
+            eid = entry_of[d]
+            if sc > best.get(eid, 0.0):
+                best[eid] = sc
+        return [(-neg, eid) for neg, eid in heapq.nsmallest(top, ((-sc, eid) for eid, sc in best.items()))]
 
     def coverage(self, text: str, entry: Entry) -> float:
         """How much of each text the other covers (IDF-weighted, the lower of the two ways), best phrasing:
@@ -168,20 +211,22 @@ class LibraryMatcher:
         return LibraryHit(entry, conf, reason, polarity, ok, why)
 
     def match(self, text: str, context: str | None = None) -> LibraryHit:
+        """The entry answering ``text``, or abstain. ``context`` (section / sheet) is accepted like the
+        catalog matcher's but unused: library entries have no AI-anchor gate."""
         eid = self._by_key.get(question_key(text))
         if eid is not None:
             return self._hit(self.entries[eid], 1.0, "same question as the library entry", SAME)
-        return self._similar(text, context)
+        return self._similar(text)
 
-    def _similar(self, text: str, context: str | None) -> LibraryHit:
-        from questionnaire.matching import _guard
+    def _similar(self, text: str) -> LibraryHit:
+        from questionnaire.matching import Matcher, _guard
 
-        ranked = self._matcher.scores(text, context)
+        ranked = self.scores(text)
         if not ranked:
             return LibraryHit(None, 0.0, "no library entry shares its words")
         s1, top = ranked[0]
         s2 = ranked[1][0] if len(ranked) > 1 else 0.0
-        conf = round(self._matcher.calibrate(s1, s1 - s2), 3)
+        conf = round(Matcher.calibrate(s1, s1 - s2), 3)
         if conf < THRESHOLD or s1 < MIN_SCORE or s1 - s2 < MIN_MARGIN:
             return LibraryHit(None, conf, f"closest library entry {top} (score {s1:.2f}, runner-up {s2:.2f}) too weak")
         entry = self.entries[top]
