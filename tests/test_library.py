@@ -205,6 +205,19 @@ def test_import_the_filled_hecvat3(tmp_path):
 # ----------------------------------------------------------------------------- check
 
 
+def catalog_yes_no():
+    """(contract profile, a yes/no catalog entry, the profile's Yes/No for it, the other value)."""
+    from questionnaire.answers import build_answers
+    from questionnaire.catalog import load_catalog
+    from questionnaire.profile import load_profile
+
+    prof = load_profile(CONTRACT_PROFILE).profile
+    answers = {a.id: a for a in build_answers(prof, None, source="profile")}
+    entry = next(e for e in load_catalog() if e.kind == "yes_no" and answers[e.id].value in ("Yes", "No"))
+    truth = answers[entry.id].value
+    return prof, entry, truth, {"Yes": "No", "No": "Yes"}[truth]
+
+
 def test_check_reports_stale_unapproved_duplicates_and_clean_exit_0(tmp_path):
     today = dt.date(2026, 12, 1)
     lib = Library(entries=[
@@ -222,15 +235,7 @@ def test_check_reports_stale_unapproved_duplicates_and_clean_exit_0(tmp_path):
 
 @pytest.mark.skipif(not CONTRACT_PROFILE.exists(), reason="shared contract not mounted")
 def test_check_reports_an_entry_that_contradicts_the_profile(tmp_path):
-    from questionnaire.answers import build_answers
-    from questionnaire.catalog import load_catalog
-    from questionnaire.profile import load_profile
-
-    prof = load_profile(CONTRACT_PROFILE).profile
-    answers = {a.id: a for a in build_answers(prof, None, source="profile")}
-    entry = next(e for e in load_catalog() if e.kind == "yes_no" and answers[e.id].value in ("Yes", "No"))
-    truth = answers[entry.id].value
-    wrong = {"Yes": "No", "No": "Yes"}[truth]
+    prof, entry, truth, wrong = catalog_yes_no()
     lib = Library(entries=[Entry(id="x", question=entry.question, answer=wrong, approved_by="Ana"),
                            Entry(id="y", question=entry.question + " ", answer=truth, approved_by="Ana", phrasings=[])])
     issues = [i for i in audit(lib, profile=prof) if i.kind == "contradicts_profile"]

@@ -19,7 +19,7 @@ from questionnaire.library_import import import_files, read_answered
 from questionnaire.library_match import LibraryMatcher
 from questionnaire.profile import load_profile
 from tests.conftest import QUESTIONNAIRES
-from tests.test_library import make_filled
+from tests.test_library import catalog_yes_no, make_filled
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,14 +107,7 @@ def test_bad_unapproved_mode_and_invalid_library_are_user_errors(tmp_path):
 
 
 def test_catalog_answer_wins_and_the_conflict_is_reported(tmp_path):
-    from questionnaire.answers import build_answers
-    from questionnaire.catalog import load_catalog
-
-    prof = load_profile(CONTRACT_PROFILE).profile
-    answers = {a.id: a for a in build_answers(prof, None, source="profile")}
-    entry = next(e for e in load_catalog() if e.kind == "yes_no" and answers[e.id].value in ("Yes", "No"))
-    truth = answers[entry.id].value
-    other = {"Yes": "No", "No": "Yes"}[truth]
+    prof, entry, truth, other = catalog_yes_no()
     src = make_filled(tmp_path / "blank.xlsx", [("C-1", entry.question, None)])
     lib = LibraryMatcher(Library(entries=[Entry(id="mine", question=entry.question, answer=other, **APPROVED)]))
     res = fill(src, tmp_path / "o.xlsx", profile=prof, source="profile", library=lib)
