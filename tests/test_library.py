@@ -249,3 +249,10 @@ def test_library_yaml_is_plain_yaml_with_entries(tmp_path):
     p = save_library(Library(entries=[Entry(id="a", question="Q?", answer="N/A")]), tmp_path / "l.yaml")
     data = yaml.safe_load(p.read_text())
     assert data["entries"][0] == {"id": "a", "question": "Q?", "answer": "N/A"}
+
+
+def test_the_readme_example_is_a_valid_library(tmp_path):
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("```yaml", text.index("## The answer library")) + len("```yaml")
+    lib = load_library(_write(tmp_path, text[start:text.index("```", start)]))
+    assert lib.entries[0].approved_by and lib.entries[0].phrasings
