@@ -25,6 +25,8 @@ COLUMNS = [
     ("Proposition", "asserts", 40),
     ("Polarity", "polarity", 10),
     ("Source", "source", 10),
+    ("Library entry", "library_id", 18),
+    ("Approved by", "approved_by", 18),
     ("Confidence", "confidence", 11),
     ("Evidence (finding ids)", "evidence", 40),
     ("Note", "note", 40),

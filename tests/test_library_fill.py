@@ -193,3 +193,20 @@ def test_cross_questionnaire_labelled_pairs_no_wrong_answer():
         assert hit.polarity == p.get("polarity", "same"), p
         right += 1
     assert right >= 40  # measured 45 of 70 (benchmarks/library_eval.py)
+
+
+def test_xlsx_report_tells_library_answers_and_who_approved_them(tmp_path):
+    src = make_filled(tmp_path / "blank.xlsx", BLANK)
+    lib = save_library(LIB, tmp_path / "library.yaml")
+    rep = tmp_path / "review.xlsx"
+    r = runner.invoke(app, ["fill", str(src), "--profile", str(CONTRACT_PROFILE), "--library", str(lib),
+                            "-o", str(tmp_path / "out.xlsx"), "--report", str(rep)])
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(rep).worksheets[0]
+    head = [c.value for c in ws[1]]
+    rows = {row[head.index("Location")]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    q1 = rows["Security!C2"]
+    assert q1[head.index("Source")] == "library" and q1[head.index("Library entry")] == "enc"
+    assert q1[head.index("Approved by")] == "Ana Approver" and q1[head.index("Status")] == "answered"
+    q4 = rows["Security!C5"]
+    assert q4[head.index("Library entry")] == "badge" and q4[head.index("Approved by")] in (None, "")
