@@ -25,12 +25,12 @@ COLUMNS = [
     ("Proposition", "asserts", 40),
     ("Polarity", "polarity", 10),
     ("Source", "source", 10),
-    ("Library entry", "library_id", 18),
-    ("Approved by", "approved_by", 18),
     ("Confidence", "confidence", 11),
     ("Evidence (finding ids)", "evidence", 40),
     ("Note", "note", 40),
     ("Catalog id", "catalog_id", 26),
+    ("Library entry", "library_id", 18),
+    ("Approved by", "approved_by", 18),
 ]
 STATUS_FILL = {"answered": "C6EFCE", "needs_review": "FFEB9C", "unanswered": "E7E6E6"}
 FORMATS = (".json", ".xlsx", ".html", ".htm")
