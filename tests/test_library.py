@@ -256,3 +256,41 @@ def test_the_readme_example_is_a_valid_library(tmp_path):
     start = text.index("```yaml", text.index("## The answer library")) + len("```yaml")
     lib = load_library(_write(tmp_path, text[start:text.index("```", start)]))
     assert lib.entries[0].approved_by and lib.entries[0].phrasings
+
+
+def test_import_a_filled_docx(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Vendor security questionnaire")
+    t = d.add_table(rows=1, cols=3)
+    for cell, text in zip(t.rows[0].cells, ("#", "Question", "Answer")):
+        cell.text = text
+    for i, (_qid, q, a) in enumerate(ROWS[:3]):
+        for cell, text in zip(t.add_row().cells, (str(i + 1), q, a)):
+            cell.text = text
+    d.save(tmp_path / "filled.docx")
+    lib, rep = import_files([tmp_path / "filled.docx"])
+    assert rep.answered == 3 and [e.answer for e in lib.entries] == ["Yes", "Yes", "No"]
+    assert lib.entries[2].sources[0].cell == "table 1, row 4"
+
+
+def test_the_loop_fill_correct_by_hand_import_back(tmp_path):
+    """fill from the library, a person corrects a cell in the filled file, import it back credited to them."""
+    import openpyxl
+
+    out = tmp_path / "library.yaml"
+    runner.invoke(app, ["library", "import", str(make_filled(tmp_path / "a.xlsx", ROWS)), "-o", str(out),
+                        "--approved-by", "Ana"])
+    blank = make_filled(tmp_path / "blank.xlsx", [(qid, q, None) for qid, q, _a in ROWS])
+    filled = tmp_path / "filled.xlsx"
+    r = runner.invoke(app, ["fill", str(blank), "--profile", str(CONTRACT_PROFILE), "--library", str(out), "-o", str(filled)])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(filled)
+    assert wb["Security"]["C4"].value == "No"  # background checks, from the library
+    wb["Security"]["C4"] = "Yes"  # the person's correction
+    wb.save(tmp_path / "corrected.xlsx")
+    r = runner.invoke(app, ["library", "import", str(tmp_path / "corrected.xlsx"), "-o", str(out), "--approved-by", "Dana"])
+    assert r.exit_code == 0 and "1 updated" in r.output, r.output
+    bg = next(e for e in load_library(out).entries if "background" in e.question)
+    assert bg.answer == "Yes" and bg.approved_by == "Dana" and "corrected.xlsx" in {s.file for s in bg.sources}
