@@ -92,3 +92,25 @@ def check_cmd(
     detail = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no problems"
     typer.echo(f"{library}: {len(lib.entries)} entries; {detail}")
     raise typer.Exit(1 if issues else 0)
+
+
+@library_app.command("schema")
+def schema_cmd(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the JSON Schema here instead of stdout."),
+) -> None:
+    """Print the JSON Schema of library.yaml (editor completion and CI validation). Exit 0, 2 on error."""
+    import json
+
+    from questionnaire.library import json_schema
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        from questionnaire.documents.export import write_atomic
+
+        write_atomic(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    except QuestionnaireError as e:
+        _fail(e)
+    typer.echo(f"wrote {output}")

@@ -294,3 +294,12 @@ def test_the_loop_fill_correct_by_hand_import_back(tmp_path):
     assert r.exit_code == 0 and "1 updated" in r.output, r.output
     bg = next(e for e in load_library(out).entries if "background" in e.question)
     assert bg.answer == "Yes" and bg.approved_by == "Dana" and "corrected.xlsx" in {s.file for s in bg.sources}
+
+
+def test_library_schema_command(tmp_path):
+    import json
+
+    r = runner.invoke(app, ["library", "schema"])
+    assert r.exit_code == 0 and json.loads(r.output)["$defs"]["Entry"]["required"] == ["id", "question", "answer"]
+    r = runner.invoke(app, ["library", "schema", "-o", str(tmp_path / "library.schema.json")])
+    assert r.exit_code == 0 and json.loads((tmp_path / "library.schema.json").read_text())["title"].startswith("questionnaire")
