@@ -166,6 +166,36 @@ def _semantic_problems(data: dict, doc: Any) -> list:
     return out
 
 
+def _fast(text: str) -> Library | None:
+    """A valid library parsed with libyaml (fast for thousands of entries), or None when anything is off
+    (no libyaml, a syntax error, an alias or merge key, a duplicate key or id, a schema problem): then the
+    line-numbered path below reports the problems."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return None
+    try:
+        root = yaml.compose(text, Loader=loader)
+        stack, seen = [root], set()
+        while stack:
+            n = stack.pop()
+            if id(n) in seen:
+                return None  # an alias: the guarded reader counts what it expands to
+            seen.add(id(n))
+            if isinstance(n, yaml.MappingNode):
+                keys = [str(k.value) for k, _v in n.value]
+                if len(set(keys)) != len(keys) or "<<" in keys:
+                    return None
+                stack += [x for kv in n.value for x in kv]
+            elif isinstance(n, yaml.SequenceNode):
+                stack += n.value
+        lib = Library.model_validate(yaml.load(text, Loader=loader))
+    except (yaml.YAMLError, ValidationError, TypeError, ValueError):
+        return None
+    return lib if len({e.id for e in lib.entries}) == len(lib.entries) else None
+
+
 def check_library(path: str | Path) -> tuple[Library | None, list]:
     """(library or None, problems). Raises UserInputError only when the file cannot be opened."""
     from questionnaire.profile import Problem, _FileProblem, _Yaml
@@ -178,6 +208,9 @@ def check_library(path: str | Path) -> tuple[Library | None, list]:
         return None, [Problem(name, 1, "", "file is larger than 20 MB; split the library")]
     try:
         text = path.read_bytes().decode("utf-8-sig")
+        lib = _fast(text)
+        if lib is not None:
+            return lib, []
         doc = _Yaml(text, name)
     except UnicodeDecodeError:
         return None, [Problem(name, 1, "", "not UTF-8 text; save library.yaml as UTF-8")]

@@ -75,8 +75,21 @@ def _all_terms(rules) -> list:
     return _TERMS[id(rules)]
 
 
+_SIGNATURES: dict[tuple[int, str], tuple] = {}
+
+
 def _signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
-    """(abstain cue, the word after each negation outside subordinate clauses, pair -> side, problem)."""
+    """(abstain cue, the word after each negation outside subordinate clauses, pair -> side, problem);
+    remembered per text (library questions are compared again and again)."""
+    key = (id(rules), text)
+    if key not in _SIGNATURES:
+        if len(_SIGNATURES) > 50_000:
+            _SIGNATURES.clear()
+        _SIGNATURES[key] = _compute_signature(rules, text)
+    return _SIGNATURES[key]
+
+
+def _compute_signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
     t = _strip(rules, prepare(text))
     m = rules.abstain_rx.search(t)
     if m:
@@ -156,38 +169,49 @@ class LibraryMatcher:
         n = max(len(library.entries), 1)
         self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
         self._idf_unknown = math.log(1.0 + n)
+        # docs in ascending norm: within docs sharing the same question tokens, a lower bit scores higher
+        docs.sort(key=lambda d: sum(self._idf[t] for t in d[1]))
         self._doc_entry = [eid for eid, _ in docs]
         self._doc_norm = [math.sqrt(sum(self._idf[t] for t in ts)) for _, ts in docs]
-        self._postings: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
         for d, (_eid, ts) in enumerate(docs):
             for t in ts:
-                self._postings.setdefault(t, []).append(d)
+                postings.setdefault(t, []).append(d)
+        self._mask = {t: sum(1 << d for d in ds) for t, ds in postings.items()}  # token -> docs, as bits
 
     def scores(self, text: str, top: int = 2) -> list[tuple[float, str]]:
-        """The ``top`` (cosine, entry id), best first, best phrasing per entry (the matcher's scoring)."""
+        """The ``top`` (cosine, entry id), best first, best phrasing per entry: the matcher's scoring (IDF
+        overlap / norms), exact, computed on bit sets: the docs are split into classes by which question
+        tokens they contain (one overlap per class); in a class the lowest docs (smallest norm) score best,
+        so only the first docs of each class up to two distinct entries can be among the top two."""
         import heapq
 
         from questionnaire.textnorm import tokens
 
-        tset = frozenset(tokens(text))
+        tset = sorted(set(tokens(text)))
         if not tset:
             return []
         qnorm = math.sqrt(sum(self._idf.get(t, self._idf_unknown) for t in tset))
-        from collections import defaultdict
-
-        acc: defaultdict[int, float] = defaultdict(float)
-        for t in tset:
-            w = self._idf.get(t)
-            if w is not None:
-                for d in self._postings.get(t, ()):
-                    acc[d] += w
+        known = [(self._idf[t], self._mask[t]) for t in tset if t in self._mask]
+        union = 0
+        for _w, m in known:
+            union |= m
+        classes = [(0.0, union)] if union else []
+        for w, m in known:
+            classes = [c for ov, cm in classes for c in ((ov + w, cm & m), (ov, cm & ~m)) if c[1]]
         best: dict[str, float] = {}
         norm, entry_of = self._doc_norm, self._doc_entry
-        for d, ov in acc.items():
-            sc = ov / (qnorm * norm[d])
-            eid = entry_of[d]
-            if sc > best.get(eid, 0.0):
-                best[eid] = sc
+        for ov, cm in classes:
+            seen: set[str] = set()
+            while cm and len(seen) < top:
+                low = cm & -cm
+                d = low.bit_length() - 1
+                eid = entry_of[d]
+                seen.add(eid)
+                sc = ov / (qnorm * norm[d])
+                if sc > best.get(eid, 0.0):
+                    best[eid] = sc
+                cm ^= low
         return [(-neg, eid) for neg, eid in heapq.nsmallest(top, ((-sc, eid) for eid, sc in best.items()))]
 
     def coverage(self, text: str, entry: Entry) -> float:

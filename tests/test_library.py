@@ -303,3 +303,12 @@ def test_library_schema_command(tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["$defs"]["Entry"]["required"] == ["id", "question", "answer"]
     r = runner.invoke(app, ["library", "schema", "-o", str(tmp_path / "library.schema.json")])
     assert r.exit_code == 0 and json.loads((tmp_path / "library.schema.json").read_text())["title"].startswith("questionnaire")
+
+
+def test_anchors_and_duplicate_keys_take_the_line_numbered_path(tmp_path):
+    ok = _write(tmp_path, "entries:\n  - &a {id: a, question: Q?, answer: 'Yes'}\n  - {id: b, question: R?, answer: 'No'}\n")
+    assert [e.id for e in load_library(ok).entries] == ["a", "b"]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdef", "bcdefg"))
+    lib, problems = check_library(_write(tmp_path, bomb + "entries: []\n"))
+    assert lib is None and "alias bomb" in str(problems[0])
