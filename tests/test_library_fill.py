@@ -165,7 +165,7 @@ def test_paraphrase_set_no_wrong_answer():
         assert hit.value == want, (it, hit)
         assert it["id"] in {s.question_id for s in hit.entry.sources} or hit.entry.answer == truth[it["id"]]
         right += 1
-    assert right >= 60  # measured 68 of 84 (benchmarks/library_eval.py); the rest abstain
+    assert right >= 60  # measured 64 of 84 (benchmarks/library_eval.py); the rest abstain
 
 
 HECVAT3_FILLED = QUESTIONNAIRES / "educause-hecvat-3.00-filled-opendsa-redacted.xlsx"
