@@ -9,18 +9,17 @@ Exit codes: 0 success; 1 a verified problem (FAIL findings, tampered bundle);
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Optional
 
 import typer
 
 from questionnaire import TOOL_NAME, __version__
-from questionnaire.errors import ProfileInvalid, QuestionnaireError
+
 from questionnaire.service import check_regions as _check_regions
 from questionnaire.service import prepare_bundle as _bundle_prepare
-from questionnaire.terminal import clean
+from questionnaire.cli_edge import edge, err, fail, say  # noqa: F401  (the one error edge)
 
 app = typer.Typer(
     name=TOOL_NAME,
@@ -35,44 +34,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def err(message: str) -> None:
-    """One line on stderr (control characters stripped: data never drives the terminal)."""
-    typer.echo(clean(message), err=True)
-
-
-def say(message: str = "", nl: bool = True) -> None:
-    """stdout, control characters stripped."""
-    typer.echo(clean(message), nl=nl)
-
-
-def fail(exc: QuestionnaireError) -> NoReturn:
-    if isinstance(exc, ProfileInvalid):
-        for p in exc.problems:
-            err(str(p))
-    else:
-        problems = getattr(exc, "problems", None)
-        if problems and len(problems) > 1:
-            for p in problems:
-                err(f"error: {p}")
-        else:
-            err(f"error: {exc}")
-    raise typer.Exit(exc.exit_code)
-
-
-def edge(command):
-    """THE error edge: a command's QuestionnaireError becomes one line (or the profile's problems) and
-    its exit code (2 user error / could not run, 1 verified problem), never a traceback."""
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except QuestionnaireError as e:
-            fail(e)
-
-    return run
 
 
 def _version_callback(value: bool) -> None:
@@ -190,6 +151,8 @@ def fill(
     header_row: Optional[int] = typer.Option(None, "--header-row", min=1, help="Row number of the header row."),
     key: Optional[Path] = typer.Option(None, "--key", help="Ed25519 public key (PEM): check the bundle's signature (authenticity)."),
     require_signature: bool = typer.Option(False, "--require-signature", help="Refuse a bundle whose signature is not valid with --key."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Answer library (library.yaml) for what the catalog does not answer."),
+    library_unapproved: str = typer.Option("review", "--library-unapproved", help="Unapproved or stale library answers: review (written, needs_review) or skip (left empty)."),
 ) -> None:
     """Fill a customer's questionnaire into a new file; leave what cannot be answered empty.
 
@@ -204,8 +167,12 @@ def fill(
 
         check_target(report, (questionnaire, output, *_inputs))
     overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
+    from questionnaire.library_match import open_library
+
+    lib = open_library(library, library_unapproved) if library is not None else None
     result = run_fill(
-        questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report
+        questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report,
+        library=lib,
     )
     from questionnaire.service import fill_line
 
@@ -251,6 +218,7 @@ def answers(
     profile: Optional[Path] = typer.Option(None, "--profile", help="Profile only (answers are declared, not verified)."),
     key: Optional[Path] = typer.Option(None, "--key", help="Ed25519 public key (PEM): check the bundle's signature (authenticity)."),
     require_signature: bool = typer.Option(False, "--require-signature", help="Refuse a bundle whose signature is not valid with --key."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Also include the answer library (library.yaml)."),
 ) -> None:
     """Write the complete standard answer set; the format follows the extension of -o.
 
@@ -259,7 +227,7 @@ def answers(
     from questionnaire.service import answers_line, write_answers
 
     prof, findings, source, extra, inputs = _answer_inputs(bundle, profile, key, require_signature)
-    s = write_answers(prof, findings, source, extra, output, inputs)
+    s = write_answers(prof, findings, source, extra, output, inputs, library=library)
     say(answers_line(s))
     if source == "profile":
         say("answers come from the profile only: declared, not verified")
@@ -479,6 +447,11 @@ def demo(
 
     for line in tour_lines(r):
         say(line)
+
+
+from questionnaire.cli_library import library_app  # noqa: E402  (library import / check)
+
+app.add_typer(library_app, name="library")
 
 
 def main() -> None:

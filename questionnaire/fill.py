@@ -45,6 +45,8 @@ class FillItem:
     polarity: str | None = None  # yes/no: "same" or "inverse" (the written Yes/No was flipped)
     value: str | None = None  # yes/no: the value written (Yes, No, N/A)
     source: str | None = None  # verified | declared | library
+    library_id: str | None = None  # source library: the library.yaml entry written
+    approved_by: str | None = None  # source library: who approved that entry (None: unapproved)
 
     @property
     def kept(self) -> bool:
@@ -68,6 +70,8 @@ class FillItem:
         if self.note:
             d["note"] = self.note
         d["source"] = self.source
+        if self.library_id is not None:
+            d.update(library_id=self.library_id, approved_by=self.approved_by)
         if self.asserts is not None:
             d.update(asserts=self.asserts, polarity=self.polarity, value=self.value)
         return d
@@ -190,6 +194,7 @@ def fill(
     report_path: Path | None = None,
     matcher=None,
     answers: Iterable | None = None,
+    library=None,  # a library_match.LibraryMatcher: answers what the catalog does not
 ) -> FillResult:
     input_path = Path(input_path)
     output_path = Path(output_path)
@@ -205,7 +210,7 @@ def fill(
         questions = qfile.questions()
         matcher = _load_matcher(matcher, version=qfile.version() if matcher is None else None)
         by_id = _load_answers(answers, profile, findings, source)
-        items, plan = _decide_all(questions, matcher, by_id, source)
+        items, plan = _decide_all(questions, matcher, by_id, source, library)
         safety.safe_write(input_path, output_path, lambda tmp: qfile.write(plan, tmp), qfile.verify)
     result = FillResult(input_path, output_path, kind, source, items, [d.to_dict() for d in qfile.detections])
     if report_path is not None:
@@ -225,7 +230,7 @@ def _check_report_path(input_path: Path, output_path: Path, report_path: Path) -
         raise OutputError(f"{report_path.parent}: folder does not exist; create it first")
 
 
-def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None]:
+def _decide(q, matcher, by_id, source, library=None) -> tuple[FillItem, str | None, str | None]:
     """The report item for a question plus (answer text, comment text) to write, if any."""
     item = FillItem(location=q.location, question=q.text, status=UNANSWERED, question_id=q.question_id)
     if q.existing not in (None, ""):
@@ -239,6 +244,8 @@ def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None
     item.confidence = float(m.confidence or 0.0)
     if m.catalog_id is None:
         item.note = f"no standard answer ({m.reason})" if m.reason else "no standard answer"
+        if library is not None:
+            return _from_library(q, item, library)
         return item, None, None
     answer = by_id.get(m.catalog_id)
     item.catalog_id = m.catalog_id
@@ -269,17 +276,47 @@ def _decide(q, matcher, by_id, source) -> tuple[FillItem, str | None, str | None
     item.source = "verified" if getattr(answer, "status", "") == "verified" and source != "profile" else "declared"
     item.answer = text
     item.comment = comment
+    if library is not None and item.value in ("Yes", "No"):
+        hit = library.match(q.text, q.section or q.container)
+        if hit.entry is not None and hit.value in ("Yes", "No") and hit.value != item.value:
+            item.note = "; ".join(x for x in (item.note, f"conflict: library entry {hit.entry.id} says {hit.value}; "
+                                              "the catalog answer was kept") if x)
     return item, text, comment
 
 
-def _decide_all(questions, matcher, by_id, source) -> tuple[list[FillItem], list]:
+def _from_library(q, item: FillItem, library) -> tuple[FillItem, str | None, str | None]:
+    """A question the catalog does not answer, from the answer library (library_match.LibraryMatcher)."""
+    hit = library.match(q.text, q.section or q.container)
+    if hit.entry is None:
+        item.note += f"; no library answer ({hit.reason})"
+        return item, None, None
+    item.library_id, item.approved_by, item.confidence = hit.entry.id, hit.entry.approved_by, hit.confidence
+    if not hit.usable and library.unapproved == "skip":
+        item.note = f"left empty: {hit.why_not}"
+        return item, None, None
+    answer = hit.answer()
+    text, comment, note = plan_answer(q, answer)
+    if text is None and comment is None:
+        item.note = note
+        return item, None, None
+    item.answer = safety.clean_text(text, where=q.location) if text is not None else None
+    item.comment = safety.clean_text(comment, where=q.location) if comment else None
+    item.status = ANSWERED if hit.usable and text is not None else NEEDS_REVIEW
+    item.source = "library"
+    if answer.kind == "yes_no":
+        item.asserts, item.polarity, item.value = hit.entry.question, hit.polarity, hit.value
+    item.note = "; ".join(x for x in (note, hit.reason, hit.why_not) if x)
+    return item, item.answer, item.comment
+
+
+def _decide_all(questions, matcher, by_id, source, library=None) -> tuple[list[FillItem], list]:
     """Report items for every question and the plan of answers to write."""
     from questionnaire.documents.question import Write
 
     items: list[FillItem] = []
     plan: list[Write] = []
     for q in questions:
-        item, text, comment = _decide(q, matcher, by_id, source)
+        item, text, comment = _decide(q, matcher, by_id, source, library)
         if text is not None or comment is not None:
             plan.append(Write(q, text, comment))
             if comment is not None and q.comment_location:

@@ -29,6 +29,8 @@ COLUMNS = [
     ("Evidence (finding ids)", "evidence", 40),
     ("Note", "note", 40),
     ("Catalog id", "catalog_id", 26),
+    ("Library entry", "library_id", 18),
+    ("Approved by", "approved_by", 18),
 ]
 STATUS_FILL = {"answered": "C6EFCE", "needs_review": "FFEB9C", "unanswered": "E7E6E6"}
 FORMATS = (".json", ".xlsx", ".html", ".htm")

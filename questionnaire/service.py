@@ -167,13 +167,20 @@ def verify_lines(path: Path, b: Any) -> list[str]:
     return lines
 
 
-def write_answers(prof: Any, findings: list | None, source: str, extra: dict, output: Path, inputs: tuple) -> dict:
-    """The complete standard answer set into ``output``; returns the answers' summary counts."""
+def write_answers(prof: Any, findings: list | None, source: str, extra: dict, output: Path, inputs: tuple,
+                  library: Path | None = None) -> dict:
+    """The complete standard answer set (plus the answer library's entries, when given) into ``output``;
+    returns the answers' summary counts."""
     from questionnaire import __version__
     from questionnaire.answers import build_answers, summary
     from questionnaire.documents.export import ExportMeta, export_answers
 
     result = build_answers(prof, findings, source=source)
+    if library is not None:
+        from questionnaire.library import as_answers, load_library
+
+        result += as_answers(load_library(library))
+        inputs = (*inputs, library)
     meta = ExportMeta(organization=prof.organization.name, product=prof.organization.product, source=source,
                       tool_version=__version__, **extra)
     export_answers(result, output, meta=meta, findings=findings, inputs=inputs)
