@@ -234,7 +234,10 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     covered = {f.check_id for f in relevant}
     # the checks prove the entry's claim, never its negation: a "No" where the claim is "Yes" stays declared
     proves_value = entry.kind != "yes_no" or entry.claim is None or claims
-    if source == "bundle" and proves_value and all_checks and all(c in covered for c in all_checks) and all(
+    # a claim about the deployments that handle customer data is verified only if a cited check covers each one
+    scoped = {f.deployment for f in relevant if f.deployment}
+    uncovered = [d["id"] for d in ctx["cust"] if getattr(entry, "per_deployment", False) and d["id"] not in scoped]
+    if source == "bundle" and proves_value and not uncovered and all_checks and all(c in covered for c in all_checks) and all(
         f.status == Status.PASS for f in relevant
     ):
         text = f"{text} Verified (checks: {', '.join(all_checks)})."
@@ -250,6 +253,8 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
         off_aws = sorted({f.deployment for f in relevant if f.check_id == NOT_VERIFIABLE and f.deployment})
         if off_aws:
             reasons.append(f"{join_and(off_aws)} cannot be checked against AWS")
+        if uncovered:
+            reasons.append(f"no check of this covers {join_and(uncovered)}")
         if unknown:
             reasons.append(f"{', '.join(dict.fromkeys(unknown))} could not be confirmed")
         note = f"Declared, not verified: {'; '.join(reasons) or 'no finding covers this'}."

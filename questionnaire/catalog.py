@@ -22,6 +22,7 @@ YES_NO = ("Yes", "No")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _ALLOWED_KEYS = {"id", "topic", "question", "asserts", "kind", "profile_fields", "checks", "requires", "template", "value",
+                 "per_deployment",
                  "claim", "applies"}
 
 
@@ -49,6 +50,8 @@ class CatalogEntry:
     keywords: tuple[str, ...] = ()
     asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
     requires: tuple[str, ...] = ()  # checks the claim presupposes (all must PASS to verify it)
+    # true: a claim about every deployment that handles customer data, verified only when a cited check covers each
+    per_deployment: bool = False
     # matching rules from phrasings.yaml (see its header)
     inverse_phrasings: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
@@ -241,6 +244,7 @@ def _parse_entry(raw: dict[str, Any], where: str, known: frozenset[str], ph: dic
         applies=raw.get("applies"),
         asserts=" ".join(asserts.split()) if asserts else None,
         requires=tuple(requires),
+        per_deployment=raw.get("per_deployment") is True,
         **_rules(ph, where),
     )
 

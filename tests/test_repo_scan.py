@@ -466,13 +466,10 @@ def test_progress_is_reported_and_ends_at_total(tmp_path):
 
 
 def test_pathological_files_stay_linear_and_hits_are_capped():
-    import time
-
-    t = time.perf_counter()
+    # they finish (no catastrophic backtracking); how fast is measured in benchmarks/scan_bench.py, not here
     for text in ("password" * 250_000, "token=abc " * 100_000, ("a" * 39 + "secret") * 40_000,
                  "x" * 500_000 + " password = " + GENERIC + "\n"):
         rs.scan_text(text, "f")
-    assert time.perf_counter() - t < 5
     hits, _ = rs.scan_text(("\n" + f"api_secret: {GENERIC}") * 300, "f")
     assert len(hits) == rs.MAX_PER_FILE and [h.line for h in hits[:3]] == [2, 3, 4]
 
