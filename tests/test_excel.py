@@ -161,8 +161,6 @@ def test_patch_sheet_xml_inserts_rows_and_cells_in_order():
 
 def test_huge_dimension_is_not_iterated(tmp_path):
     """<dimension ref="A1:L1048576"> must not make detection walk a million rows."""
-    import time
-
     from openpyxl import Workbook as OWb
 
     p = tmp_path / "dim.xlsx"
