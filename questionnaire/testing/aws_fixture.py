@@ -12,6 +12,8 @@ Variants: ``compliant`` and drifted ones, each flipping specific findings (see V
 
 from __future__ import annotations
 
+from questionnaire.testing.env import patched_environ  # noqa: F401  (re-exported)
+
 import copy
 import datetime as _dt
 import json
@@ -433,25 +435,6 @@ def aws_part(loaded: Any) -> Any:
             cut.update(range(node.start_mark.line, end))
     raw = "".join(line for n, line in enumerate(lines) if n not in cut).encode("utf-8")
     return LoadedProfile(profile=profile_from_bytes(raw), path=loaded.path, raw_bytes=raw)
-
-
-@contextmanager
-def patched_environ(values: dict[str, str], remove: tuple[str, ...] = ()) -> Iterator[None]:
-    """Set ``values`` and unset ``remove`` in os.environ; restore everything on exit."""
-    import os
-
-    saved = {k: os.environ.get(k) for k in set(values) | set(remove)}
-    try:
-        for k in remove:
-            os.environ.pop(k, None)
-        os.environ.update(values)
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @contextmanager

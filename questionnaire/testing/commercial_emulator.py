@@ -234,7 +234,7 @@ def serve(emulator: AdminEmulator) -> Iterator[str]:
 @contextmanager
 def emulated_commercial(variant: str) -> Iterator[AdminEmulator]:
     """Emulator served on loopback; OPENAI_/ANTHROPIC_ADMIN_KEY and *_BASE_URL point at it (restored on exit)."""
-    from questionnaire.testing.aws_fixture import patched_environ
+    from questionnaire.testing.env import patched_environ
 
     emulator = AdminEmulator("compliant" if variant == "compliant" else "drifted")
     with serve(emulator) as url:

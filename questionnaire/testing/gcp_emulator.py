@@ -166,7 +166,7 @@ class GcpEmulator:
 def emulated_gcp(variant: str = "compliant") -> Iterator[GcpEmulator]:
     """The emulated project on 127.0.0.1; ``QUESTIONNAIRE_GCP_URL`` points at it (no token) inside the block."""
     from questionnaire.checks.gcp.client import TOKEN_ENV, URL_ENV
-    from questionnaire.testing.aws_fixture import patched_environ
+    from questionnaire.testing.env import patched_environ
 
     emulator = GcpEmulator(routes(variant)).start()
     try:
