@@ -110,6 +110,8 @@ def test_compliant_verified_answers_cite_finding_ids(compliant):
 
 
 def test_unknown_finding_keeps_the_declared_answer_but_needs_review():
+    if not CONTRACT.is_file():
+        pytest.skip("../shared/contract is not next to the project")
     profile = load_profile(CONTRACT).profile  # AWS + OpenAI: the network path is known for every deployment
     findings = [
         f if f.check_id != "ec2.vpc_endpoint.bedrock_runtime"

@@ -44,6 +44,8 @@ def test_global_standard_sku_contradicts_the_residency_answers():
 
 
 def test_aws_only_profile_keeps_verified_answers():
+    if not (SHARED / "contract" / "profile.yaml").is_file():
+        pytest.skip("../shared/contract is not next to the project")
     contract = load_profile(SHARED / "contract" / "profile.yaml")
     assert not any(d.azure for d in contract.profile.deployments)
     _, a = _answers("compliant", contract)

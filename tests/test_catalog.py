@@ -62,9 +62,10 @@ def _leaf_paths(data, prefix=""):
 
 
 def test_every_contract_profile_field_is_used_by_some_answer():
-    # The example profile is a verbatim copy of the contract profile
-    # (tests/test_profile.py asserts they are identical when ../shared exists).
-    source = CONTRACT if CONTRACT.is_file() else EXAMPLE
+    # The contract's fields (the example extends it with provider blocks not every answer cites)
+    if not CONTRACT.is_file():
+        pytest.skip("../shared/contract is not next to the project")
+    source = CONTRACT
     contract = yaml.safe_load(source.read_text(encoding="utf-8"))
     leaves = set(_leaf_paths(contract)) - {"version"}
     used = {f for e in load_catalog() for f in e.profile_fields}

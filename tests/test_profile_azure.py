@@ -41,6 +41,8 @@ def test_example_azure_block_loads():
 
 
 def test_contract_profile_still_valid():
+    if not (SHARED / "contract" / "profile.yaml").is_file():
+        pytest.skip("../shared/contract is not next to the project")
     profile, problems, _ = check_profile(SHARED / "contract" / "profile.yaml")
     assert profile is not None and not [p for p in problems if p.severity == "error"]
 

@@ -326,7 +326,9 @@ def _profile():
     (whose Vertex deployment leaves the private-network question open)."""
     from tests.answers_fixtures import CONTRACT, load_profile
 
-    return load_profile(CONTRACT).profile if CONTRACT.is_file() else example_profile()
+    if not CONTRACT.is_file():
+        pytest.skip("../shared/contract is not next to the project")
+    return load_profile(CONTRACT).profile
 
 
 def _run(src: Path, tmp_path: Path):
