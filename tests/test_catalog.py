@@ -9,7 +9,7 @@ from questionnaire.catalog import known_check_ids, load_catalog, parse_catalog
 from questionnaire.errors import InputFileError
 from questionnaire.resources import templates_dir
 
-from answers_fixtures import CONTRACT, EXAMPLE
+from answers_fixtures import CONTRACT
 
 TOPICS = {
     "training", "processor", "residency", "auditability", "vendor_agreements", "account_tier",

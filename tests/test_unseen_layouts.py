@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from questionnaire.fill import fill
-from tests.answers_fixtures import compliant_findings, example_profile
+from tests.answers_fixtures import compliant_findings
 
 EMPTY = "EMPTY"  # an unrelated question: must stay unanswered and the cell empty
 KEEP = "KEEP"  # already answered in the file: must be left as it was
