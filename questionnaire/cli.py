@@ -25,7 +25,7 @@ app = typer.Typer(
     name=TOOL_NAME,
     help=(
         "Answer AI security questionnaires from facts declared once in profile.yaml "
-        "and verified read-only against the live AWS account.\n\n"
+        "and verified read-only against the live accounts (AWS, Azure, Google Cloud, OpenAI, Anthropic).\n\n"
         "Typical flow: validate -> check --bundle -> verify -> answers / fill."
     ),
     no_args_is_help=True,
