@@ -551,3 +551,13 @@ def test_per_region_log_destinations():
     assert judged("bedrock.invocation_logging.enabled", dep, data, region="eu-central-1")[0].status == Status.PASS
     # the home region still uses the default bucket; the other region's bucket there is a drift
     assert judged("bedrock.invocation_logging.enabled", dep, data, region="eu-west-1")[0].status == Status.FAIL
+
+
+def test_an_html_error_page_is_named_not_printed():
+    from questionnaire.checks import reason
+    from questionnaire.findings import RawResponse
+
+    raw = RawResponse(service="organizations", operation="DescribeEffectivePolicy", region=None, params={}, response=None,
+                      timestamp="2026-01-01T00:00:00Z", error={"code": "500", "message": "<!doctype html>\n<html><body>x</body>"})
+    why = reason(raw)
+    assert "<" not in why and "HTML page" in why and why.startswith("organizations:DescribeEffectivePolicy failed: 500")

@@ -129,7 +129,9 @@ def reason(raw: Any) -> str:
         return f"{api}: endpoint unreachable (network error or timeout)"
     if code == TRUNCATED_CODE:
         return f"{api}: too many pages, the listing was not read to the end"
-    msg = (raw.error or {}).get("message", "")
+    msg = " ".join(str((raw.error or {}).get("message", "")).split())
+    if msg.lower().startswith(("<!doctype", "<html")):
+        msg = "the endpoint answered with an HTML page, not the service's API (a proxy or an emulator without this API?)"
     return f"{api} failed: {code}{': ' + msg[:120] if msg else ''}"
 
 
