@@ -181,7 +181,7 @@ def test_no_credentials_gives_unknown_findings(loaded, monkeypatch, tmp_path):
 
 
 def test_vertex_deployment_is_not_declared_unverifiable(loaded):
-    from questionnaire.checks.declared import applies
+    from questionnaire.checks.aws.declared import applies
 
     dep = loaded.profile.deployment("ticket-summaries")
     assert not applies(dep, loaded.profile)

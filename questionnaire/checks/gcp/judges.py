@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from questionnaire.checks import make
+from questionnaire.checks.registry import make
 from questionnaire.findings import Finding, RawResponse, Status
 
 AUDIT = "vertex.audit_logs.data_access"

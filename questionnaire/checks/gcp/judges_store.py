@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import make
+from questionnaire.checks.registry import make
 from questionnaire.checks.gcp.judges import ARMOR, CACHE, CLAUDE, CMEK, SERVICE, VPCSC, _errors, _unknown, ok
 from questionnaire.findings import Finding, Status
 
