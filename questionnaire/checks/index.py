@@ -14,6 +14,7 @@ from questionnaire.checks.aws import CHECKS
 from questionnaire.checks.providers import provider_metadata
 from questionnaire.coding_agents import REGISTRY_METADATA as AGENT_METADATA
 from questionnaire.repo_scan import REGISTRY_METADATA as REPO_METADATA
+from questionnaire.topics import TOPICS
 
 __all__ = ["CHECKS", "REGISTRY", "iam_policy"]
 
@@ -23,6 +24,9 @@ def _registry() -> dict[str, dict[str, Any]]:
     for cid, meta in {**REPO_METADATA, **AGENT_METADATA}.items():
         out[cid] = {"id": cid, **meta, "scope": "repo"}
     out.update(provider_metadata())
+    bad = sorted(cid for cid, meta in out.items() if meta.get("topic") not in TOPICS)
+    if bad:
+        raise ValueError(f"check {bad[0]}: topic {out[bad[0]].get('topic')!r} is not in templates/topics.yaml")
     return out
 
 
