@@ -16,6 +16,8 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from questionnaire.profile_aws_access import AwsAccounts, access_problems, partition_of, role_arn
+
 AWS_PLATFORMS = frozenset({"aws_bedrock"})
 ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$")
 ROLE_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
@@ -80,6 +82,21 @@ class AwsSettings(_Strict):
         description="With cross_region_inference: the system-defined profile prefixes allowed (e.g. eu, us, apac, global); "
         "default: the data zones of the declared regions (global only when listed)",
     )
+    accounts: AwsAccounts | None = Field(None, description="Where resources live outside account_id (trail, log_bucket, kms_key, network)")
+    role_name: str | None = Field(None, description="Read-only role assumed (sts:AssumeRole) in every account this deployment names; "
+                                                    "default: the caller's credentials")
+    role_arns: dict[str, str] = Field(default_factory=dict, description="Role to assume per account id (overrides role_name)")
+    external_id: str | None = Field(None, description="sts:ExternalId sent with every AssumeRole of this deployment")
+
+    def account_for(self, resource: str | None) -> str:
+        """The account holding a resource (trail, log_bucket, kms_key, network); None: the deployment's own."""
+        return (getattr(self.accounts, resource, None) if resource and self.accounts else None) or self.account_id
+
+    def role_for(self, account: str, region: str = "") -> str | None:
+        """The role ARN assumed in ``account`` (None: the caller's credentials); ``region`` picks the partition."""
+        if account in self.role_arns:
+            return self.role_arns[account]
+        return role_arn(account, self.role_name, partition_of(region)) if self.role_name else None
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +145,7 @@ def aws_block_problems(d: dict[str, Any], base: tuple[Any, ...], add: Add) -> No
     if acct is not None and not (isinstance(acct, str) and re.fullmatch(r"\d{12}", acct)):
         hint = " (quote it in YAML: account_id: \"012345678901\")" if isinstance(acct, int) else ""
         add(base + ("aws", "account_id"), f"{acct!r} is not a 12-digit AWS account id{hint}")
+    access_problems(aws, base + ("aws",), add)
     role = aws.get("agent_role")
     if isinstance(role, str):
         m = ROLE_ARN_RE.match(role)

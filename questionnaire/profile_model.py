@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from questionnaire.profile_aws import AwsSettings
+from questionnaire.profile_aws_access import AwsOrganization, prune_unset_access
 from questionnaire.profile_azure import AzureSettings
 from questionnaire.profile_commercial import AnthropicSettings, ManagedSettings, OpenAISettings
 from questionnaire.profile_gcp import GcpSettings
@@ -139,6 +140,8 @@ class Profile(_Strict):
     deployments: list[Deployment] = Field(min_length=1)
     controls: Controls = Field(default_factory=Controls)
     documents: list[Document] = Field(default_factory=list)
+    aws_organization: AwsOrganization | None = Field(
+        None, description="`check --org`: the role assumed in every member account of the AWS organization")
 
     # -- convenience (read-only views) --
     def deployment(self, deployment_id: str) -> Deployment:
@@ -157,7 +160,14 @@ class Profile(_Strict):
         return [d for d in self.deployments if d.platform in (Platform.aws_bedrock,) and d.aws is not None]
 
     def normalised(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """The profile as plain JSON; the multi-account fields appear only when given (single-account
+        profiles normalise as they did before those fields existed)."""
+        out = self.model_dump(mode="json")
+        if out.get("aws_organization") is None:
+            out.pop("aws_organization", None)
+        for d in out["deployments"]:
+            prune_unset_access(d.get("aws"))
+        return out
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from questionnaire.errors import InputFileError
 from questionnaire.profile_aws import aws_block_problems, aws_platform_problems
+from questionnaire.profile_aws_access import cross_deployment_problems, organization_problems
 from questionnaire.profile_azure import azure_problems
 from questionnaire.profile_commercial import commercial_problems
 from questionnaire.profile_documents import document_refusal, read_document
@@ -130,6 +131,8 @@ def semantic_problems(data: dict[str, Any], doc: _Yaml, base_dir: Path) -> list[
         for i, d in enumerate(deployments):
             if isinstance(d, dict):
                 _deployment_problems(d, ("deployments", i), categories, isinstance(dc, list), seen_ids, add)
+        cross_deployment_problems(deployments, add)
+    organization_problems(data.get("aws_organization"), add)
     _document_problems(data.get("documents"), base_dir, add)
     commercial_problems(data, add)
     _repository_problems(data.get("controls"), base_dir, add)
