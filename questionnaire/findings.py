@@ -96,9 +96,11 @@ class RawResponse:
     error: dict[str, str] | None = None
     path: str = ""
     emulated: bool = False
+    account: str | None = None  # the AWS account read, when a run reads several (else not recorded)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {"account": self.account} if self.account else {}
+        return out | {
             "service": self.service,
             "operation": self.operation,
             "region": self.region,
