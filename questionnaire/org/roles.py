@@ -84,3 +84,22 @@ def stackset_template(read_only: dict[str, Any], trusted: str | None, role_name:
         }}},
         "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["QuestionnaireReadOnlyRole", "Arn"]}}},
     }
+
+
+KINDS = ("checks", "caller", "trust", "stackset")
+
+
+def policy_document(kind: str, trusted: str | None = None, role_name: str = DEFAULT_ROLE_NAME,
+                    external_id: str | None = None) -> dict[str, Any]:
+    """What ``iam-policy --for KIND`` prints."""
+    from questionnaire.checks import iam_policy
+
+    if kind not in KINDS:
+        raise UserInputError(f"--for {kind!r}: one of {', '.join(KINDS)}")
+    if kind == "checks":
+        return iam_policy()
+    if kind == "caller":
+        return caller_policy(iam_policy(), role_name)
+    if kind == "trust":
+        return trust_policy(trusted, external_id)
+    return stackset_template(iam_policy(), trusted, role_name, external_id)
