@@ -22,6 +22,7 @@ from questionnaire.findings import RawResponse
 SESSION_NAME = "questionnaire-readonly-check"
 DURATION_SECONDS = 900  # the minimum sts:AssumeRole accepts
 STS_REGION = "us-east-1"
+NO_ROLE = "NoRoleDeclared"  # the error code of an account the profile gives no way into
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,10 @@ class AccountSessions:
     def _open(self, account: str) -> Any:
         way = self.way(account)
         why = _no_way(way, self.caller)
-        if why:
-            return AccessFailure(account, why)
+        if why:  # no call is made; the failure still carries a response (never written) to cite its reason
+            raw = RawResponse(service="sts", operation="AssumeRole", region=None, params={}, response=None, timestamp="",
+                              error={"code": NO_ROLE, "message": why}, account=account)
+            return AccessFailure(account, why, raw)
         if way.role_arn is None:
             return None
         try:
