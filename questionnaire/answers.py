@@ -20,13 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from questionnaire.checks.aws.declared import ID as NOT_VERIFIABLE  # the check of deployments no provider verifies
 from questionnaire.errors import UserInputError
 from questionnaire.findings import Finding, Status
 from questionnaire.profile import Profile
 
 STATUSES = ("verified", "contradicted", "declared", "not_applicable")
 SOURCES = ("bundle", "profile")
-NOT_VERIFIABLE = "declared.not_verifiable"
 
 DECLARED_NOTE = "Declared in the company's AI deployment profile, not verified against the AWS account."
 UNVERIFIABLE_NOTE = "Declared, not verified: no automated check covers this."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from questionnaire.checks import evidence as paths
+from questionnaire.checks.registry import evidence as paths
 from questionnaire.findings import Finding, RawResponse, Status
 
 
