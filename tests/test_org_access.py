@@ -7,7 +7,7 @@ import json
 import pytest
 
 from questionnaire.errors import ReadOnlyViolation
-from questionnaire.org.access import SESSION_NAME, AccessFailure, AccountSessions, Way, install_credentials, ways_in
+from questionnaire.org.access import SESSION_NAME, AccessFailure, AccountSessions, Way, ways_in
 from questionnaire.org.clients import ACCESS_OPERATIONS, AccessClients
 
 CALLER = "123456789012"  # moto's default account
@@ -47,8 +47,7 @@ def test_assumed_credentials_read_the_member_account_and_are_never_recorded(moto
     role = f"arn:aws:iam::{MEMBER}:role/QuestionnaireReadOnly"
     sessions, _ = _sessions({MEMBER: Way(MEMBER, role, "acme-ext-id", "test")}, recorded)
     creds = sessions.credentials(MEMBER)
-    s = new_session()
-    install_credentials(s._session, creds)
+    s = new_session(creds)
     assert s.client("sts", region_name="us-east-1").get_caller_identity()["Account"] == MEMBER
     assert sessions.credentials(MEMBER) is creds and len(recorded) == 1  # assumed once
     raw = recorded[0]

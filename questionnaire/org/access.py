@@ -16,7 +16,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from questionnaire.errors import ReadOnlyViolation
 from questionnaire.findings import RawResponse
 
 SESSION_NAME = "questionnaire-readonly-check"
@@ -165,29 +164,3 @@ class AccountSessions:
         exp = creds["Expiration"]
         return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"], "token": creds["SessionToken"],
                 "expiry_time": exp if isinstance(exp, str) else exp.isoformat()}
-
-
-def guard_access(allowed: frozenset[str]) -> Callable[..., None]:
-    """A botocore ``before-parameter-build`` hook allowing exactly ``allowed`` (``service.Operation``)."""
-
-    def hook(model: Any = None, **_: Any) -> None:
-        op = f"{model.service_model.service_name}.{model.name}"
-        if op not in allowed:
-            raise ReadOnlyViolation(f"refused AWS call {op.replace('.', ':')}: the account-access session may only call "
-                                    f"{', '.join(sorted(allowed))}")
-
-    return hook
-
-
-def install_credentials(botocore_session: Any, credentials: Any) -> Any:
-    """Make a botocore session use ``credentials`` (e.g. refreshable assumed-role ones) and nothing else."""
-    from botocore.credentials import CredentialProvider, CredentialResolver
-
-    class _Given(CredentialProvider):
-        METHOD = "questionnaire-assumed-role"
-
-        def load(self) -> Any:
-            return credentials
-
-    botocore_session.register_component("credential_provider", CredentialResolver(providers=[_Given()]))
-    return botocore_session

@@ -1,8 +1,9 @@
 """The caller's own session, used only to open the others: sts:AssumeRole into each account's read-only role,
 sts:GetCallerIdentity, and organizations:ListAccounts for ``check --org``.
 
-Its guard allows exactly those operations (``ACCESS_OPERATIONS``) and nothing else; the checks' sessions
-never allow AssumeRole. Clients use botocore's adaptive retry mode and the run's rate limiter.
+Its guard (``questionnaire.aws_guard.access_guard``) allows exactly ``ACCESS_OPERATIONS`` and nothing else;
+the checks' sessions never allow AssumeRole. Clients use botocore's adaptive retry mode and the run's
+rate limiter (every AssumeRole counts against the caller's own account).
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from questionnaire.aws_guard import ACCESS_OPERATIONS, access_guard, install_access_guard  # noqa: F401 - re-exported
 from questionnaire.findings import RawResponse
-from questionnaire.org.access import STS_REGION, guard_access
+from questionnaire.org.access import STS_REGION
 
-# AssumeRole changes nothing in the account it opens; it is allowed deliberately, on this session alone.
-ACCESS_OPERATIONS = frozenset({"sts.AssumeRole", "sts.GetCallerIdentity", "organizations.ListAccounts"})
 ORGANIZATIONS_REGION = "us-east-1"  # Organizations is global, served from us-east-1
 
 
@@ -22,43 +22,30 @@ class AccessClients:
     def __init__(self, limiter: Any = None, caller_account: str | None = None) -> None:
         from questionnaire.aws import new_session
 
-        self.session = new_session()
-        self.session.events.register_first("before-parameter-build.*.*", guard_access(ACCESS_OPERATIONS))
+        self.session = install_access_guard(new_session())
         self.limiter, self.caller_account = limiter, caller_account
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self.calls = 0
 
     def client(self, service: str, region: str) -> Any:
+        from questionnaire.aws import make_client
+
         with self._lock:
             c = self._clients.get((service, region))
             if c is None:
-                c = self._clients[(service, region)] = self._make(service, region)
+                c = self._clients[(service, region)] = make_client(self.session, service, region, None, limiter=self.limiter,
+                                                                   account=self.caller_account, hook=access_guard)
             return c
 
-    def _make(self, service: str, region: str) -> Any:
-        from botocore.config import Config
-
-        from questionnaire.aws import CONNECT_TIMEOUT, MAX_ATTEMPTS, READ_TIMEOUT, _emulate, _stash_params
-
-        cfg = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, user_agent_extra="questionnaire-check",
-                     retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS})
-        client = self.session.client(service, region_name=region, config=cfg)
-        client.meta.events.register("before-parameter-build.*.*", _stash_params)
-        client.meta.events.register("before-call.*.*", _emulate)
-        return client
-
     def call(self, service: str, method: str, region: str, **params: Any) -> RawResponse:
-        """One call, errors recorded in ``.error`` (never raised, except the guard and missing credentials)."""
-        from questionnaire.aws import AwsContext, _op_name
+        """One call, not cached (AssumeRole is called again to refresh), errors in ``.error``."""
+        from questionnaire.aws import _op_name, call_client
 
         client = self.client(service, region)
-        if self.limiter is not None:
-            self.limiter.acquire(self.caller_account, region, service)
         with self._lock:
             self.calls += 1
-        raw = AwsContext._do_call(None, client, service, method, _op_name(client, method), region, None, params)
-        return raw
+        return call_client(client, service, method, _op_name(client, method), None, params)
 
     def assume_role(self, params: dict[str, Any]) -> RawResponse:
         return self.call("sts", "assume_role", STS_REGION, **params)

@@ -100,3 +100,94 @@ def accounts_summary(plan: Any) -> dict[str, dict[str, Any]]:
     for acct, state in plan.not_active.items():
         out[acct] = {"access": "not read", "reason": f"account is {state}"}
     return {a: {k: v for k, v in info.items() if v is not None} for a, info in sorted(out.items())}
+
+
+class MultiAccount:
+    """Everything the runner does differently over several accounts, behind one object."""
+
+    def __init__(self, plan: Any, clients: Any, limiter: Any, status: Any, workers: int = 8) -> None:
+        from questionnaire.org.progress import Progress
+
+        self.plan, self.clients, self.limiter, self.workers = plan, clients, limiter, workers
+        self.router: AccountRouter | None = None
+        self._recorder: Any = None
+        self.progress = Progress(0, status, calls=self._calls)
+        self.unit_account = unit_account
+        self.unknown = access_unknown
+        self.stamp = stamp
+        self.raw_base = raw_base
+
+    def bind(self, recorder: Any) -> None:
+        self._recorder = recorder
+        self.router = AccountRouter(self.plan, recorder, self.limiter)
+
+    def _calls(self) -> int:
+        return sum(self._recorder.calls.values()) + self.clients.calls if self._recorder is not None else self.clients.calls
+
+    def failure(self, account: str | None) -> AccessFailure | None:
+        return self.router.failure(account) if account else None
+
+    def baseline_units(self, run: Any, checks: list[Any], unit: Any) -> list[Any]:
+        """``account``-scope checks for every covered account; their regions (the account's enabled Bedrock
+        regions) are read concurrently, which also assumes each account's role."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        base = [c for c in checks if c.scope == "account"]
+        if not self.plan.baseline or not base:
+            return []
+
+        def regions(acct: str) -> tuple[str, list[str]]:
+            return acct, ([] if self.failure(acct) else run.default_scan(base[0], None, acct))
+
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="accounts") as pool:
+            scans = dict(pool.map(regions, self.plan.covered))
+        return [unit(c, None, None, (scans[a] or ["us-east-1"])[0], scan=scans[a], account=a)
+                for a in self.plan.covered for c in base]
+
+    def tracker(self, groups: dict[tuple, list[Any]], units: list[Any]) -> Any:
+        """``done(account)`` after each task; the progress line counts an account when its last task ends."""
+        left: dict[str | None, int] = {}
+        for key in groups:
+            left[key[0]] = left.get(key[0], 0) + 1
+        for u in units:
+            left[u.account] = left.get(u.account, 0) + len(u.scan)
+        self.progress.total = len([a for a in left if a])
+        lock = threading.Lock()
+
+        def done(account: str | None) -> None:
+            with lock:
+                left[account] -= 1
+                last = left[account] == 0
+            if last and account:
+                if self.failure(account) is not None:
+                    self.progress.error()
+                self.progress.account_done()
+
+        return done
+
+    def finish(self, recorder: Any) -> None:
+        """The access calls (caller identity, ListAccounts pages, AssumeRole) join the run's evidence and count."""
+        caller = self.plan.caller.get("account")
+        for r in self.plan.raws:
+            r.account = r.account or caller
+            recorder.count(None, r.service, r.operation)
+        recorder.raw.extend(self.plan.raws)
+
+    def run_fields(self) -> dict[str, Any]:
+        return {"accounts": accounts_summary(self.plan), "org": self.plan.predicate_org(), "rate_waited": self.limiter.waited}
+
+
+def multi_account(profile: Any, scope: Any, status: Any, rate_scale: float = 1.0) -> MultiAccount | None:
+    """The multi-account side of a run (None: the classic single-account run)."""
+    from questionnaire.org.clients import AccessClients
+    from questionnaire.org.plan import Scope, is_multi_account, plan_accounts
+    from questionnaire.org.ratelimit import RateLimiter
+
+    scope = scope or Scope()
+    if not is_multi_account(profile, scope):
+        return None
+    limiter = RateLimiter(scale=rate_scale)
+    clients = AccessClients(limiter)
+    plan = plan_accounts(profile, scope, clients)
+    clients.caller_account = plan.caller.get("account")
+    return MultiAccount(plan, clients, limiter, status)
