@@ -47,7 +47,7 @@ from questionnaire.findings import RawResponse
 __all__ = [
     "ACCESS_DENIED_CODES", "ALWAYS_ALLOWED", "DENIED_OPERATIONS", "IAM_ACTION_OVERRIDES", "MAX_ATTEMPTS", "MAX_PAGES",
     "NEVER_ALLOWED", "REGION_DISABLED_CODES", "THROTTLE_CODES", "TRUNCATED_CODE", "UNREACHABLE_CODE", "UNSUPPORTED_CODE",
-    "AwsContext", "EmulatedError", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "classify",
+    "AwsContext", "EmulatedError", "SharedClients", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "classify",
     "emulators", "iam_action", "identity", "identity_error", "install_guard", "is_read_only", "json_safe", "make_client", "new_session",
     "now_iso", "operation_for_action",
 ]
@@ -128,13 +128,31 @@ def _op_name(client: Any, method: str) -> str:
     return client.meta.method_to_api_mapping.get(method) or "".join(p.title() for p in method.split("_"))
 
 
+class SharedClients:
+    """One account's guarded boto3 session and clients, shared by every thread of a run over many accounts.
+    botocore clients are thread-safe, sessions are not: clients are made under a lock, once each."""
+
+    def __init__(self, credentials: Any = None) -> None:
+        self.session = install_guard(new_session(credentials))
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str, make: Any) -> Any:
+        with self._lock:
+            c = self._clients.get((service, region))
+            if c is None:
+                c = self._clients[(service, region)] = make(self.session)
+            return c
+
+
 class AwsContext:
     """One thread's view of AWS: its own boto3 session and clients, the run's shared recorder."""
 
     def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, credentials: Any = None,
-                 account: str | None = None, limiter: Any = None, router: Any = None) -> None:
+                 account: str | None = None, limiter: Any = None, router: Any = None, shared: SharedClients | None = None) -> None:
         self.recorder = recorder or Recorder()
-        self.session = install_guard(new_session(credentials))
+        self.shared = shared  # one account's clients, shared by the threads (else this context's own session)
+        self.session = shared.session if shared is not None else install_guard(new_session(credentials))
         self._clients: dict[tuple[str, str], Any] = {}
         self.max_attempts = max_attempts
         self.check_id: str | None = None  # set by the runner while a collector runs
@@ -152,8 +170,11 @@ class AwsContext:
         key = (service, region)
         c = self._clients.get(key)
         if c is None:
-            c = make_client(self.session, service, region, self.recorder, max_attempts=self.max_attempts,
-                            limiter=self.limiter, account=self.account)
+            def make(session: Any) -> Any:
+                return make_client(session, service, region, self.recorder, max_attempts=self.max_attempts,
+                                   limiter=self.limiter, account=self.account)
+
+            c = self.shared.client(service, region, make) if self.shared is not None else make(self.session)
             self._clients[key] = c
         return c
 

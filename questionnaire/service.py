@@ -88,8 +88,9 @@ def write_findings_json(out: Path, run: Any, shown: list, inputs: tuple = ()) ->
     from questionnaire.findings import findings_document
     from questionnaire.redaction import redact
 
+    extra = {k: getattr(run, k) for k in ("accounts", "org") if getattr(run, k, None)}  # runs over several accounts
     doc, _n = redact(findings_document(shown, identity=run.identity, started=run.started, ended=run.ended,
-                                       regions=run.regions))
+                                       regions=run.regions, **extra))
     return atomic_write(out, json.dumps(doc, indent=2, sort_keys=False) + "\n", inputs=inputs, what="findings")
 
 

@@ -99,23 +99,30 @@ def test_the_bundle_holds_no_credentials_and_a_per_account_summary(org, full):
 
 
 def test_four_shards_merge_into_the_unsharded_result(org, full):
-    from questionnaire.bundle import load_bundle, verify
-    from questionnaire.org.merge import merge_bundles
-    from questionnaire.org.plan import Scope
-    from questionnaire.service import run_check
+    """The command line end to end: check --org --shard I/4 --bundle, bundle merge, verify."""
+    from typer.testing import CliRunner
+
+    from questionnaire.bundle import load_bundle
+    from questionnaire.cli import app
 
     lay, loaded, d = org
+    cli = CliRunner()
     shards = []
     for i in range(1, 5):
-        run_check(loaded, bundle=d / f"shard{i}.zip", scope=Scope(org=True, shard=(i, 4)))
-        shards.append(d / f"shard{i}.zip")
-    merged = merge_bundles(shards, d / "merged.zip")
-    assert merged.shards == 4 and verify(d / "merged.zip") == []
+        res = cli.invoke(app, ["check", str(loaded.path), "--org", "--shard", f"{i}/4", "--bundle", str(d / f"shard{i}.zip")])
+        assert res.exit_code in (0, 1), res.output  # 1: the shard holding the undeclared Bedrock account FAILs
+        assert "accounts " in res.stderr and " done, " in res.stderr
+        shards.append(str(d / f"shard{i}.zip"))
+    res = cli.invoke(app, ["bundle", "merge", *shards, "-o", str(d / "merged.zip")])
+    assert res.exit_code == 0 and "merged 4 shard bundles" in res.stderr, res.output
+    assert cli.invoke(app, ["verify", str(d / "merged.zip")]).exit_code == 0
     m = load_bundle(d / "merged.zip")
     assert m.predicate["org"]["covered"] == lay.accounts and m.predicate["org"]["shard"] is None
 
     def key(f):
         return (f.id, f.status, f.account, f.message, json.dumps(f.observed, sort_keys=True))
     assert sorted(map(key, m.findings)) == sorted(map(key, load_bundle(d / "full.zip").findings))
-    with pytest.raises(Exception, match="missing"):
-        merge_bundles(shards[:3], d / "partial.zip")
+    res = cli.invoke(app, ["bundle", "merge", *shards[:3], "-o", str(d / "partial.zip")])
+    assert res.exit_code == 2 and "shard(s) 4/4 missing" in res.stderr and not (d / "partial.zip").exists()
+    res = cli.invoke(app, ["bundle", "merge", str(d / "full.zip"), "-o", str(d / "x.zip")])
+    assert res.exit_code == 2 and "not a shard bundle" in res.stderr

@@ -131,3 +131,39 @@ def test_member_role_templates():
     caller = caller_policy(iam_policy(), "QR")["Statement"]
     assert {"Sid": "QuestionnaireAssumeMemberReadOnlyRole", "Effect": "Allow", "Action": "sts:AssumeRole",
             "Resource": "arn:aws:iam::*:role/QR"} in caller
+
+
+def test_command_line_mistakes_are_one_line_before_any_aws_call(tmp_path, no_aws_credentials):
+    from typer.testing import CliRunner
+
+    from conftest import EXAMPLE_PROFILE
+    from questionnaire.cli import app
+
+    cli = CliRunner()
+    bad = tmp_path / "accounts.txt"
+    bad.write_text("12345\n", encoding="utf-8")
+    for args, msg in ((["--org", "--accounts", str(bad)], "not both"), (["--shard", "5/4"], "--shard '5/4'"),
+                      (["--accounts", str(bad)], "accounts.txt:1: '12345' is not a 12-digit AWS account id")):
+        res = cli.invoke(app, ["check", str(EXAMPLE_PROFILE), *args])
+        assert res.exit_code == 2 and msg in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.output
+
+
+def test_iam_policy_prints_the_member_role():
+    from typer.testing import CliRunner
+
+    from questionnaire.cli import app
+
+    cli = CliRunner()
+    plain = json.loads(cli.invoke(app, ["iam-policy"]).stdout)
+    assert plain["Statement"][0]["Sid"] == "QuestionnaireReadOnlyChecks"
+    res = cli.invoke(app, ["iam-policy", "--for", "stackset", "--trusted-principal", "arn:aws:iam::111111111111:role/auditor",
+                           "--external-id", "acme-ext"])
+    tpl = json.loads(res.stdout)
+    assert tpl["Resources"]["QuestionnaireReadOnlyRole"]["Type"] == "AWS::IAM::Role"
+    assert tpl["Resources"]["QuestionnaireReadOnlyRole"]["Properties"]["Policies"][0]["PolicyDocument"] == plain
+    trust = json.loads(cli.invoke(app, ["iam-policy", "--for", "trust", "--trusted-principal", "111111111111"]).stdout)
+    assert trust["Statement"][0]["Principal"]["AWS"] == "arn:aws:iam::111111111111:root"
+    res = cli.invoke(app, ["iam-policy", "--for", "trust"])
+    assert res.exit_code == 2 and "--trusted-principal" in res.stderr
+    res = cli.invoke(app, ["iam-policy", "--for", "nope"])
+    assert res.exit_code == 2 and "one of checks, caller, trust, stackset" in res.stderr

@@ -20,6 +20,7 @@ from questionnaire.findings import RawResponse
 
 SESSION_NAME = "questionnaire-readonly-check"
 DURATION_SECONDS = 900  # the minimum sts:AssumeRole accepts
+REFRESH_BEFORE, MUST_REFRESH_BEFORE = 300, 120  # seconds before expiry
 STS_REGION = "us-east-1"
 NO_ROLE = "NoRoleDeclared"  # the error code of an account the profile gives no way into
 
@@ -140,7 +141,10 @@ class AccountSessions:
         def refresh() -> dict[str, str]:
             return self._assume(way, record=False)
 
-        return RefreshableCredentials.create_from_metadata(metadata=first, refresh_using=refresh, method="assume-role")
+        # botocore refreshes 15 minutes before expiry by default: with 900-second sessions that would be before
+        # every request. Refresh 5 minutes before (2 at the latest): one AssumeRole per account per ~10 minutes.
+        return RefreshableCredentials.create_from_metadata(metadata=first, refresh_using=refresh, method="assume-role",
+                                                           advisory_timeout=REFRESH_BEFORE, mandatory_timeout=MUST_REFRESH_BEFORE)
 
     def _assume(self, way: Way, *, record: bool) -> dict[str, str]:
         params: dict[str, Any] = {"RoleArn": way.role_arn, "RoleSessionName": SESSION_NAME, "DurationSeconds": self.duration}

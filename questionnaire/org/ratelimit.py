@@ -52,6 +52,7 @@ class RateLimiter:
         b = self._buckets.get(key)
         if b is None:
             rate, burst = self.rates.get(key[2]) or self.rates["*"]
+            burst = max(1.0, burst * self.scale)
             b = self._buckets[key] = _Bucket(rate * self.scale, burst, burst, now)
         return b
 

@@ -1,7 +1,7 @@
 """What the check runner needs to run over several accounts, kept out of the runner itself.
 
-- :class:`AccountRouter`: per worker thread, one :class:`questionnaire.aws.AwsContext` per account (its own
-  boto3 session on that account's credentials); ``ctx.at(account)`` inside a collector goes through it;
+- :class:`AccountRouter`: per worker thread, one :class:`questionnaire.aws.AwsContext` per account, over the
+  account's one session and clients (``SharedClients``, on its credentials); ``ctx.at(account)`` goes through it;
 - :class:`UnreachableContext`: what a collector gets for an account whose role cannot be assumed: every call
   answers with the failed AssumeRole response (the evidence), so the check is UNKNOWN with the reason;
 - :func:`unit_account`: the account a check reads for a deployment (``Check.reads``: deployment, trail,
@@ -50,9 +50,11 @@ class AccountRouter:
     def __init__(self, plan: Any, recorder: Any, limiter: Any = None) -> None:
         self.plan, self.recorder, self.limiter = plan, recorder, limiter
         self._local = threading.local()
+        self._shared: dict[str, Any] = {}  # account -> SharedClients (one session and its clients per account)
+        self._lock = threading.Lock()
 
     def ctx(self, account: str, check_id: str | None = None) -> Any:
-        from questionnaire.aws import AwsContext
+        from questionnaire.aws import AwsContext, SharedClients
 
         try:
             creds = self.plan.sessions.credentials(account)
@@ -62,8 +64,9 @@ class AccountRouter:
             cache = self._local.__dict__.setdefault("ctxs", {})
             c = cache.get(account)
             if c is None:
-                c = cache[account] = AwsContext(self.recorder, credentials=creds, account=account, limiter=self.limiter,
-                                                router=self)
+                with self._lock:
+                    shared = self._shared.get(account) or self._shared.setdefault(account, SharedClients(creds))
+                c = cache[account] = AwsContext(self.recorder, account=account, limiter=self.limiter, router=self, shared=shared)
         c.check_id = check_id
         return c
 
