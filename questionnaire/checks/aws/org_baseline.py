@@ -14,7 +14,7 @@ from questionnaire.checks.aws.bedrock import logging_observed
 from questionnaire.checks.aws.residency import METRICS_WINDOW, collect_usage, declared_regions_for_account, region_state
 from questionnaire.checks.registry import check, ok
 
-ORDER = 160
+ORDER = 145
 ONLY_DECLARED = "org.bedrock.only_declared_accounts"
 LOGGING_WHERE_USED = "org.bedrock.invocation_logging_where_used"
 ACTIONS = ("bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "account:ListRegions", "ec2:DescribeRegions")
