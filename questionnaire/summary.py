@@ -138,8 +138,7 @@ def _mask_rows(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> list
     """--mask-account over several accounts: every account id in the table and in the findings' messages."""
     ids = [r["account"] for r in rows]
     for r in checks:
-        for a in ids:
-            r["message"] = r["message"].replace(a, mask_account_id(a))
+        r["message"], r["subject"] = _replace_all(r["message"], ids), _replace_all(r["subject"], ids)
     return [{**r, "account": mask_account_id(r["account"]),
              "reason": _replace_all(r["reason"], ids)} for r in rows]
 

@@ -167,3 +167,19 @@ def test_iam_policy_prints_the_member_role():
     assert res.exit_code == 2 and "--trusted-principal" in res.stderr
     res = cli.invoke(app, ["iam-policy", "--for", "nope"])
     assert res.exit_code == 2 and "one of checks, caller, trust, stackset" in res.stderr
+
+
+def test_mask_account_masks_every_account_of_the_summary():
+    from conftest import EXAMPLE_PROFILE
+    from questionnaire.findings import Finding, Status
+    from questionnaire.profile import load_profile
+    from questionnaire.summary import build_summary, render_markdown
+
+    prof = load_profile(EXAMPLE_PROFILE).profile
+    f = Finding("org.bedrock.only_declared_accounts", None, None, Status.FAIL, [], {}, "account 222222222222: Bedrock invoked",
+                ("raw/222222222222/eu-west-1/cloudwatch/ListMetrics.json",), "222222222222", account="222222222222")
+    rows = [{"account": "222222222222", "access": "failed", "reason": "cannot assume arn:aws:iam::222222222222:role/R",
+             "PASS": 0, "FAIL": 1, "UNKNOWN": 0}]
+    md = render_markdown(build_summary(prof, [f], identity={"account": "123456789012", "arn": "arn:aws:iam::123456789012:root"},
+                                       started=None, ended=None, regions=[], mask_account=True, accounts=rows))
+    assert "222222222222" not in md and "********2222" in md and "## Accounts" in md
