@@ -17,6 +17,7 @@ No openpyxl, docx or boto3 here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -175,12 +176,16 @@ def facts(profile: Profile, source: str = "bundle") -> dict[str, Any]:
 
 
 def _render(template: str, ctx: dict[str, Any]) -> str:
-    text = environment().from_string(template).render(**ctx)
+    from questionnaire.rendering import template as compiled
+
+    text = compiled(template).render(**ctx)
     return " ".join(text.split())
 
 
 def _eval(expr: str, ctx: dict[str, Any]) -> Any:
-    return environment().compile_expression(expr, undefined_to_none=False)(**ctx)
+    from questionnaire.rendering import expression
+
+    return expression(expr)(**ctx)
 
 
 def _where(f: Finding) -> str:
@@ -266,6 +271,59 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     return Answer(**base, value=value, text=f"{text} {note}", status="declared", needs_review=claims, evidence=evidence)
 
 
+class AnswerSet(Mapping):
+    """Catalog id -> Answer, each rendered the first time it is asked for (``fill`` renders only
+    the entries its questions matched); iterating renders all, in catalog order."""
+
+    def __init__(self, profile: Profile, findings: list[Finding] | None, *, source: str = "bundle",
+                 entries: list | None = None):
+        if source not in SOURCES:
+            raise UserInputError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+        if source == "profile":
+            findings = None
+        if entries is None:
+            from questionnaire.catalog import load_catalog
+
+            entries = load_catalog()
+        self.entries = list(entries)
+        self._entries = {e.id: e for e in self.entries}
+        self._by_check: dict[str, list[Finding]] | None = None
+        if findings is not None:
+            self._by_check = {}
+            for f in findings:
+                self._by_check.setdefault(f.check_id, []).append(f)
+        elif source == "bundle":
+            source = "profile"  # no findings: nothing is verified
+        self._profile, self.source = profile, source
+        self._done: dict[str, Answer] = {}
+        self._ctx: dict[str, Any] | None = None
+        self._idle: frozenset[str] = frozenset()
+
+    def __getitem__(self, entry_id: str) -> Answer:
+        a = self._done.get(entry_id)
+        if a is None:
+            a = self._done[entry_id] = self.render(self._entries[entry_id])  # KeyError: no such entry
+        return a
+
+    def render(self, entry) -> Answer:
+        """The answer of one catalog entry (the facts are worked out on the first call)."""
+        if self._ctx is None:
+            from questionnaire.checks.providers import idle_check_ids  # providers verifying no deployment here
+
+            self._ctx = facts(self._profile, self.source)
+            self._idle = frozenset(idle_check_ids(self._profile))
+        return _answer(entry, self._ctx, self._by_check, self.source, self._idle)
+
+    def get(self, entry_id: str, default: Any = None) -> Any:
+        return self[entry_id] if entry_id in self._entries else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 def build_answers(
     profile: Profile,
     findings: list[Finding] | None,
@@ -274,26 +332,8 @@ def build_answers(
     entries: list | None = None,
 ) -> list[Answer]:
     """One Answer per catalog entry, in catalog order."""
-    if source not in SOURCES:
-        raise UserInputError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
-    if source == "profile":
-        findings = None
-    if entries is None:
-        from questionnaire.catalog import load_catalog
-
-        entries = load_catalog()
-    by_check: dict[str, list[Finding]] | None = None
-    if findings is not None:
-        by_check = {}
-        for f in findings:
-            by_check.setdefault(f.check_id, []).append(f)
-    elif source == "bundle":
-        source = "profile"  # no findings: nothing is verified
-    ctx = facts(profile, source)
-    from questionnaire.checks.providers import idle_check_ids  # checks of providers verifying no deployment here
-
-    idle = frozenset(idle_check_ids(profile))
-    return [_answer(e, ctx, by_check, source, idle) for e in entries]
+    answers = AnswerSet(profile, findings, source=source, entries=entries)
+    return [answers.render(e) for e in answers.entries]
 
 
 def summary(answers: list[Answer]) -> dict[str, int]:

@@ -171,15 +171,17 @@ def _load_matcher(matcher, wb=None, version: str | None = None):
         from questionnaire.mapping import detect_workbook_version
 
         version = detect_workbook_version(wb)
-    # a known questionnaire version (CAIQ A1, AI-CAIQ JSON blob, HECVAT tabs) enables id matching
-    return Matcher(load_catalog(), detected_version=version)
+    # a known questionnaire version (CAIQ A1, AI-CAIQ JSON blob, HECVAT tabs) enables id matching;
+    # text matches are remembered for the next run on this questionnaire (match_memo)
+    return Matcher(load_catalog(), detected_version=version, remember=True)
 
 
-def _load_answers(answers, profile, findings, source) -> dict[str, Any]:
+def _load_answers(answers, profile, findings, source):
+    """Catalog id -> Answer: the given answers, else the catalog's, each rendered when first matched."""
     if answers is None:
-        from questionnaire.answers import build_answers
+        from questionnaire.answers import AnswerSet
 
-        answers = build_answers(profile, findings, source=source)
+        return AnswerSet(profile, findings, source=source)
     return {a.id: a for a in answers}
 
 
@@ -212,6 +214,9 @@ def fill(
         by_id = _load_answers(answers, profile, findings, source)
         items, plan = _decide_all(questions, matcher, by_id, source, library)
         safety.safe_write(input_path, output_path, lambda tmp: qfile.write(plan, tmp), qfile.verify)
+    for m in (matcher, library):
+        if hasattr(m, "save_memo"):
+            m.save_memo()
     result = FillResult(input_path, output_path, kind, source, items, [d.to_dict() for d in qfile.detections])
     if report_path is not None:
         from questionnaire import review_report
