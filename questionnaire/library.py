@@ -206,10 +206,18 @@ def check_library(path: str | Path) -> tuple[Library | None, list]:
         raise UserInputError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
     if path.stat().st_size > MAX_LIBRARY_BYTES:
         return None, [Problem(name, 1, "", "file is larger than 20 MB; split the library")]
+    from questionnaire import knowledge_cache as kc
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        k = kc.key("library", raw)
+        known = kc.load("library", k)  # this content validated by an earlier run: its entries as data
+        if isinstance(known, dict):
+            return Library.model_validate(known), []
+        text = raw.decode("utf-8-sig")
         lib = _fast(text)
         if lib is not None:
+            kc.store("library", k, lib.model_dump(mode="json"))
             return lib, []
         doc = _Yaml(text, name)
     except UnicodeDecodeError:
@@ -222,7 +230,9 @@ def check_library(path: str | Path) -> tuple[Library | None, list]:
     problems.sort(key=lambda p: (p.line, p.path))
     if problems:
         return None, problems
-    return Library.model_validate(doc.data), []
+    lib = Library.model_validate(doc.data)
+    kc.store("library", k, lib.model_dump(mode="json"))
+    return lib, []
 
 
 def load_library(path: str | Path) -> Library:
