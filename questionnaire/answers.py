@@ -18,7 +18,7 @@ No openpyxl, docx or boto3 here.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from typing import Any
 
 from questionnaire.errors import UserInputError
@@ -273,10 +273,14 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
 
 class AnswerSet(Mapping):
     """Catalog id -> Answer, each rendered the first time it is asked for (``fill`` renders only
-    the entries its questions matched); iterating renders all, in catalog order."""
+    the entries its questions matched); iterating renders all, in catalog order.
+
+    ``remember=True`` (``fill``): answers rendered by an earlier run from the same catalog, profile
+    (every field), findings, source and code (and botocore, whose region names templates use) are read
+    back from the user cache (``match_memo``) instead of rendered; ``save_memo()`` keeps new ones."""
 
     def __init__(self, profile: Profile, findings: list[Finding] | None, *, source: str = "bundle",
-                 entries: list | None = None):
+                 entries: list | None = None, remember: bool = False):
         if source not in SOURCES:
             raise UserInputError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
         if source == "profile":
@@ -295,15 +299,42 @@ class AnswerSet(Mapping):
         elif source == "bundle":
             source = "profile"  # no findings: nothing is verified
         self._profile, self.source = profile, source
+        self._findings = findings
         self._done: dict[str, Answer] = {}
         self._ctx: dict[str, Any] | None = None
         self._idle: frozenset[str] = frozenset()
+        self._remember = remember
+        self._memo = None
 
     def __getitem__(self, entry_id: str) -> Answer:
         a = self._done.get(entry_id)
         if a is None:
-            a = self._done[entry_id] = self.render(self._entries[entry_id])  # KeyError: no such entry
+            entry = self._entries[entry_id]  # KeyError: no such entry
+            memo = self._memory()
+            known = memo.get(entry_id) if memo is not None else None
+            if known is not None:
+                a = Answer(*known)
+            else:
+                a = self.render(entry)
+                if memo is not None:
+                    memo.put(entry_id, astuple(a))
+            self._done[entry_id] = a
         return a
+
+    def _memory(self):
+        if self._remember and self._memo is None:
+            from questionnaire import knowledge_cache as kc
+            from questionnaire.match_memo import Memo
+
+            findings = "-" if self._findings is None else repr(self._findings)
+            self._memo = Memo("answers", kc.key("answers", repr(self.entries), self._profile.model_dump_json(),
+                                                self.source, findings, kc.version_file("botocore")))
+        return self._memo
+
+    def save_memo(self) -> None:
+        """Keep the answers rendered in this run for the next one (``remember=True`` only)."""
+        if self._memo is not None:
+            self._memo.save()
 
     def render(self, entry) -> Answer:
         """The answer of one catalog entry (the facts are worked out on the first call)."""

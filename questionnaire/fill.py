@@ -181,7 +181,7 @@ def _load_answers(answers, profile, findings, source):
     if answers is None:
         from questionnaire.answers import AnswerSet
 
-        return AnswerSet(profile, findings, source=source)
+        return AnswerSet(profile, findings, source=source, remember=True)
     return {a.id: a for a in answers}
 
 
@@ -214,7 +214,7 @@ def fill(
         by_id = _load_answers(answers, profile, findings, source)
         items, plan = _decide_all(questions, matcher, by_id, source, library)
         safety.safe_write(input_path, output_path, lambda tmp: qfile.write(plan, tmp), qfile.verify)
-    for m in (matcher, library):
+    for m in (matcher, library, by_id):
         if hasattr(m, "save_memo"):
             m.save_memo()
     result = FillResult(input_path, output_path, kind, source, items, [d.to_dict() for d in qfile.detections])

@@ -43,7 +43,7 @@ def cache_dir() -> Path | None:
     return Path(home) / ".cache" / "questionnaire"
 
 
-def _version_file(package: str) -> bytes:
+def version_file(package: str) -> bytes:
     """The bytes of a dependency's ``__init__.py`` (it holds its version), found without importing it."""
     import importlib.util
 
@@ -71,7 +71,7 @@ def code_fingerprint() -> bytes:
                 except OSError:
                     h.update(b"?")
     for dep in ("jinja2", "yaml"):
-        h.update(_version_file(dep))
+        h.update(version_file(dep))
     return h.digest()
 
 

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaire.errors import ProfileInvalid, UserInputError
+from questionnaire.textnorm import question_key  # noqa: F401  (library.question_key: where it always was)
 
 MAX_LIBRARY_BYTES = 20 * 1024 * 1024
 YES_NO = {"yes": "Yes", "y": "Yes", "no": "No", "n": "No", "na": "N/A", "n/a": "N/A", "n.a.": "N/A",
@@ -91,17 +92,6 @@ def json_schema() -> dict[str, Any]:
     schema = Library.model_json_schema()
     schema["title"] = "questionnaire answer library (library.yaml)"
     return schema
-
-
-def question_key(text: str) -> str:
-    """Two questions with this key are the same question: every word kept (the matcher's tokens drop
-    boilerplate such as "reviewed and updated", which tells CAIQ questions apart), case, punctuation
-    and spacing folded."""
-    import html
-    import re
-
-    t = html.unescape(re.sub(r"<[^>]+>", " ", str(text or ""))).lower().replace("\u2019", "'")
-    return " ".join(re.sub(r"[^a-z0-9']+", " ", t).split())
 
 
 def entry_id(question: str) -> str:

@@ -20,8 +20,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from questionnaire.library import Entry, Library, question_key
+from typing import TYPE_CHECKING
+
 from questionnaire.polarity import INVERSE, SAME, _consume, _strip, load_rules, prepare
+from questionnaire.textnorm import question_key
+
+if TYPE_CHECKING:  # the pydantic models are imported by whoever loads a library
+    from questionnaire.library import Entry, Library
 
 SKIP, REVIEW = "skip", "review"
 UNAPPROVED_MODES = (SKIP, REVIEW)

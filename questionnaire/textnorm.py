@@ -14,7 +14,7 @@ from typing import Iterable
 
 from questionnaire.lazyre import LazyPattern, prefix_table
 
-__all__ = ["has_ai_anchor", "is_ai_section", "normalise", "stem", "tokens"]
+__all__ = ["has_ai_anchor", "is_ai_section", "normalise", "question_key", "stem", "tokens"]
 
 
 # --------------------------------------------------------------------------- text
@@ -210,3 +210,14 @@ def is_ai_section(title: str | None) -> bool:
         return False
     anchors = {t for t in toks if has_ai_anchor([t])}
     return len(anchors) * 2 >= len(toks)
+
+
+def question_key(text: str) -> str:
+    """Two questions with this key are the same question: every word kept (the matcher's tokens drop
+    boilerplate such as "reviewed and updated", which tells CAIQ questions apart), case, punctuation
+    and spacing folded."""
+    t = html.unescape(_TAG_RE.sub(" ", str(text or ""))).lower().replace("\u2019", "'")
+    return " ".join(_KEY_SPLIT_RE.sub(" ", t).split())
+
+
+_KEY_SPLIT_RE = re.compile(r"[^a-z0-9']+")

@@ -11,7 +11,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from questionnaire.documents.ooxml.calcchain import drop_entries, unlink_part
 from questionnaire.documents.ooxml.package import Workbook
@@ -32,9 +31,14 @@ class CellWrite:
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _escape(text: str) -> str:
+    """``xml.sax.saxutils.escape(text, {'"': "&quot;"})`` (without importing urllib with it)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
+
+
 def _inline_cell(prefix: str, ref: str, style: int | None, text: str) -> str:
     s = f' s="{style}"' if style else ""
-    body = escape(_XML_BAD.sub("", text), {'"': "&quot;"})
+    body = _escape(_XML_BAD.sub("", text))
     return f'<{prefix}c r="{ref}"{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">{body}</{prefix}t></{prefix}is></{prefix}c>'
 
 
@@ -205,9 +209,9 @@ _T_TEXT = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>|<(?:[\w.-]+
 
 
 def _unescape(text: str) -> str:
-    from xml.sax.saxutils import unescape
-
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+    """``xml.sax.saxutils.unescape(text, {"&quot;": '"', "&apos;": "'"})``."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+    return text.replace("&amp;", "&")
 
 
 def check_patched_part(data: bytes, cells: dict[tuple[int, int], str], what: str) -> None:
