@@ -69,29 +69,23 @@ class LibraryHit:
                       not self.usable, asserts=e.question, polarity=self.polarity)
 
 
-_TERMS: dict[int, list] = {}
-
-
 def _all_terms(rules) -> list:
     """(pair, side, regex) of every antonym pair of ``rules``, built once."""
-    if id(rules) not in _TERMS:
-        _TERMS[id(rules)] = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative")
-                             for _src, rx in sides[s]]
-    return _TERMS[id(rules)]
-
-
-_SIGNATURES: dict[tuple[int, str], tuple] = {}
+    if "library_terms" not in rules.memo:
+        rules.memo["library_terms"] = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative")
+                                       for _src, rx in sides[s]]
+    return rules.memo["library_terms"]
 
 
 def _signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
     """(abstain cue, the word after each negation outside subordinate clauses, pair -> side, problem);
     remembered per text (library questions are compared again and again)."""
-    key = (id(rules), text)
-    if key not in _SIGNATURES:
-        if len(_SIGNATURES) > 50_000:
-            _SIGNATURES.clear()
-        _SIGNATURES[key] = _compute_signature(rules, text)
-    return _SIGNATURES[key]
+    sigs = rules.memo.setdefault("library_signatures", {})
+    if text not in sigs:
+        if len(sigs) > 50_000:
+            sigs.clear()
+        sigs[text] = _compute_signature(rules, text)
+    return sigs[text]
 
 
 def _compute_signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:

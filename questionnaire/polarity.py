@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -55,19 +55,33 @@ class Rules:
     pairs: dict[str, dict[str, tuple[tuple[str, Pattern], ...]]]  # pair -> side -> (source, regex)
     entries: dict[str, dict[str, Any]]  # id -> {"pairs": {pair: side}, "default": same|abstain}
     unscanned: frozenset[str] = frozenset()  # pairs whose negative words do not make other entries abstain
+    # what is derived from these rules once (unions, the foreign poles per declared pairs, library signatures)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
-    def negation_rx(self) -> Pattern:
-        return _joined(self.negation)
+    def negation_rx(self) -> Pattern | LazyPattern:
+        """The union of the negation cues (for ``finditer``), compiled when first needed."""
+        if "negation" not in self.memo:
+            rxs = self.negation
+            self.memo["negation"] = LazyPattern("|".join(f"(?:{rx.pattern})" for rx in rxs) or r"(?!)",
+                                                prefixes=union_prefixes(rxs) if rxs else None)
+        return self.memo["negation"]
 
     @property
     def abstain_rx(self) -> FirstOf:
         """The ``search`` of the union of the abstain cues."""
-        return _first_of(self.abstain)
+        if "abstain" not in self.memo:
+            self.memo["abstain"] = FirstOf(self.abstain)
+        return self.memo["abstain"]
 
     def foreign_rx(self, declared: tuple[str, ...]) -> FirstOf | None:
         """The ``search`` of the union of the negative poles of the scanned pairs not in ``declared``."""
-        return _foreign(self, declared)
+        key = ("foreign", declared)
+        if key not in self.memo:
+            rxs = [rx for pair, sides in self.pairs.items() if pair not in declared and pair not in self.unscanned
+                   for _src, rx in sides["negative"]]
+            self.memo[key] = FirstOf(rxs) if rxs else None
+        return self.memo[key]
 
     def decide(self, question: str, entry_id: str, kind: str = "yes_no") -> Decision:
         return decide(self, question, entry_id, kind)
@@ -122,35 +136,6 @@ def _consume(t: str, terms: list[tuple[str, str, Pattern]]) -> tuple[str, list[t
         pos = b
     rest.append(t[pos:])
     return "".join(rest), hits
-
-
-_JOINED: dict[int, Pattern | LazyPattern] = {}
-_FIRST: dict[int, FirstOf] = {}
-_FOREIGN: dict[tuple[int, tuple[str, ...]], FirstOf | None] = {}
-
-
-def _joined(rxs: tuple[Pattern, ...]) -> Pattern | LazyPattern:
-    """The union of ``rxs`` (for ``finditer``), compiled when first needed."""
-    key = id(rxs)
-    if key not in _JOINED:
-        _JOINED[key] = LazyPattern("|".join(f"(?:{rx.pattern})" for rx in rxs) or r"(?!)",
-                                   prefixes=union_prefixes(rxs) if rxs else None)
-    return _JOINED[key]
-
-
-def _first_of(rxs: tuple[Pattern, ...]) -> FirstOf:
-    if id(rxs) not in _FIRST:
-        _FIRST[id(rxs)] = FirstOf(rxs)
-    return _FIRST[id(rxs)]
-
-
-def _foreign(rules: Rules, declared: tuple[str, ...]) -> FirstOf | None:
-    key = (id(rules), declared)
-    if key not in _FOREIGN:
-        rxs = [rx for pair, sides in rules.pairs.items() if pair not in declared and pair not in rules.unscanned
-               for _src, rx in sides["negative"]]
-        _FOREIGN[key] = FirstOf(rxs) if rxs else None
-    return _FOREIGN[key]
 
 
 def _negations(rules: Rules, t: str) -> list[tuple[int, str]]:
