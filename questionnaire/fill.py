@@ -12,7 +12,9 @@ confidence are written but flagged ``needs_review``.
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -208,7 +210,7 @@ def fill(
     if report_path is not None:
         _check_report_path(input_path, output_path, Path(report_path))
     # find the questions first: a file problem is reported before the catalog and answers are built
-    with open_questionnaire(input_path, kind, overrides) as qfile:
+    with _no_cycle_collection(), open_questionnaire(input_path, kind, overrides) as qfile:
         questions = qfile.questions()
         matcher = _load_matcher(matcher, version=qfile.version() if matcher is None else None)
         by_id = _load_answers(answers, profile, findings, source)
@@ -223,6 +225,20 @@ def fill(
 
         review_report.write(Path(report_path), result.report(), findings)  # .json, .xlsx or .html
     return result
+
+
+@contextmanager
+def _no_cycle_collection():
+    """No cyclic garbage collection while one file is filled: it makes little cyclic garbage, but the
+    collector would scan the loaded knowledge and every parsed cell again and again (a third of the time
+    on 5,000 questions). Collection is back on afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _check_report_path(input_path: Path, output_path: Path, report_path: Path) -> None:

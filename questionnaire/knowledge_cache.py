@@ -16,6 +16,7 @@ match) and rebuilt. ``QUESTIONNAIRE_CACHE=off`` turns the cache off.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -75,6 +76,27 @@ def code_fingerprint() -> bytes:
     return h.digest()
 
 
+@lru_cache(maxsize=1)
+def data_fingerprint() -> bytes:
+    """SHA-256 of every shipped data file (``templates/``: catalog, rules, vocabulary, mappings): part of
+    the key of anything derived from several of them (remembered matches and answers)."""
+    from questionnaire.resources import templates_dir
+
+    base = templates_dir()
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(base):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            h.update(os.path.relpath(path, base).encode() + b"\0")
+            try:
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+            except OSError:
+                h.update(b"?")
+    return h.digest()
+
+
 def key(kind: str, *parts: bytes | str) -> str:
     """The cache key of a value of ``kind`` derived from ``parts`` (file contents, options)."""
     h = hashlib.sha256(code_fingerprint() + kind.encode() + b"\0")
@@ -104,10 +126,15 @@ def load(kind: str, k: str) -> Any | None:
     payload = data[head:]
     if hashlib.sha256(payload).digest() != data[len(FORMAT):head]:
         return None  # truncated or corrupted: ignored, rebuilt by the caller
+    was = gc.isenabled()
+    gc.disable()  # unmarshalling builds many containers; no cycle collector passes over them meanwhile
     try:
         stored_kind, stored_key, value = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
+    finally:
+        if was:
+            gc.enable()
     return value if (stored_kind, stored_key) == (kind, k) else None
 
 

@@ -168,10 +168,8 @@ class LibraryMatcher:
         self._memo = None
         if remember:
             from questionnaire.match_memo import Memo
-            from questionnaire.resources import templates_dir
 
-            self._memo = Memo("library-matches", kc.key("library-matches", k,
-                                                         kc.read_bytes(templates_dir() / "polarity.yaml")))
+            self._memo = Memo("library-matches", kc.key("library-matches", k, kc.data_fingerprint()))
 
     def save_memo(self) -> None:
         """Keep this run's match results for the next run (``remember=True`` only)."""

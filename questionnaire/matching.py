@@ -185,11 +185,9 @@ class Matcher:
         self._memo = None
         if remember:
             from questionnaire.match_memo import Memo
-            from questionnaire.resources import templates_dir
 
-            rules = [kc.read_bytes(Path(polarity_path) if polarity_path else templates_dir() / "polarity.yaml"),
-                     kc.read_bytes(templates_dir() / "specificity.yaml")]
-            self._memo = Memo("matches", kc.key("matches", index_key, *rules, repr(threshold)))
+            rules = kc.read_bytes(Path(polarity_path)) if polarity_path else b""
+            self._memo = Memo("matches", kc.key("matches", index_key, kc.data_fingerprint(), rules, repr(threshold)))
 
     def save_memo(self) -> None:
         """Keep this run's match results for the next run (``remember=True`` only)."""

@@ -92,7 +92,11 @@ def pick_option(value: str, options: Iterable[str] | None) -> str | None:
     """Map Yes / No / N/A to the exact spelling a dropdown allows; None if absent or ambiguous."""
     if options is None:
         return value
-    opts = list(options)
+    return _pick(value, tuple(options))
+
+
+@lru_cache(maxsize=4096)
+def _pick(value: str, opts: tuple[str, ...]) -> str | None:
     words = _CHOICE_WORDS.get(value, (value.lower(),))
     norm = {o: re.sub(r"\s+", " ", re.sub(r"[^a-z0-9/ ]", " ", o.lower())).strip() for o in opts}
     exact = [o for o in opts if norm[o] in words]

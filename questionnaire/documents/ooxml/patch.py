@@ -154,22 +154,25 @@ def _write_cells(wb: Workbook, src: Path, dst: Path, writes: list[CellWrite]) ->
     styles = StylePatcher(wb.read(styles_part).decode("utf-8") if styles_part else None)
     per_part: dict[str, dict[tuple[int, int], tuple[str, int | None]]] = {}
     formulas: set[tuple[int, str]] = set()
+    sheets: dict[str, tuple] = {}
     for w in writes:
-        sheet = wb.sheet(w.sheet)
-        if sheet is None:
-            raise OutputError(f"sheet {w.sheet!r} not found in {src}")
+        if w.sheet not in sheets:
+            sheet = wb.sheet(w.sheet)
+            if sheet is None:
+                raise OutputError(f"sheet {w.sheet!r} not found in {src}")
+            sheets[w.sheet] = (sheet, wb.scan(sheet))
+        sheet, scan = sheets[w.sheet]
         r, c = parse_ref(w.ref)
-        old = wb.scan(sheet).cells.get((r, c))
+        old = scan.cells.get((r, c))
         if old is not None and old.formula:
             formulas.add((sheet.sheet_id, f"{idx_to_col(c)}{r}"))
         style = None
         if w.wrap:
-            scan = wb.scan(sheet)
             base = scan.style_of(r, c)
             if not wb.xf(base).wrap:
                 style = styles.wrap_style(base)
-        if style is None and (r, c) not in wb.scan(sheet).cells:
-            style = wb.scan(sheet).style_of(r, c) or None  # new cell: inherit row/column style
+        if style is None and old is None:
+            style = scan.style_of(r, c) or None  # new cell: inherit row/column style
         per_part.setdefault(sheet.part, {})[(r, c)] = (w.text, style)
     patched: dict[str, bytes] = {}
     for part, cells in per_part.items():

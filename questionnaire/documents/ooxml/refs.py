@@ -27,6 +27,7 @@ def idx_to_col(idx: int) -> str:
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_ref(ref: str) -> tuple[int, int]:
     m = _REF.match(ref.strip())
     if not m:
