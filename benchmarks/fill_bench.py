@@ -221,10 +221,10 @@ doc.save(out)
 """
 
 
-def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+def run_timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MB, CPU seconds: user + system) of one fresh process."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -261,10 +261,10 @@ def bench(src: Path, tmp: Path, repeat: int, env: dict[str, str], library: Path 
     fills, floors = [], []
     for i in range(repeat):
         out = tmp / f"out-{i}{src.suffix}"
-        fills.append(run_timed(fill_cmd + ["-o", str(out)], env))
+        fills.append(run_timed(fill_cmd + ["-o", str(out)], env, root))  # `-m` imports from the working folder
         floors.append(run_timed(floor_cmd + [str(tmp / f"floor-{i}{src.suffix}"), str(cells)], env))
     cold_env = dict(env, XDG_CACHE_HOME=str(tempfile.mkdtemp(dir=tmp)))
-    cold = run_timed(fill_cmd + ["-o", str(tmp / f"cold{src.suffix}")], cold_env)
+    cold = run_timed(fill_cmd + ["-o", str(tmp / f"cold{src.suffix}")], cold_env, root)
     f, fl = statistics.median(r[0] for r in fills), statistics.median(r[0] for r in floors)
     fc, flc = statistics.median(r[2] for r in fills), statistics.median(r[2] for r in floors)
     return {"written": len(writes), "fill": f, "floor": fl, "ratio": f / fl, "fill_mb": max(r[1] for r in fills),
