@@ -20,6 +20,7 @@ import gc
 import hashlib
 import marshal
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -159,8 +160,11 @@ def store(kind: str, k: str, value: Any) -> None:
 
 
 def _prune(folder: Path, kind: str) -> None:
+    """Keep the newest ``KEEP_PER_KIND`` files of ``kind`` (not of a kind whose name starts the same)."""
+    mine = re.compile(re.escape(kind) + r"-[0-9a-f]{40}\.bin")
     try:
-        olds = sorted(folder.glob(f"{kind}-*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+        olds = sorted((p for p in folder.iterdir() if mine.fullmatch(p.name)), key=lambda p: p.stat().st_mtime,
+                      reverse=True)
         for p in olds[KEEP_PER_KIND:]:
             p.unlink()
     except OSError:

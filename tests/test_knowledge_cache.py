@@ -183,3 +183,13 @@ def test_remembered_matches_equal_fresh_ones(cache):
     again = Matcher(entries, remember=True)
     assert again._memo.get((texts[0][:2000], None)) is not None  # read back, not matched again
     assert [again.match(t) for t in texts] == want
+
+
+def test_old_files_are_pruned_per_kind_and_only_of_that_kind(cache):
+    kc.store("unit-sub", kc.key("unit-sub", b"0"), [0])
+    for i in range(kc.KEEP_PER_KIND + 2):
+        kc.store("unit", kc.key("unit", str(i)), [i])
+    assert len(list(cache.glob("unit-sub-*.bin"))) == 1  # a kind whose name starts like "unit" is not touched
+    assert kc.load("unit-sub", kc.key("unit-sub", b"0")) == [0]
+    assert len([p for p in cache.glob("unit-*.bin") if not p.name.startswith("unit-sub-")]) == kc.KEEP_PER_KIND
+    assert kc.load("unit", kc.key("unit", str(kc.KEEP_PER_KIND + 1))) == [kc.KEEP_PER_KIND + 1]
