@@ -57,21 +57,26 @@ def version_file(package: str) -> bytes:
         return b""
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> bytes:
-    """SHA-256 of this package's source code, the Python version and the jinja2 / PyYAML versions."""
-    h = hashlib.sha256(FORMAT + sys.implementation.cache_tag.encode() + bytes(str(sys.version_info[:3]), "ascii"))
-    for root, dirs, files in os.walk(_PKG):
+def _hash_tree(h: Any, base: Path, wanted: Callable[[str], bool]) -> None:
+    """Feed every wanted file under ``base`` (relative name and bytes, in a fixed order) into ``h``."""
+    for root, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith(".py"):
+            if wanted(name):
                 path = os.path.join(root, name)
-                h.update(os.path.relpath(path, _PKG).encode() + b"\0")
+                h.update(os.path.relpath(path, base).encode() + b"\0")
                 try:
                     with open(path, "rb") as fh:
                         h.update(fh.read())
                 except OSError:
                     h.update(b"?")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> bytes:
+    """SHA-256 of this package's source code, the Python version and the jinja2 / PyYAML versions."""
+    h = hashlib.sha256(FORMAT + sys.implementation.cache_tag.encode() + bytes(str(sys.version_info[:3]), "ascii"))
+    _hash_tree(h, _PKG, lambda name: name.endswith(".py"))
     for dep in ("jinja2", "yaml"):
         h.update(version_file(dep))
     return h.digest()
@@ -83,18 +88,8 @@ def data_fingerprint() -> bytes:
     the key of anything derived from several of them (remembered matches and answers)."""
     from questionnaire.resources import templates_dir
 
-    base = templates_dir()
     h = hashlib.sha256()
-    for root, dirs, files in os.walk(base):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            h.update(os.path.relpath(path, base).encode() + b"\0")
-            try:
-                with open(path, "rb") as fh:
-                    h.update(fh.read())
-            except OSError:
-                h.update(b"?")
+    _hash_tree(h, templates_dir(), lambda name: True)
     return h.digest()
 
 
