@@ -9,6 +9,7 @@ Exit codes: 0 success; 1 a verified problem (FAIL findings, tampered bundle);
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -167,9 +168,11 @@ def fill(
 
         check_target(report, (questionnaire, output, *_inputs))
     overrides = Overrides(sheet, question_col, answer_col, comment_col, header_row)
-    from questionnaire.library_match import open_library
+    lib = None
+    if library is not None:
+        from questionnaire.library_match import open_library
 
-    lib = open_library(library, library_unapproved) if library is not None else None
+        lib = open_library(library, library_unapproved)
     result = run_fill(
         questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report,
         library=lib,
@@ -478,6 +481,8 @@ def main() -> None:
     from questionnaire.atomic import Terminated, terminate_cleanly
 
     terminate_cleanly()  # SIGTERM runs every finally: no temp file is left behind
+    # the tool uses no pydantic plugin: skip their discovery (a scan of every installed package's metadata)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:

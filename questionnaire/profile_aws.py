@@ -8,10 +8,7 @@ run on the raw YAML data from :func:`questionnaire.profile_rules.semantic_proble
 from __future__ import annotations
 
 import difflib
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -99,23 +96,11 @@ class AwsSettings(_Strict):
         return role_arn(account, self.role_name, partition_of(region)) if self.role_name else None
 
 
-@lru_cache(maxsize=1)
 def aws_regions() -> frozenset[str]:
     """Every region code in botocore's bundled endpoint data (no import of botocore)."""
-    import importlib.util
+    from questionnaire.botocore_data import region_codes
 
-    spec = importlib.util.find_spec("botocore")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    data_file = Path(list(spec.submodule_search_locations)[0]) / "data" / "endpoints.json"
-    try:
-        data = json.loads(data_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return frozenset()
-    regions: set[str] = set()
-    for partition in data.get("partitions", []):
-        regions.update(partition.get("regions", {}).keys())
-    return frozenset(regions)
+    return region_codes()
 
 
 def aws_platform_problems(d: dict[str, Any], base: tuple[Any, ...], add: Add) -> None:

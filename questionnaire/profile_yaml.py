@@ -56,6 +56,21 @@ class _FileProblem(Exception):
 _TOO_DEEP = f"YAML is nested too deeply; a profile nests at most {MAX_YAML_DEPTH} levels"
 
 
+def _compose(text: str) -> Any:
+    """The node tree of ``text`` (with line marks): libyaml's parser when PyYAML has it; on any problem the
+    pure-Python parser runs again, so that an error is reported with the same line and words everywhere."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    # libyaml accepts a tab after "key:" and a byte-order mark inside the text; the pure-Python parser does not
+    if fast is not None and "\t" not in text and "\ufeff" not in text[1:]:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except (yaml.YAMLError, UnicodeError, ValueError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 class _Yaml:
     """YAML → plain data plus a map from path to line number (1-based)."""
 
@@ -67,7 +82,7 @@ class _Yaml:
         self.problems: list[tuple[int, Loc, str]] = []  # duplicate keys, control characters
         self._count = 0
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = _compose(text)
         except RecursionError:
             raise _FileProblem(1, _TOO_DEEP) from None
         except yaml.MarkedYAMLError as e:
@@ -78,10 +93,13 @@ class _Yaml:
         except yaml.YAMLError as e:
             raise _FileProblem(1, f"not valid YAML: {e}") from None
         self.root = node
+        self._constructor = yaml.SafeLoader("")  # one constructor for every scalar (building one each is slow)
         try:
             self.data = None if node is None else self._convert(node, ())
         except RecursionError:
             raise _FileProblem(1, _TOO_DEEP) from None
+        finally:
+            self._constructor.dispose()
 
     def _convert(self, node: Any, loc: Loc) -> Any:
         import yaml
@@ -127,17 +145,13 @@ class _Yaml:
             self.lines[loc + (key,)] = k_node.start_mark.line + 1
         return out
 
-    @staticmethod
-    def _scalar(node: Any) -> Any:
+    def _scalar(self, node: Any) -> Any:
         import yaml
 
-        loader = yaml.SafeLoader("")
         try:
-            return loader.construct_object(node, deep=True)
+            return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError:
             return node.value
-        finally:
-            loader.dispose()
 
     def line(self, loc: Loc) -> int:
         loc = tuple(loc)

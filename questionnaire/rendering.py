@@ -11,9 +11,7 @@ the entries it renders (``template`` / ``expression``) and compiles nothing it h
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
 
@@ -39,35 +37,11 @@ SENSITIVE_USE = tuple(_VOCABULARY["sensitive_use"])
 # --------------------------------------------------------------------------- filters (pure)
 
 
-@lru_cache(maxsize=1)
 def _region_descriptions() -> dict[str, str]:
     """Region code -> description from botocore's endpoints.json (botocore is not imported)."""
-    import importlib.util
+    from questionnaire.botocore_data import region_descriptions
 
-    spec = importlib.util.find_spec("botocore")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    data_file = Path(list(spec.submodule_search_locations)[0]) / "data" / "endpoints.json"
-    from questionnaire import knowledge_cache as kc
-
-    try:
-        raw = data_file.read_bytes()
-    except OSError:
-        return {}
-    return kc.cached("regions", kc.key("regions", raw), lambda: _descriptions(raw))
-
-
-def _descriptions(raw: bytes) -> dict[str, str]:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except ValueError:
-        return {}
-    out: dict[str, str] = {}
-    for partition in data.get("partitions", []):
-        for code, meta in partition.get("regions", {}).items():
-            if isinstance(meta, dict) and meta.get("description"):
-                out[code] = meta["description"]
-    return out
+    return region_descriptions()
 
 
 def region_name(code: str) -> str:

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import yaml
 
-from questionnaire import catalog, knowledge_cache as kc, polarity, rendering, specificity, textnorm
+from questionnaire import botocore_data, catalog, knowledge_cache as kc, polarity, specificity, textnorm
 from questionnaire.answers import build_answers
 from questionnaire.fill import fill
 from questionnaire.lazyre import FirstOf, LazyPattern, match_prefixes
@@ -38,7 +38,7 @@ def _forget_in_process() -> None:
     polarity.load_rules.cache_clear()
     specificity.load_specificity.cache_clear()
     textnorm._syn_table.cache_clear()
-    rendering._region_descriptions.cache_clear()
+    botocore_data.endpoints.cache_clear()
 
 
 @pytest.fixture
