@@ -11,6 +11,18 @@ EXAMPLE_PROFILE = ROOT / "evidence" / "examples" / "acme" / "profile.yaml"
 QUESTIONNAIRES = SHARED / "questionnaires"
 
 
+def pytest_configure(config) -> None:
+    """The tool's user cache (questionnaire/knowledge_cache.py) goes to a folder of this test run, never to
+    the developer's ~/.cache; each xdist worker has its own, removed when it ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="questionnaire-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = folder
+    atexit.register(shutil.rmtree, folder, True)
+
+
 @pytest.fixture(autouse=True)
 def _no_commercial_admin_keys(monkeypatch) -> None:
     """A developer's real OpenAI/Anthropic admin keys never reach a test (checks/commercial reads them)."""
