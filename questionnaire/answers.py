@@ -20,13 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from questionnaire.checks.aws.declared import ID as NOT_VERIFIABLE  # the check of deployments no provider verifies
 from questionnaire.errors import UserInputError
 from questionnaire.findings import Finding, Status
 from questionnaire.profile import Profile
 
 STATUSES = ("verified", "contradicted", "declared", "not_applicable")
 SOURCES = ("bundle", "profile")
-NOT_VERIFIABLE = "declared.not_verifiable"
 
 DECLARED_NOTE = "Declared in the company's AI deployment profile, not verified against the AWS account."
 UNVERIFIABLE_NOTE = "Declared, not verified: no automated check covers this."
@@ -65,6 +65,8 @@ class Answer:
     checks: list[str] = field(default_factory=list)
     asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
     polarity: str = "same"  # "inverse": answers a question asking the negation of ``asserts``
+    # per-deployment entries: [{"deployment", "status", "checks", "why"}], the status of each deployment's part
+    deployments: list[dict[str, Any]] = field(default_factory=list)
 
     def as_polarity(self, polarity: str | None) -> "Answer":
         """This answer for a question of ``polarity``: "inverse" flips a Yes/No value (and
@@ -91,6 +93,7 @@ class Answer:
             "evidence": list(self.evidence),
             "checks": list(self.checks),
             "asserts": self.asserts,
+            "deployments": [dict(d) for d in self.deployments],
         }
 
 
@@ -195,6 +198,69 @@ def _observed_sentence(f: Finding) -> str:
     return f"{msg} ({where})" if where else msg
 
 
+def _scope(entry, ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The deployments a per-deployment entry speaks about (none for other entries)."""
+    mode = getattr(entry, "per_deployment", "")
+    return ctx["deps"] if mode == "all" else ctx["cust"] if mode else []
+
+
+def _short(message: str) -> str:
+    msg = " ".join(str(message or "").split()).rstrip(".")
+    return msg[:157] + "..." if len(msg) > 160 else msg
+
+
+def _by_deployment(scope: list[dict[str, Any]], relevant: list[Finding]) -> list[dict[str, Any]]:
+    """Each deployment's part of the answer: contradicted if a finding about it FAILed, verified if it has
+    findings and all PASS, else declared (with the reason)."""
+    out: list[dict[str, Any]] = []
+    ids = [d["id"] for d in scope]
+    if ids:  # a deployment outside the scope whose finding FAILed contradicts the answer too: name it
+        ids += sorted({f.deployment for f in relevant if f.status == Status.FAIL and f.deployment and f.deployment not in ids})
+    for dep_id in ids:
+        mine = [f for f in relevant if f.deployment == dep_id]
+        failed = [f for f in mine if f.status == Status.FAIL]
+        if failed:
+            status, why = "contradicted", _short(failed[0].message)
+        elif mine and all(f.status == Status.PASS for f in mine):
+            status, why = "verified", ""
+        else:
+            open_ = [f for f in mine if f.status == Status.UNKNOWN]
+            status, why = "declared", _short(open_[0].message) if open_ else "no check covers it"
+        out.append({"deployment": dep_id, "status": status, "checks": sorted({f.check_id for f in mine}), "why": why})
+    return out
+
+
+def _parts_note(parts: list[dict[str, Any]]) -> str:
+    """"Verified for a (checks); declared for b: why." for an answer whose deployments differ."""
+    done = [p for p in parts if p["status"] == "verified"]
+    if not done or len(done) == len(parts):
+        return ""
+    rest = [p for p in parts if p["status"] != "verified"]
+    ok = join_and(f"{p['deployment']} ({', '.join(p['checks'])})" for p in done)
+    return f" Verified for {ok}; not for {join_and(p['deployment'] for p in rest)}."
+
+
+def _declared_note(source: str, all_checks: tuple[str, ...], relevant: list[Finding], covered: set[str],
+                   scope: list[dict[str, Any]], uncovered: list[str], parts: list[dict[str, Any]]) -> str:
+    """Why an answer is declared, not verified."""
+    if source == "profile":
+        return DECLARED_NOTE
+    if not all_checks:
+        return UNVERIFIABLE_NOTE
+    unknown = [c for c in all_checks if c not in covered and not scope] + sorted(
+        {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
+    )
+    reasons = []
+    off_aws = sorted({f.deployment for f in relevant if f.check_id == NOT_VERIFIABLE and f.deployment})
+    if off_aws:
+        reasons.append(f"{join_and(off_aws)} cannot be checked against AWS")
+    if uncovered:
+        reasons.append(f"no check of this covers {join_and(uncovered)}")
+    if unknown:
+        reasons.append(f"{', '.join(dict.fromkeys(unknown))} could not be confirmed")
+    return f"Declared, not verified: {'; '.join(reasons) or 'no finding covers this'}.{_parts_note(parts)}"
+
+
 def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | None, source: str,
             idle: frozenset[str] = frozenset()) -> Answer:
     # checks + the prerequisites it requires, less those of providers that verify no deployment here
@@ -218,6 +284,11 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
             relevant.extend(by_check.get(c, []))
     evidence = [f.id for f in relevant]
     failed = [f for f in relevant if f.status == Status.FAIL]
+    # a claim about the deployments in scope is verified only if a cited check covers each one
+    scope = _scope(entry, ctx)
+    uncovered = [d["id"] for d in scope if d["id"] not in {f.deployment for f in relevant}]
+    if by_check is not None:
+        base["deployments"] = _by_deployment(scope, relevant)
 
     if source == "bundle" and failed:
         observed = "; ".join(_observed_sentence(f) for f in failed)
@@ -234,32 +305,15 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     covered = {f.check_id for f in relevant}
     # the checks prove the entry's claim, never its negation: a "No" where the claim is "Yes" stays declared
     proves_value = entry.kind != "yes_no" or entry.claim is None or claims
-    # a claim about the deployments that handle customer data is verified only if a cited check covers each one
-    scoped = {f.deployment for f in relevant if f.deployment}
-    uncovered = [d["id"] for d in ctx["cust"] if getattr(entry, "per_deployment", False) and d["id"] not in scoped]
-    if source == "bundle" and proves_value and not uncovered and all_checks and all(c in covered for c in all_checks) and all(
-        f.status == Status.PASS for f in relevant
-    ):
-        text = f"{text} Verified (checks: {', '.join(all_checks)})."
+    # per deployment, the cited checks are alternatives (one provider's check each): every deployment in scope
+    # covered is what counts; otherwise every cited check must have findings
+    complete = not uncovered if scope else bool(all_checks) and all(c in covered for c in all_checks)
+    if source == "bundle" and proves_value and relevant and complete and all(f.status == Status.PASS for f in relevant):
+        cited = sorted(covered) if scope else all_checks
+        text = f"{text} Verified (checks: {', '.join(cited)})."
         return Answer(**base, value=value, text=text, status="verified", needs_review=False, evidence=evidence)
 
-    if source == "profile":
-        note = DECLARED_NOTE
-    elif all_checks:
-        unknown = [c for c in all_checks if c not in covered] + sorted(
-            {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
-        )
-        reasons = []
-        off_aws = sorted({f.deployment for f in relevant if f.check_id == NOT_VERIFIABLE and f.deployment})
-        if off_aws:
-            reasons.append(f"{join_and(off_aws)} cannot be checked against AWS")
-        if uncovered:
-            reasons.append(f"no check of this covers {join_and(uncovered)}")
-        if unknown:
-            reasons.append(f"{', '.join(dict.fromkeys(unknown))} could not be confirmed")
-        note = f"Declared, not verified: {'; '.join(reasons) or 'no finding covers this'}."
-    else:
-        note = UNVERIFIABLE_NOTE
+    note = _declared_note(source, all_checks, relevant, covered, scope, uncovered, base.get("deployments", []))
     if entry.kind == "yes_no" and value is None:  # the profile cannot tell: no Yes/No is written
         return Answer(**base, value=None, status="declared", needs_review=True, evidence=evidence,
                       text=f"Needs review: the profile does not say enough to answer Yes or No. {text} {note}")

@@ -50,8 +50,9 @@ class CatalogEntry:
     keywords: tuple[str, ...] = ()
     asserts: str | None = None  # yes_no: the proposition "Yes" is the truth of
     requires: tuple[str, ...] = ()  # checks the claim presupposes (all must PASS to verify it)
-    # true: a claim about every deployment that handles customer data, verified only when a cited check covers each
-    per_deployment: bool = False
+    # "customer" (catalog: true): a claim about every deployment that handles customer data; "all": about every
+    # deployment. Verified only when a cited check covers each one; answers also carry a status per deployment.
+    per_deployment: str = ""
     # matching rules from phrasings.yaml (see its header)
     inverse_phrasings: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
@@ -244,9 +245,19 @@ def _parse_entry(raw: dict[str, Any], where: str, known: frozenset[str], ph: dic
         applies=raw.get("applies"),
         asserts=" ".join(asserts.split()) if asserts else None,
         requires=tuple(requires),
-        per_deployment=raw.get("per_deployment") is True,
+        per_deployment=_per_deployment(raw.get("per_deployment"), where),
         **_rules(ph, where),
     )
+
+
+def _per_deployment(value: Any, where: str) -> str:
+    if value in (None, False):
+        return ""
+    if value is True or value == "customer":
+        return "customer"
+    if value == "all":
+        return "all"
+    raise InputFileError(f"{where}: per_deployment must be true, 'customer' or 'all', not {value!r}")
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

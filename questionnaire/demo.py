@@ -58,6 +58,7 @@ class DemoResult:
     review: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # sample name -> items needing review
     left_empty: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     answer_counts: dict[str, int] = field(default_factory=dict)
+    per_deployment: dict[str, str] = field(default_factory=dict)  # answer id -> "verified: a; declared: b"
     endpoints: dict[str, str] = field(default_factory=dict)
     providers: dict[str, dict[str, int]] = field(default_factory=dict)  # provider name -> PASS/FAIL/UNKNOWN counts
     seconds: float = 0.0
@@ -116,9 +117,9 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
     }
     remove = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_BEDROCK", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
     started = False
-    quiet = logging.getLogger("werkzeug")  # moto's server logs every request otherwise
+    quiet = logging.getLogger("werkzeug")  # moto's server logs every request (and tracebacks) otherwise
     level = quiet.level
-    quiet.setLevel(logging.ERROR)
+    quiet.setLevel(logging.CRITICAL)  # an API the emulator lacks is an UNKNOWN finding, not a traceback
     try:
         with patched_environ(env, remove):
             server.start()
@@ -299,6 +300,7 @@ def _collect(result: DemoResult, bundle: Path) -> None:
             result.providers[p.name] = {s.value: sum(1 for f in mine if f.status == s) for s in Status}
     result.unknown = [(f.id, f.message) for f in b.findings if f.status == Status.UNKNOWN]
     answers = {a.id: a for a in build_answers(b.profile, b.findings, source="bundle")}
+    result.per_deployment = {a.id: _parts_line(a.deployments) for a in answers.values() if a.deployments}
     result.answer_counts = {
         "total": len(answers),
         "needs_review": sum(1 for a in answers.values() if a.needs_review),
@@ -323,6 +325,12 @@ def _collect(result: DemoResult, bundle: Path) -> None:
         result.left_empty[kind] = empty
 
 
+def _parts_line(parts: list[dict[str, Any]]) -> str:
+    """"verified: a, b; declared: c" in the order verified, contradicted, declared."""
+    groups = {s: [p["deployment"] for p in parts if p["status"] == s] for s in ("verified", "contradicted", "declared")}
+    return "; ".join(f"{s}: {', '.join(ds)}" for s, ds in groups.items() if ds)
+
+
 def _why_review(answer: Any, failed: dict[str, Any]) -> str:
     if answer is None:
         return "matched with low confidence"
@@ -330,7 +338,10 @@ def _why_review(answer: Any, failed: dict[str, Any]) -> str:
         fails = [failed[e].check_id for e in answer.evidence if e in failed]
         return "the account contradicts the profile" + (f" ({', '.join(sorted(set(fails)))} FAIL)" if fails else "")
     if answer.status == "declared":
-        return "declared in the profile; no AWS check can verify it"
+        open_ = [d["deployment"] for d in answer.deployments if d["status"] != "verified"]
+        if open_:
+            return f"declared in the profile; not verified for {', '.join(open_)}"
+        return "declared in the profile; no check could verify it"
     return f"answer status {answer.status}"
 
 
@@ -358,6 +369,11 @@ def tour_lines(r: DemoResult) -> list[str]:
     add(f"2. Verified the bundle: {r.step('verify').output}")
     add(f"3. Standard answers: {r.answer_counts.get('total', 0)} answers, {r.answer_counts.get('needs_review', 0)} need review"
         + (f", {r.answer_counts['contradicted']} contradicted by the account" if r.answer_counts.get("contradicted") else ""))
+    if r.per_deployment:
+        add("   Answers about each deployment (each deployment's part is verified, contradicted or declared on its own):")
+        width = max(len(k) for k in r.per_deployment)
+        for aid, line in r.per_deployment.items():
+            add(f"     {aid:<{width}}  {line}")
     add("4. Filled the sample customer questionnaires:")
     for kind in ("xlsx", "docx"):
         add(f"     {kind}: {r.step(f'fill-{kind}').output}")

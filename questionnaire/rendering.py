@@ -12,44 +12,23 @@ from pathlib import Path
 from typing import Any, Iterable
 
 
-# Cloud regions inside the EEA (EU 27 + Iceland, Liechtenstein, Norway): AWS, Azure and Google Cloud names.
-# London (eu-west-2) and Zurich (eu-central-2) are in Europe but not in the EEA.
-EEA_CLOUD_REGIONS = frozenset(
-    {
-        # AWS
-        "eu-west-1", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eusc-de-east-1",
-        # Azure
-        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
-        "swedencentral", "italynorth", "polandcentral", "spaincentral", "norwayeast", "norwaywest",
-        # Google Cloud
-        "europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
-        "europe-west12", "europe-north1", "europe-central2", "europe-southwest1",
-    }
-)
-EEA_NAMES = frozenset(
-    n.lower()
-    for n in (
-        "EEA", "EU", "European Union", "European Economic Area", "Austria", "Belgium", "Bulgaria", "Croatia",
-        "Cyprus", "Czechia", "Czech Republic", "Denmark", "Estonia", "Finland", "France", "Germany", "Greece",
-        "Hungary", "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg", "Malta", "Netherlands", "Poland",
-        "Portugal", "Romania", "Slovakia", "Slovenia", "Spain", "Sweden", "Iceland", "Liechtenstein", "Norway",
-    )
-)
+def _vocabulary() -> dict[str, Any]:
+    """templates/vocabulary.yaml: EEA regions and names, tier and platform words (data, not code)."""
+    import yaml
 
-TIER_TEXT = {
-    "consumer": "consumer",
-    "commercial_api": "commercial API",
-    "infrastructure": "cloud infrastructure",
-}
-PLATFORM_TEXT = {
-    "aws_bedrock": "Amazon Bedrock",
-    "azure_ai_foundry": "Azure AI Foundry",
-    "google_vertex": "Google Vertex AI",
-    "openai_api": "the OpenAI API",
-    "anthropic_api": "the Anthropic API",
-    "other": "another platform",
-}
-SENSITIVE_USE = ("commercial_or_infrastructure_only", "infrastructure_only")
+    from questionnaire.resources import templates_dir
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(templates_dir() / "vocabulary.yaml", encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+
+
+_VOCABULARY = _vocabulary()
+EEA_CLOUD_REGIONS = frozenset(r for regions in _VOCABULARY["eea_cloud_regions"].values() for r in regions)
+EEA_NAMES = frozenset(str(n).lower() for n in _VOCABULARY["eea_names"])
+TIER_TEXT: dict[str, str] = dict(_VOCABULARY["tier_text"])
+PLATFORM_TEXT: dict[str, str] = dict(_VOCABULARY["platform_text"])
+SENSITIVE_USE = tuple(_VOCABULARY["sensitive_use"])
 
 
 # --------------------------------------------------------------------------- filters (pure)

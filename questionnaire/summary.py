@@ -18,41 +18,12 @@ from enum import Enum
 from typing import Any, Iterable
 
 from questionnaire.findings import Finding, Status, summarize
+from questionnaire.topics import SECTIONS, section_of
 
-TOPICS: list[tuple[str, str]] = [
-    ("training", "Training on customer data"),
-    ("processor", "Processors and model developers"),
-    ("residency", "Data residency and regions"),
-    ("auditability", "Auditability and logging"),
-    ("vendor_agreements", "Vendor agreements"),
-    ("other", "Other security controls"),
-]
-_TOPIC_KEYS = {k for k, _ in TOPICS}
+# the summary's sections (key, heading), in order: from the one topics vocabulary (templates/topics.yaml)
+TOPICS: list[tuple[str, str]] = SECTIONS
 
-# registry topic names (or check id prefixes) -> summary topic
-_TOPIC_ALIASES = {
-    "training": "training",
-    "processor": "processor",
-    "processors": "processor",
-    "models": "processor",
-    "account_tier": "processor",
-    "hosting": "processor",
-    "residency": "residency",
-    "data_residency": "residency",
-    "regions": "residency",
-    "region": "residency",
-    "network": "residency",
-    "auditability": "auditability",
-    "audit": "auditability",
-    "logging": "auditability",
-    "retention": "auditability",
-    "encryption": "auditability",
-    "integrity": "auditability",
-    "vendor_agreements": "vendor_agreements",
-    "agreements": "vendor_agreements",
-    "vendor": "vendor_agreements",
-    "identity": "processor",  # which account (and so which provider agreement) processes the data
-}
+
 def _registry() -> dict[str, Any]:
     """The check registry: the one source of every check's topic and title."""
     from questionnaire.checks import REGISTRY
@@ -71,14 +42,7 @@ def _meta(entry: Any, name: str) -> Any:
 def topic_of(check_id: str, registry: dict[str, Any] | None = None) -> str:
     """The summary topic of a check, from its registry ``topic`` (unknown ids: "other")."""
     reg = _registry() if registry is None else registry
-    topic = _meta(reg.get(check_id), "topic")
-    if isinstance(topic, str):
-        t = topic.strip().lower().replace(" ", "_").replace("-", "_")
-        if t in _TOPIC_ALIASES:
-            return _TOPIC_ALIASES[t]
-        if t in _TOPIC_KEYS:
-            return t
-    return "other"
+    return section_of(_meta(reg.get(check_id), "topic")) or "other"
 
 
 def check_title(check_id: str, registry: dict[str, Any] | None = None) -> str:

@@ -80,8 +80,10 @@ GOLDEN_COMPLIANT = {
     # the example's Vertex deployment does not say whether it uses Private Service Connect: no Yes/No
     "network.private_endpoint": (None, "declared", True, ["VPC endpoint", "marketing-drafts: the public API of OpenAI",
                                                           "does not say whether through Private Service Connect"]),
-    "retention.provider_retention": (None, "declared", False, ["not stored", "up to 30 days"]),
-    "retention.provider_stores_data": ("No", "declared", True, ["(no customer data) for up to 30 days"]),
+    "retention.provider_retention": (None, "declared", False, ["OpenAI (marketing-drafts): prompts and outputs are not stored",
+                                                               "Verified for support-copilot (azure.abuse_monitoring.storage_off)"]),
+    "retention.provider_stores_data": ("No", "declared", True, ["do not store prompts or outputs",
+                                                               "not for insights-assistant and ticket-summaries"]),
     "general.security_contact": (None, "declared", False, ["security@acme.example"]),
 }
 
@@ -279,12 +281,14 @@ def test_summary_counts(drifted):
 
 def test_to_dict_shape(compliant):
     d = compliant["audit.invocation_logging"].to_dict()
-    assert set(d) == {"id", "topic", "question", "kind", "value", "text", "status", "needs_review", "evidence", "checks", "asserts"}
+    assert set(d) == {"id", "topic", "question", "kind", "value", "text", "status", "needs_review", "evidence", "checks", "asserts",
+                      "deployments"}
 
 
 def test_not_verifiable_deployment_is_named(compliant):
     a = compliant["retention.provider_retention"]
     assert a.status == "declared"
-    assert a.text.endswith("Declared, not verified: marketing-drafts cannot be checked against AWS.")
-    assert a.evidence == ["declared.not_verifiable:marketing-drafts:global", "commercial.retention.matches_declaration:marketing-drafts:global",
+    assert "Declared, not verified: marketing-drafts cannot be checked against AWS; no check of this covers ticket-summaries;" in a.text
+    assert a.evidence == ["bedrock.provider_retention.declared_only:insights-assistant:global",
+                          "declared.not_verifiable:marketing-drafts:global", "commercial.retention.matches_declaration:marketing-drafts:global",
                           "azure.abuse_monitoring.storage_off:support-copilot:global"]

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from questionnaire.checks import CHECKS, bedrock, guardrail, iam, residency, secretsmanager
+from questionnaire.checks import CHECKS
+from questionnaire.checks.aws import bedrock, guardrail, iam, residency, secretsmanager
 from questionnaire.findings import RawResponse, Status
 from questionnaire.profile import load_profile
 from questionnaire.resources import example_profile
@@ -521,7 +522,7 @@ def test_cross_region_collector_with_stubber(monkeypatch):
         data = residency.collect_xregion(ctx, DEP, REG, PROFILE)
         stub.assert_no_pending_responses()
     assert len(data["profiles"]) == 2 and data["profiles"].complete  # nextToken followed (17.12)
-    out = residency.judge_xregion(PROFILE, DEP, REG, data)
+    out = CHECKS[residency.XREGION].judge(PROFILE, DEP, REG, data)
     assert out[0].status == Status.FAIL and "insights-app" in out[0].message
 
 

@@ -41,7 +41,7 @@ def _profile(tmp_path: Path, retention: int = 30, anthropic: bool = False, drop_
     if drop_aws:  # keep only the OpenAI deployment: no AWS call in these tests
         start = text.index("  - id: insights-assistant")
         text = text[:start] + text[text.index("  - id: marketing-drafts"):]
-    text = text.replace("provider_retention_days: 30", f"provider_retention_days: {retention}")
+    text = re.sub(r"(  - id: marketing-drafts.*?provider_retention_days: )\d+", rf"\g<1>{retention}", text, count=1, flags=re.S)
     if anthropic:
         text = text.replace("# Company-wide rules", ANTHROPIC_DEP.lstrip("\n") + "\n# Company-wide rules")
     p = tmp_path / "profile.yaml"

@@ -12,7 +12,7 @@ pytest.importorskip("pytest_httpserver")
 
 from google.auth.credentials import AnonymousCredentials  # noqa: E402
 
-from questionnaire.checks.gcp import CHECKS, judges as J, runner  # noqa: E402
+from questionnaire.checks.gcp import CHECKS, judges as J, registry as ids, runner  # noqa: E402
 from questionnaire.checks.gcp.client import GcpClient, is_read_only  # noqa: E402
 from questionnaire.findings import Status  # noqa: E402
 from questionnaire.profile import load_profile  # noqa: E402
@@ -126,10 +126,10 @@ def test_exempted_members_are_not_full_audit_logging(httpserver, loaded):
 @pytest.mark.parametrize("key,status,code,checks", [
     ("IAM", 403, "PERMISSION_DENIED", {J.AUDIT, J.LOCATION}),
     ("LOG", 429, "RESOURCE_EXHAUSTED", {J.LOCATION}),
-    ("PERIM", 403, "PERMISSION_DENIED", {J.VPCSC}),
-    ("ARMOR", 404, "NOT_FOUND", {J.ARMOR}),
-    ("CACHE", 503, "UNAVAILABLE", {J.CACHE}),
-    ("CLAUDE_CFG", 404, "NOT_FOUND", {J.CLAUDE, J.REQLOG}),
+    ("PERIM", 403, "PERMISSION_DENIED", {ids.VPCSC}),
+    ("ARMOR", 404, "NOT_FOUND", {ids.ARMOR}),
+    ("CACHE", 503, "UNAVAILABLE", {ids.CACHE}),
+    ("CLAUDE_CFG", 404, "NOT_FOUND", {ids.CLAUDE, J.REQLOG}),
     ("EPS", 500, "INTERNAL", {J.REQLOG}),
 ])
 def test_api_errors_are_unknown_never_pass(httpserver, loaded, key, status, code, checks):
@@ -137,19 +137,19 @@ def test_api_errors_are_unknown_never_pass(httpserver, loaded, key, status, code
     bad = {cid for cid, s in statuses(found).items() if s != "PASS"}
     assert bad == checks and all(found[c].status == Status.UNKNOWN for c in checks)
     if key == "PERIM":
-        assert "organization-level" in found[J.VPCSC].message
+        assert "organization-level" in found[ids.VPCSC].message
 
 
 def test_cmek_falls_back_to_stored_resources(httpserver, loaded):
     found = verdicts(httpserver, loaded, table(ORGPOL=err(403, "PERMISSION_DENIED")))
-    assert found[J.CMEK].status == Status.PASS and "1 stored" in found[J.CMEK].message
+    assert found[ids.CMEK].status == Status.PASS and "1 stored" in found[ids.CMEK].message
 
 
 def test_cmek_resource_without_key_fails(httpserver, loaded):
     t = table(ORGPOL=(200, {"name": "x", "spec": {}}))
     ep = t[EPS][1]["endpoints"][0]
     del ep["encryptionSpec"]
-    assert verdicts(httpserver, loaded, t)[J.CMEK].status == Status.FAIL
+    assert verdicts(httpserver, loaded, t)[ids.CMEK].status == Status.FAIL
 
 
 def test_endpoint_pages_are_all_judged(httpserver, loaded):
@@ -160,7 +160,7 @@ def test_endpoint_pages_are_all_judged(httpserver, loaded):
     httpserver.expect_request(EPS[1], query_string="").respond_with_json({**first, "nextPageToken": "p2"})
     found = verdicts(httpserver, loaded, t)
     assert found[J.REQLOG].status == Status.FAIL and "endpoint unlogged" in found[J.REQLOG].message
-    assert found[J.CMEK].status == Status.PASS  # the org policy settles CMEK
+    assert found[ids.CMEK].status == Status.PASS  # the org policy settles CMEK
 
 
 def test_stdlib_emulator_serves_the_same_project(loaded):
@@ -181,7 +181,7 @@ def test_no_credentials_gives_unknown_findings(loaded, monkeypatch, tmp_path):
 
 
 def test_vertex_deployment_is_not_declared_unverifiable(loaded):
-    from questionnaire.checks.declared import applies
+    from questionnaire.checks.aws.declared import applies
 
     dep = loaded.profile.deployment("ticket-summaries")
     assert not applies(dep, loaded.profile)

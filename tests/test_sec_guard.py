@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import questionnaire.checks as checks
-from questionnaire import aws
+from questionnaire import aws, aws_guard
 from questionnaire.errors import ReadOnlyViolation
 
 
@@ -46,7 +46,7 @@ def test_a_new_check_extends_the_allow_list_without_another_step():
         assert not aws.is_read_only("logs", "GetLogEvents")  # declared, but never allowed
         assert not aws.is_read_only("bedrock", "ListEvaluationJobs")  # wildcards are not exact operations
     finally:
-        aws._ACTION_SOURCES.remove(extra)
+        aws_guard._ACTION_SOURCES.remove(extra)
 
 
 @pytest.mark.parametrize("op", sorted(aws.NEVER_ALLOWED))

@@ -9,14 +9,18 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from questionnaire.checks.aws import CHECKS
+from questionnaire.checks.paths import assign_paths, number_paths
 from questionnaire.errors import QuestionnaireError, WrongAccountError
 from questionnaire.findings import Finding, RawResponse, Status
+
+__all__ = ["CheckRun", "CollectError", "FINDING_SOURCES", "MAX_WORKERS", "Unit", "assign_paths", "enabled_regions", "number_paths",
+           "run_checks"]
 
 MAX_WORKERS = 8
 
@@ -42,23 +46,6 @@ class CheckRun:
 
 # Extra finding sources (e.g. repository scanning): fn(loaded) -> list[Finding]. Appended by other modules.
 FINDING_SOURCES: list[Callable[[Any], list[Finding]]] = []
-
-
-def number_paths(raws: list[RawResponse], base_of: Callable[[RawResponse], str]) -> None:
-    """``path = <base>.json``, then ``<base>-2.json``, ... in the order given."""
-    seen: dict[str, int] = {}
-    for r in raws:
-        base = base_of(r)
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        r.path = f"{base}.json" if n == 1 else f"{base}-{n}.json"
-
-
-def assign_paths(raws: list[RawResponse], base_of: Callable[[RawResponse], str] | None = None) -> None:
-    """Deterministic bundle paths: raw/<region|global>/<service>/<operation>[-n].json (or ``base_of(r)`` + [-n].json)."""
-    base_of = base_of or (lambda r: f"raw/{r.region or 'global'}/{r.service}/{r.operation}")
-    order = sorted(raws, key=lambda r: (base_of(r), json.dumps(r.params, sort_keys=True, default=str)))
-    number_paths(order, base_of)
 
 
 def bedrock_regions() -> list[str]:
@@ -124,7 +111,7 @@ class _Run:
     def preflight(self) -> dict[str, Any]:
         """The credentials' account must be the declared one before any other call."""
         from questionnaire.aws import identity as sts_identity
-        from questionnaire.checks.identity import ID
+        from questionnaire.checks.aws.identity import ID
 
         deps = self.profile.aws_deployments()
         if not deps:
@@ -254,13 +241,12 @@ def run_checks(
     the residency scan covers the account's enabled Bedrock regions.
     ``scan_regions`` overrides the residency scan's region list.
     """
-    from questionnaire import checks as reg
     from questionnaire.aws import now_iso
     from questionnaire.mapping import annotate_findings
 
     started = now_iso()
     run = _Run(loaded, regions, scan_regions, progress)
-    checks = list(reg.CHECKS.values())
+    checks = list(CHECKS.values())
     identity = run.preflight()
     units = run.plan(checks)
     run.collect(units, max_workers)
@@ -269,7 +255,7 @@ def run_checks(
     more, other_raw = run.other_sources()
     findings += more
     dep_order = {d.id: i for i, d in enumerate(loaded.profile.deployments)}
-    chk_order = {cid: i for i, cid in enumerate(reg.CHECKS)}
+    chk_order = {cid: i for i, cid in enumerate(CHECKS)}
     findings.sort(key=lambda f: (dep_order.get(f.deployment or "", 999), chk_order.get(f.check_id, 999), f.region or "", f.subject or ""))
     findings = annotate_findings(findings)  # mapped framework controls (check --json and the bundle's findings.json)
     raw = run.recorder.raw

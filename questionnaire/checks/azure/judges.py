@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import make
+from questionnaire.checks.registry import make
 import questionnaire.checks.azure.meta as meta
 from questionnaire.checks.azure.collect import _value, audit_settings
 from questionnaire.findings import Finding, RawResponse, Status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import make
+from questionnaire.checks.registry import make
 import questionnaire.checks.azure.meta as meta
 from questionnaire.checks.azure.collect import _value, audit_settings, workspace_ids
 from questionnaire.checks.azure.judges import BROAD_ROLES, NARROW_ROLES, _failed, _props, _unknown, reason

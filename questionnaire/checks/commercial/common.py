@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from questionnaire.checks import evidence as paths
+from questionnaire.checks.registry import Verdict
 from questionnaire.findings import Finding, RawResponse, Status
 
 
 def finding(check_id: str, dep: Any, status: Status, declared: Any, observed: Any, message: str,
             raws: Iterable[Any] = (), subject: str | None = None) -> Finding:
-    return Finding(check_id=check_id, deployment=getattr(dep, "id", dep), region=None, status=status, declared=declared,
-                   observed=observed, message=message, evidence=paths(*raws), subject=subject)
+    return Verdict(check_id, getattr(dep, "id", dep), None, declared, subject).finding(status, observed, message, raws)
 
 
 def reason(raw: RawResponse) -> str:

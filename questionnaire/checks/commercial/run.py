@@ -42,7 +42,7 @@ def _collect(name: str, client: AdminClient, dep: Any, profile: Any) -> dict[str
 
 def assign_paths(dep_id: str, raws: list[RawResponse]) -> None:
     """raw/<provider>/<deployment>/<operation>[-page].json: unique and deterministic (call order is fixed)."""
-    from questionnaire.checks.runner import number_paths
+    from questionnaire.checks.paths import number_paths
 
     number_paths(raws, lambda r: f"raw/{r.service}/{dep_id}/{r.operation}")
 

@@ -229,7 +229,7 @@ _STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSI
 
 def assign_paths(raws: list[RawResponse], project: str) -> None:
     """Deterministic bundle paths: raw/gcp/<project>/<api>.<operation>[-n].json."""
-    from questionnaire.checks.runner import assign_paths as numbered
+    from questionnaire.checks.paths import assign_paths as numbered
 
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", project) or "project"
     numbered(raws, lambda r: f"raw/gcp/{safe}/{r.service.removeprefix('gcp.')}.{r.operation}")

@@ -10,17 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from questionnaire.checks import make
+from questionnaire.checks.gcp.registry import AUDIT, LOCATION, REQLOG
+from questionnaire.checks.registry import make
 from questionnaire.findings import Finding, RawResponse, Status
 
-AUDIT = "vertex.audit_logs.data_access"
-LOCATION = "vertex.location.declared_only"
-REQLOG = "vertex.request_response_logging.matches_declaration"
-CACHE = "vertex.cache.matches_declaration"
-CLAUDE = "vertex.claude.data_retention_matches_declaration"
-CMEK = "vertex.cmek.enforced"
-VPCSC = "vertex.vpc_sc.perimeter"
-ARMOR = "vertex.model_armor.floor_setting"
 
 SERVICE = "aiplatform.googleapis.com"
 DATA_LOG_TYPES = ("DATA_READ", "DATA_WRITE")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import make
-from questionnaire.checks.gcp.judges import ARMOR, CACHE, CLAUDE, CMEK, SERVICE, VPCSC, _errors, _unknown, ok
+from questionnaire.checks.registry import make
+from questionnaire.checks.gcp.judges import SERVICE, _errors, _unknown, ok
+from questionnaire.checks.gcp.registry import ARMOR, CACHE, CLAUDE, CMEK, VPCSC
 from questionnaire.findings import Finding, Status
 
 NOT_OPTED = frozenset({"", "DATA_SHARING_ENABLED_PROVIDER_UNSPECIFIED"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import questionnaire.checks.gcp.judges as J
+import questionnaire.checks.gcp.registry as ids
 import questionnaire.checks.gcp.judges_store as S
 from questionnaire.checks.gcp.registry import CHECKS, handles
 from questionnaire.errors import QuestionnaireError
@@ -17,14 +18,14 @@ def _has_anthropic(s: Any) -> bool:
 
 # id -> (applies(settings), collectors needed, judge)
 PLAN: dict[str, tuple[Callable[[Any], bool], tuple[str, ...], Callable[..., Finding]]] = {
-    J.AUDIT: (lambda s: True, ("iam",), J.judge_audit),
-    J.LOCATION: (lambda s: True, ("audit_log", "iam"), J.judge_location),
-    J.REQLOG: (lambda s: s.request_response_logging is not None, ("endpoints", "model_configs"), J.judge_reqlog),
-    J.CACHE: (lambda s: s.caching != "allowed", ("cache_config",), S.judge_cache),
-    J.CLAUDE: (_has_anthropic, ("model_configs",), S.judge_claude),
-    J.CMEK: (lambda s: s.cmek, ("org_policy", "endpoints", "cached_contents"), S.judge_cmek),
-    J.VPCSC: (lambda s: s.vpc_sc_perimeter is not None, ("perimeter", "project"), S.judge_vpcsc),
-    J.ARMOR: (lambda s: s.model_armor, ("floor_setting",), S.judge_armor),
+    ids.AUDIT: (lambda s: True, ("iam",), J.judge_audit),
+    ids.LOCATION: (lambda s: True, ("audit_log", "iam"), J.judge_location),
+    ids.REQLOG: (lambda s: s.request_response_logging is not None, ("endpoints", "model_configs"), J.judge_reqlog),
+    ids.CACHE: (lambda s: s.caching != "allowed", ("cache_config",), S.judge_cache),
+    ids.CLAUDE: (_has_anthropic, ("model_configs",), S.judge_claude),
+    ids.CMEK: (lambda s: s.cmek, ("org_policy", "endpoints", "cached_contents"), S.judge_cmek),
+    ids.VPCSC: (lambda s: s.vpc_sc_perimeter is not None, ("perimeter", "project"), S.judge_vpcsc),
+    ids.ARMOR: (lambda s: s.model_armor, ("floor_setting",), S.judge_armor),
 }
 assert set(PLAN) == set(CHECKS), "every registered Vertex check has a plan entry"
 

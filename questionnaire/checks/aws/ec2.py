@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import Check, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, ok
+
+ORDER = 90
 
 ID = "ec2.vpc_endpoint.bedrock_runtime"
 
@@ -38,10 +39,22 @@ def _why_not(e: dict[str, Any], vpcs: list[str]) -> str | None:
     return None
 
 
-def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=ID,
+       title="Bedrock is reached through interface VPC endpoints",
+       topic="network",
+       scope="region",
+       profile_field="deployments[].aws.private_endpoint, deployments[].aws.vpc_ids, deployments[].aws.private_endpoint_services",
+       iam=["ec2:DescribeVpcEndpoints"],
+       proves="An available interface VPC endpoint with private DNS exists in the region for every Bedrock endpoint the "
+              "deployment uses (bedrock-runtime by default; bedrock, bedrock-agent, bedrock-agent-runtime when declared), "
+              "in the declared VPCs when given.",
+       collect=collect,
+       applies=lambda d, p: d.aws.private_endpoint)
+def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["endpoints"]
+    v = v.declare(True)
     if not ok(raw):
-        return [unknown(ID, dep, region, True, raw)]
+        return [v.unknown(raw)]
     vpcs = list(dep.aws.vpc_ids)
     eps = raw.items("VpcEndpoints") if isinstance(raw, list) else (raw.response or {}).get("VpcEndpoints") or []
     obs = [{"id": e.get("VpcEndpointId"), "service": e.get("ServiceName"), "type": e.get("VpcEndpointType"), "state": e.get("State"),
@@ -56,15 +69,6 @@ def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> l
             why = "; ".join(w for w in (_why_not(e, vpcs) for e in mine) if w) or "none exists"
             problems.append(f"no usable interface endpoint for {service_name(region, svc)}: {why}")
     if problems:
-        return [make(ID, dep, region, Status.FAIL, True, obs, "; ".join(problems), [raw])]
+        return [v.fail(obs, "; ".join(problems), [raw])]
     note = "" if vpcs else " (the workload's VPC is not declared: set aws.vpc_ids to verify it is this one)"
-    return [make(ID, dep, region, Status.PASS, True, obs, f"available interface endpoints with private DNS: {', '.join(good)}{note}", [raw])]
-
-
-register(Check(id=ID, title="Bedrock is reached through interface VPC endpoints", topic="network",
-               profile_field="deployments[].aws.private_endpoint, deployments[].aws.vpc_ids, deployments[].aws.private_endpoint_services",
-               iam_actions=("ec2:DescribeVpcEndpoints",),
-               proves="An available interface VPC endpoint with private DNS exists in the region for every Bedrock endpoint the "
-                      "deployment uses (bedrock-runtime by default; bedrock, bedrock-agent, bedrock-agent-runtime when declared), "
-                      "in the declared VPCs when given.",
-               scope="region", collect=collect, judge=judge, applies=lambda d, p: d.aws.private_endpoint))
+    return [v.passed(obs, f"available interface endpoints with private DNS: {', '.join(good)}{note}", [raw])]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 80
 
 EXISTS = "bedrock.guardrail.exists"
 PROMPT = "bedrock.guardrail.prompt_attack_filter"
 PII = "bedrock.guardrail.pii_filter"
+ACTIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
 # botocore's GuardrailIdentifier: an id ([a-z0-9]+) or a guardrail ARN
 ID_OR_ARN = re.compile(r"^([a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+)$")
 
@@ -71,34 +73,46 @@ def _evidence(data: dict[str, Any]) -> list[Any]:
     return [x for k in ("list", "versions", "guardrail") if k in data for x in (data[k] if isinstance(data[k], list) else [data[k]])]
 
 
-def _common(check_id: str, dep: Any, region: str | None, data: dict[str, Any], declared: Any):
+def _has(dep: Any, profile: Any) -> bool:
+    return dep.aws.guardrail is not None
+
+
+def _common(v: Verdict, dep: Any, region: str | None, data: dict[str, Any]):
     ev = _evidence(data)
     for key in ("list", "versions"):
         if key in data and not ok(data[key]):
-            return None, [unknown(check_id, dep, region, declared, data[key], extra=ev)]
+            return None, [v.unknown(data[key], extra=ev)]
     gr = data.get("guardrail")
     if gr is None or err_code(gr) == "ResourceNotFoundException":
         what = f"version {dep.aws.guardrail.version} of " if dep.aws.guardrail.version else ""
-        return None, [make(check_id, dep, region, Status.FAIL, declared, None,
-                           f"{what}guardrail '{dep.aws.guardrail.id}' not found in {region}", ev)]
+        return None, [v.fail(None, f"{what}guardrail '{dep.aws.guardrail.id}' not found in {region}", ev)]
     if not ok(gr):
-        return None, [unknown(check_id, dep, region, declared, gr, extra=ev)]
+        return None, [v.unknown(gr, extra=ev)]
     return gr, None
 
 
-def judge_exists(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    declared = dep.aws.guardrail.id
-    gr, out = _common(EXISTS, dep, region, data, declared)
+@check(id=EXISTS,
+       title="Declared guardrail exists",
+       topic="guardrails",
+       scope="region",
+       profile_field="deployments[].aws.guardrail.id, deployments[].aws.guardrail.version",
+       iam=ACTIONS,
+       proves="The declared Bedrock guardrail (the version calls use) exists and is ready in the region.",
+       collect=collect,
+       applies=_has)
+def judge_exists(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    v = v.declare(dep.aws.guardrail.id)
+    gr, out = _common(v, dep, region, data)
     if out:
         return out
     r = gr.response or {}
     obs = {"id": r.get("guardrailId"), "name": r.get("name"), "version": r.get("version"), "status": r.get("status")}
     ev = _evidence(data)
     if r.get("status") not in (None, "READY"):
-        return [make(EXISTS, dep, region, Status.FAIL, declared, obs, f"guardrail exists but its status is {r.get('status')}", ev)]
+        return [v.fail(obs, f"guardrail exists but its status is {r.get('status')}", ev)]
     which = "only the working DRAFT exists (no published version)" if r.get("version") == "DRAFT" and not dep.aws.guardrail.version \
         else f"version {r.get('version')} judged"
-    return [make(EXISTS, dep, region, Status.PASS, declared, obs, f"guardrail {r.get('name')} ({r.get('guardrailId')}) is ready; {which}", ev)]
+    return [v.passed(obs, f"guardrail {r.get('name')} ({r.get('guardrailId')}) is ready; {which}", ev)]
 
 
 def _acts(entry: dict[str, Any], side: str) -> bool:
@@ -109,8 +123,18 @@ def _acts(entry: dict[str, Any], side: str) -> bool:
     return action != "NONE"
 
 
-def judge_prompt(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    gr, out = _common(PROMPT, dep, region, data, True)
+@check(id=PROMPT,
+       title="Guardrail blocks prompt attacks",
+       topic="guardrails",
+       scope="region",
+       profile_field="deployments[].aws.guardrail.prompt_attack_filter",
+       iam=ACTIONS,
+       proves="The guardrail version in use has a PROMPT_ATTACK content filter that blocks (not only detects) on inputs.",
+       collect=collect,
+       applies=lambda d, p: d.aws.guardrail is not None and d.aws.guardrail.prompt_attack_filter)
+def judge_prompt(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    v = v.declare(True)
+    gr, out = _common(v, dep, region, data)
     if out:
         return out
     filters = ((gr.response or {}).get("contentPolicy") or {}).get("filters") or []
@@ -120,14 +144,24 @@ def judge_prompt(profile: Any, dep: Any, region: str | None, data: dict[str, Any
            "input_action": f.get("inputAction"), "input_enabled": f.get("inputEnabled")}
     ev = _evidence(data)
     if pa and f.get("inputStrength") not in (None, "NONE") and _acts(f, "input"):
-        return [make(PROMPT, dep, region, Status.PASS, True, obs, f"PROMPT_ATTACK filter blocks on inputs ({f.get('inputStrength')})", ev)]
+        return [v.passed(obs, f"PROMPT_ATTACK filter blocks on inputs ({f.get('inputStrength')})", ev)]
     why = "detects only (inputAction NONE)" if pa and f.get("inputAction") == "NONE" else \
         "is disabled on inputs" if pa and f.get("inputEnabled") is False else "is missing or has strength NONE"
-    return [make(PROMPT, dep, region, Status.FAIL, True, obs, f"the PROMPT_ATTACK content filter {why}", ev)]
+    return [v.fail(obs, f"the PROMPT_ATTACK content filter {why}", ev)]
 
 
-def judge_pii(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    gr, out = _common(PII, dep, region, data, True)
+@check(id=PII,
+       title="Guardrail filters PII",
+       topic="guardrails",
+       scope="region",
+       profile_field="deployments[].aws.guardrail.pii_filter",
+       iam=ACTIONS,
+       proves="The guardrail version in use masks or blocks personal data (PII entity types or regexes enabled on inputs or outputs).",
+       collect=collect,
+       applies=lambda d, p: d.aws.guardrail is not None and d.aws.guardrail.pii_filter)
+def judge_pii(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    v = v.declare(True)
+    gr, out = _common(v, dep, region, data)
     if out:
         return out
     sip = (gr.response or {}).get("sensitiveInformationPolicy") or {}
@@ -138,27 +172,6 @@ def judge_pii(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) 
     obs = {"version": (gr.response or {}).get("version"), "pii_entities": ents, "regexes": regexes, "detect_only_or_disabled": inert}
     ev = _evidence(data)
     if ents or regexes:
-        return [make(PII, dep, region, Status.PASS, True, obs, f"PII filter masks or blocks {len(ents)} entity type(s) and {len(regexes)} regex(es)", ev)]
+        return [v.passed(obs, f"PII filter masks or blocks {len(ents)} entity type(s) and {len(regexes)} regex(es)", ev)]
     tail = f" ({', '.join(inert)} only detect or are disabled)" if inert else ""
-    return [make(PII, dep, region, Status.FAIL, True, obs, f"guardrail masks or blocks no PII entity or regex{tail}", ev)]
-
-
-def _has(dep: Any, profile: Any) -> bool:
-    return dep.aws.guardrail is not None
-
-
-ACTIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
-register(Check(id=EXISTS, title="Declared guardrail exists", topic="guardrails",
-               profile_field="deployments[].aws.guardrail.id, deployments[].aws.guardrail.version",
-               iam_actions=ACTIONS, proves="The declared Bedrock guardrail (the version calls use) exists and is ready in the region.",
-               scope="region", collect=collect, judge=judge_exists, applies=_has))
-register(Check(id=PROMPT, title="Guardrail blocks prompt attacks", topic="guardrails",
-               profile_field="deployments[].aws.guardrail.prompt_attack_filter", iam_actions=ACTIONS,
-               proves="The guardrail version in use has a PROMPT_ATTACK content filter that blocks (not only detects) on inputs.",
-               scope="region", collect=collect, judge=judge_prompt,
-               applies=lambda d, p: d.aws.guardrail is not None and d.aws.guardrail.prompt_attack_filter))
-register(Check(id=PII, title="Guardrail filters PII", topic="guardrails",
-               profile_field="deployments[].aws.guardrail.pii_filter", iam_actions=ACTIONS,
-               proves="The guardrail version in use masks or blocks personal data (PII entity types or regexes enabled on inputs or outputs).",
-               scope="region", collect=collect, judge=judge_pii,
-               applies=lambda d, p: d.aws.guardrail is not None and d.aws.guardrail.pii_filter))
+    return [v.fail(obs, f"guardrail masks or blocks no PII entity or regex{tail}", ev)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 50
 
 ENCRYPTION = "s3.log_bucket.encryption"
 INTEGRITY = "s3.log_bucket.integrity"
@@ -28,6 +29,11 @@ def bucket(dep: Any) -> str:
     return dep.aws.invocation_logging.s3_bucket
 
 
+def _has_bucket(dep: Any, profile: Any) -> bool:
+    il = dep.aws.invocation_logging
+    return il is not None and il.enabled and bool(il.s3_bucket)
+
+
 def collect_encryption(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     return {"encryption": s3_call(ctx, dep, "get_bucket_encryption", Bucket=bucket(dep))}
 
@@ -45,24 +51,33 @@ def bucket_kms_key(raw: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def judge_encryption(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=ENCRYPTION,
+       title="Invocation-log bucket is encrypted (SSE-KMS when declared)",
+       topic="auditability",
+       scope="global",
+       profile_field="deployments[].aws.invocation_logging.kms_encrypted",
+       iam=["s3:GetEncryptionConfiguration"],
+       proves="The log bucket encrypts objects by default, with KMS when declared (the AWS managed aws/s3 key counts).",
+       collect=collect_encryption,
+       applies=_has_bucket)
+def judge_encryption(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["encryption"]
     kms = dep.aws.invocation_logging.kms_encrypted
-    declared = "SSE-KMS" if kms else "encrypted"
+    v = v.at(None).declare("SSE-KMS" if kms else "encrypted")
     code = err_code(raw)
     if code == "NoSuchBucket":
-        return [make(ENCRYPTION, dep, None, Status.FAIL, declared, None, f"bucket {bucket(dep)} does not exist", [raw])]
+        return [v.fail(None, f"bucket {bucket(dep)} does not exist", [raw])]
     if code == "ServerSideEncryptionConfigurationNotFoundError":
-        return [make(ENCRYPTION, dep, None, Status.FAIL, declared, None, "bucket has no default encryption", [raw])]
+        return [v.fail(None, "bucket has no default encryption", [raw])]
     if not ok(raw):
-        return [unknown(ENCRYPTION, dep, None, declared, raw)]
+        return [v.unknown(raw)]
     algo, key = bucket_kms_key(raw)
     obs = {"algorithm": algo, "kms_key": key}
     if kms and algo not in ("aws:kms", "aws:kms:dsse"):
-        return [make(ENCRYPTION, dep, None, Status.FAIL, declared, obs, f"bucket default encryption is {algo}, not SSE-KMS", [raw])]
+        return [v.fail(obs, f"bucket default encryption is {algo}, not SSE-KMS", [raw])]
     if not algo:
-        return [make(ENCRYPTION, dep, None, Status.FAIL, declared, obs, "bucket has no default encryption", [raw])]
-    return [make(ENCRYPTION, dep, None, Status.PASS, declared, obs, f"bucket default encryption is {algo}" + (f" ({key})" if key else ""), [raw])]
+        return [v.fail(obs, "bucket has no default encryption", [raw])]
+    return [v.passed(obs, f"bucket default encryption is {algo}" + (f" ({key})" if key else ""), [raw])]
 
 
 def collect_integrity(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
@@ -75,32 +90,40 @@ def _lock(lock: Any) -> tuple[bool, dict[str, Any] | None]:
     return cfg.get("ObjectLockEnabled") == "Enabled", (cfg.get("Rule") or {}).get("DefaultRetention")
 
 
-def judge_integrity(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    v, lock = data["versioning"], data.get("object_lock")
-    declared = "versioning or Object Lock with a default retention"
+@check(id=INTEGRITY,
+       title="Invocation-log bucket protects log integrity",
+       topic="auditability",
+       scope="global",
+       profile_field="deployments[].aws.invocation_logging.s3_bucket",
+       iam=["s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration"],
+       proves="Overwritten or deleted log objects stay recoverable (versioning), or cannot be deleted during a default "
+              "Object Lock retention; the finding says whether MFA delete is on.",
+       collect=collect_integrity,
+       applies=_has_bucket)
+def judge_integrity(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    ver, lock = data["versioning"], data.get("object_lock")
+    v = v.at(None).declare("versioning or Object Lock with a default retention")
     raws = [r for r in data.values() if r is not None]
-    if err_code(v) == "NoSuchBucket":
-        return [make(INTEGRITY, dep, None, Status.FAIL, declared, None, f"bucket {bucket(dep)} does not exist", raws)]
-    status = (v.response or {}).get("Status") if ok(v) else None
-    mfa = (v.response or {}).get("MFADelete") if ok(v) else None
+    if err_code(ver) == "NoSuchBucket":
+        return [v.fail(None, f"bucket {bucket(dep)} does not exist", raws)]
+    status = (ver.response or {}).get("Status") if ok(ver) else None
+    mfa = (ver.response or {}).get("MFADelete") if ok(ver) else None
     locked, retention = _lock(lock) if lock is not None else (False, None)
     obs = {"versioning": status or "never enabled", "mfa_delete": mfa or "Disabled", "object_lock": locked, "default_retention": retention}
     if locked and retention:
-        return [make(INTEGRITY, dep, None, Status.PASS, declared, obs,
-                     f"Object Lock with a default {retention.get('Mode')} retention: log objects cannot be overwritten or deleted "
-                     "during the retention period", raws)]
+        return [v.passed(obs, f"Object Lock with a default {retention.get('Mode')} retention: log objects cannot be overwritten or deleted "
+                              "during the retention period", raws)]
     if status == "Enabled":
         tail = " and MFA delete is on" if mfa == "Enabled" else \
             "; MFA delete is off, so a principal allowed s3:DeleteObjectVersion can still remove them"
         lock_note = " (Object Lock is enabled without a default retention: it protects nothing by default)" if locked else ""
-        return [make(INTEGRITY, dep, None, Status.PASS, declared, obs,
-                     f"versioning is enabled: overwritten or deleted log objects stay recoverable as prior versions{tail}{lock_note}", raws)]
-    if not ok(v):
-        return [unknown(INTEGRITY, dep, None, declared, v, extra=raws)]
+        return [v.passed(obs, "versioning is enabled: overwritten or deleted log objects stay recoverable as prior versions"
+                              f"{tail}{lock_note}", raws)]
+    if not ok(ver):
+        return [v.unknown(ver, extra=raws)]
     if lock is not None and not ok(lock) and err_code(lock) != "ObjectLockConfigurationNotFoundError":
-        return [unknown(INTEGRITY, dep, None, declared, lock, extra=raws)]
-    return [make(INTEGRITY, dep, None, Status.FAIL, declared, obs,
-                 "log objects can be overwritten: neither versioning nor Object Lock with a default retention is enabled", raws)]
+        return [v.unknown(lock, extra=raws)]
+    return [v.fail(obs, "log objects can be overwritten: neither versioning nor Object Lock with a default retention is enabled", raws)]
 
 
 def exposure_data(ctx: Any, dep: Any, name: str) -> dict[str, Any]:
@@ -137,11 +160,21 @@ def collect_public(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, A
             "account_pab": account_pab(ctx, dep)}
 
 
-def judge_public(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=PUBLIC,
+       title="Invocation-log bucket blocks public access",
+       topic="auditability",
+       scope="global",
+       profile_field="deployments[].aws.invocation_logging.s3_bucket",
+       iam=["s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus", "s3:GetAccountPublicAccessBlock"],
+       proves="Every public access block setting is on for the log bucket or the whole account, and its bucket policy is not public.",
+       collect=collect_public,
+       applies=_has_bucket)
+def judge_public(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw, ps, acct = data["pab"], data.get("policy_status"), data.get("account_pab")
+    v = v.at(None).declare("all blocked")
     raws = [r for r in (raw, ps, acct) if r is not None]
     if err_code(raw) == "NoSuchBucket":
-        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", None, f"bucket {bucket(dep)} does not exist", raws)]
+        return [v.fail(None, f"bucket {bucket(dep)} does not exist", raws)]
     off, unread = blocked_flags(raw, acct)
     # a bucket policy granting Principal "*" is a drift even while the block neutralises it
     public_policy = ok(ps) and bool(((ps.response or {}).get("PolicyStatus") or {}).get("IsPublic"))
@@ -149,14 +182,15 @@ def judge_public(profile: Any, dep: Any, region: str | None, data: dict[str, Any
     obs = {**cfg, "account_level": ((acct.response or {}).get("PublicAccessBlockConfiguration") if ok(acct) else None),
            "policy_is_public": public_policy if ok(ps) else (False if err_code(ps) == "NoSuchBucketPolicy" else None)}
     if public_policy or (off and not unread):
-        why = ([f"public access block off (bucket and account): {', '.join(off)}"] if off else []) + (["bucket policy is public"] if public_policy else [])
-        return [make(PUBLIC, dep, None, Status.FAIL, "all blocked", obs, "; ".join(why), raws)]
+        why = [f"public access block off (bucket and account): {', '.join(off)}"] if off else []
+        why += ["bucket policy is public"] if public_policy else []
+        return [v.fail(obs, "; ".join(why), raws)]
     if off and unread:
-        return [unknown(PUBLIC, dep, None, "all blocked", unread[0], extra=raws)]
+        return [v.unknown(unread[0], extra=raws)]
     if ps is not None and not ok(ps) and err_code(ps) != "NoSuchBucketPolicy":
-        return [unknown(PUBLIC, dep, None, "all blocked", ps, extra=raws)]
-    return [make(PUBLIC, dep, None, Status.PASS, "all blocked", obs,
-                 "all four public access block settings are on (bucket or account level) and the bucket policy is not public", raws)]
+        return [v.unknown(ps, extra=raws)]
+    return [v.passed(obs, "all four public access block settings are on (bucket or account level) and the bucket policy is not "
+                          "public", raws)]
 
 
 def collect_retention(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
@@ -178,43 +212,26 @@ def _expiring(rule: dict[str, Any], days: int) -> str | None:
     return None
 
 
-def judge_retention(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=RETENTION,
+       title="Invocation-log bucket keeps logs >= declared retention",
+       topic="auditability",
+       scope="global",
+       profile_field="deployments[].aws.invocation_logging.retention_days",
+       iam=["s3:GetLifecycleConfiguration"],
+       proves="No enabled S3 lifecycle rule of the log bucket expires log objects (or their prior versions) before the declared retention.",
+       collect=collect_retention,
+       applies=lambda d, p: _has_bucket(d, p) and d.aws.invocation_logging.retention_days is not None)
+def judge_retention(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["lifecycle"]
     days = dep.aws.invocation_logging.retention_days
+    v = v.at(None).declare(days)
     if err_code(raw) == "NoSuchLifecycleConfiguration":
-        return [make(RETENTION, dep, None, Status.PASS, days, "never expire", "no lifecycle rule: log objects are kept until deleted", [raw])]
+        return [v.passed("never expire", "no lifecycle rule: log objects are kept until deleted", [raw])]
     if err_code(raw) == "NoSuchBucket":
-        return [make(RETENTION, dep, None, Status.FAIL, days, None, f"bucket {bucket(dep)} does not exist", [raw])]
+        return [v.fail(None, f"bucket {bucket(dep)} does not exist", [raw])]
     if not ok(raw):
-        return [unknown(RETENTION, dep, None, days, raw)]
+        return [v.unknown(raw)]
     short = [x for x in (_expiring(r, days) for r in (raw.response or {}).get("Rules") or []) if x]
     if short:
-        return [make(RETENTION, dep, None, Status.FAIL, days, short, f"log objects expire before {days} days: {'; '.join(short[:3])}", [raw])]
-    return [make(RETENTION, dep, None, Status.PASS, days, "no earlier expiration", f"no lifecycle rule expires log objects before {days} days", [raw])]
-
-
-def _has_bucket(dep: Any, profile: Any) -> bool:
-    il = dep.aws.invocation_logging
-    return il is not None and il.enabled and bool(il.s3_bucket)
-
-
-register(Check(id=ENCRYPTION, title="Invocation-log bucket is encrypted (SSE-KMS when declared)", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.kms_encrypted", iam_actions=("s3:GetEncryptionConfiguration",),
-               proves="The log bucket encrypts objects by default, with KMS when declared (the AWS managed aws/s3 key counts).",
-               scope="global", collect=collect_encryption, judge=judge_encryption, applies=_has_bucket))
-register(Check(id=INTEGRITY, title="Invocation-log bucket protects log integrity", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.s3_bucket",
-               iam_actions=("s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration"),
-               proves="Overwritten or deleted log objects stay recoverable (versioning), or cannot be deleted during a default "
-                      "Object Lock retention; the finding says whether MFA delete is on.",
-               scope="global", collect=collect_integrity, judge=judge_integrity, applies=_has_bucket))
-register(Check(id=PUBLIC, title="Invocation-log bucket blocks public access", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.s3_bucket",
-               iam_actions=("s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus", "s3:GetAccountPublicAccessBlock"),
-               proves="Every public access block setting is on for the log bucket or the whole account, and its bucket policy is not public.",
-               scope="global", collect=collect_public, judge=judge_public, applies=_has_bucket))
-register(Check(id=RETENTION, title="Invocation-log bucket keeps logs >= declared retention", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.retention_days", iam_actions=("s3:GetLifecycleConfiguration",),
-               proves="No enabled S3 lifecycle rule of the log bucket expires log objects (or their prior versions) before the declared retention.",
-               scope="global", collect=collect_retention, judge=judge_retention,
-               applies=lambda d, p: _has_bucket(d, p) and d.aws.invocation_logging.retention_days is not None))
+        return [v.fail(short, f"log objects expire before {days} days: {'; '.join(short[:3])}", [raw])]
+    return [v.passed("no earlier expiration", f"no lifecycle rule expires log objects before {days} days", [raw])]

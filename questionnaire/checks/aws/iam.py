@@ -11,8 +11,9 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 100
 
 ID = "iam.agent_role.least_privilege"
 BROAD_MANAGED = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonBedrockFullAccess"}
@@ -164,31 +165,32 @@ def _problems(dep: Any, data: dict[str, Any]) -> tuple[list[str], list[Any]]:
     return problems, blockers
 
 
-def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    declared = {"role": dep.aws.agent_role, "least_privilege": True}
+@check(id=ID,
+       title="Agent role is least-privilege",
+       topic="agents",
+       scope="global",
+       profile_field="deployments[].aws.agent_role, controls.agents.least_privilege",
+       iam=["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetPolicy",
+            "iam:GetPolicyVersion", "iam:GetRolePolicy"],
+       proves="The agent role's policies (every page, managed ones by their document) grant no '*' action, no "
+              "service-wide or sensitive action on any resource, no IAM write, no NotAction/NotResource, invoke only "
+              "specific models; its trust policy admits no principal outside the account.",
+       collect=collect,
+       applies=lambda d, p: bool(d.aws.agent_role))
+def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    v = v.at(None).declare({"role": dep.aws.agent_role, "least_privilege": True})
     att, inl, role = data["attached"], data["inline"], data.get("role")
     b = data.get("boundary") or {}
     raws = [role, *att, *inl] + [x for m in data["managed"] for x in (m["policy"], m["version"])] + [d["doc"] for d in data["inline_docs"]]
     raws = [r for r in raws + [b.get("policy"), b.get("version")] if r is not None]
     if "NoSuchEntity" in (err_code(role), err_code(att.failed) if att.failed else None, err_code(inl.failed) if inl.failed else None):
-        return [make(ID, dep, None, Status.FAIL, declared, None, f"role {role_name(dep.aws.agent_role)} not found", raws)]
+        return [v.fail(None, f"role {role_name(dep.aws.agent_role)} not found", raws)]
     problems, blockers = _problems(dep, data)
     obs = {"attached": [m["name"] for m in data["managed"]], "inline": [d["name"] for d in data["inline_docs"]], "problems": problems,
            "permissions_boundary": b.get("arn"), "pages_read": {"attached": len(att), "inline": len(inl)}}
     if problems:
-        return [make(ID, dep, None, Status.FAIL, declared, obs, "; ".join(problems[:5]), raws)]
+        return [v.fail(obs, "; ".join(problems[:5]), raws)]
     if blockers:
-        return [unknown(ID, dep, None, declared, blockers[0], extra=raws)]
-    return [make(ID, dep, None, Status.PASS, declared, obs,
-                 f"{len(obs['attached'])} attached and {len(obs['inline'])} inline polic(ies) grant no wildcard, IAM write, "
-                 "sensitive action on any resource or any-model invoke; the trust policy admits no outside principal", raws)]
-
-
-register(Check(id=ID, title="Agent role is least-privilege", topic="agents",
-               profile_field="deployments[].aws.agent_role, controls.agents.least_privilege",
-               iam_actions=("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetPolicy",
-                            "iam:GetPolicyVersion", "iam:GetRolePolicy"),
-               proves="The agent role's policies (every page, managed ones by their document) grant no '*' action, no "
-                      "service-wide or sensitive action on any resource, no IAM write, no NotAction/NotResource, invoke only "
-                      "specific models; its trust policy admits no principal outside the account.",
-               scope="global", collect=collect, judge=judge, applies=lambda d, p: bool(d.aws.agent_role)))
+        return [v.unknown(blockers[0], extra=raws)]
+    return [v.passed(obs, f"{len(obs['attached'])} attached and {len(obs['inline'])} inline polic(ies) grant no wildcard, IAM write, "
+                          "sensitive action on any resource or any-model invoke; the trust policy admits no outside principal", raws)]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+import questionnaire.checks.aws.s3 as s3
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 20
 
 # system-defined cross-region inference profile prefixes (e.g. "eu.anthropic.claude-...")
 CROSS_REGION_PREFIXES = ("us.", "eu.", "apac.", "global.", "us-gov.", "ca.", "jp.", "au.")
@@ -67,12 +69,24 @@ def access_problem(model_id: str, raw: Any) -> str | None:
     return f"{model_id}: access not granted ({', '.join(bad)})" if bad else None
 
 
-def judge_models(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+def _has_models(dep: Any, profile: Any) -> bool:
+    return bool(dep.aws.models)
+
+
+@check(id=MODELS, title="Declared models are offered and accessible in the region", topic="residency", scope="region",
+       profile_field="deployments[].aws.models",
+       iam=["bedrock:ListFoundationModels", "bedrock:GetFoundationModelAvailability", "bedrock:GetInferenceProfile",
+            "bedrock:GetProvisionedModelThroughput"],
+       proves="Every declared model is offered in the declared region and the account has access to it (authorized, entitled, "
+              "agreement accepted); declared inference profiles are active and provisioned throughput in service.",
+       collect=collect_models, applies=_has_models)
+def judge_models(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw, access = data["models"], data.get("access") or {}
     declared = list(dep.aws.models)
+    v = v.declare(declared)
     ev = [raw, *access.values()]
     if not ok(raw):
-        return [unknown(MODELS, dep, region, declared, raw, extra=ev)]
+        return [v.unknown(raw, extra=ev)]
     available = {m.get("modelId") for m in (raw.response or {}).get("modelSummaries") or []}
     problems = [f"{m}: not offered in {region}" for m in declared if model_kind(m) == "foundation" and base_model_id(m) not in available]
     blockers = []
@@ -85,11 +99,10 @@ def judge_models(profile: Any, dep: Any, region: str | None, data: dict[str, Any
             problems.append(access_problem(m, a))
     obs = {"callable": sorted(m for m in declared if not any(p.startswith(m + ":") for p in problems)), "problems": problems}
     if problems:
-        return [make(MODELS, dep, region, Status.FAIL, declared, obs, "; ".join(dict.fromkeys(problems)), ev)]
+        return [v.fail(obs, "; ".join(dict.fromkeys(problems)), ev)]
     if blockers:
-        return [unknown(MODELS, dep, region, declared, blockers[0], extra=ev)]
-    return [make(MODELS, dep, region, Status.PASS, declared, obs,
-                 f"all {len(declared)} declared model(s) are offered in {region} and the account has access to them", ev)]
+        return [v.unknown(blockers[0], extra=ev)]
+    return [v.passed(obs, f"all {len(declared)} declared model(s) are offered in {region} and the account has access to them", ev)]
 
 
 # --------------------------------------------------------------------------- invocation logging
@@ -116,8 +129,6 @@ def collect_logging(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, 
     out: dict[str, Any] = {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region)}
     large = large_data_bucket(out["logging"].response) if ok(out["logging"]) else None
     if large and large not in destination(dep, region):
-        from questionnaire.checks import s3
-
         out["large_bucket"] = s3.exposure_data(ctx, dep, large)
     return out
 
@@ -149,58 +160,39 @@ def _logging_problems(dep: Any, region: str | None, obs: dict[str, Any], data: d
         problems.append(f"{', '.join(off)} data delivery is off (those prompts and outputs are not logged)")
     blockers: list[Any] = []
     if "large_bucket" in data:
-        from questionnaire.checks import s3
-
         issues, blockers = s3.exposure_problems(data["large_bucket"])
         problems += [f"large-payload bucket {obs['large_data_bucket']}: {i}" for i in issues]
     return problems, blockers
-
-
-def judge_logging(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
-    raw = data["logging"]
-    il = dep.aws.invocation_logging
-    bucket, group = destination(dep, region)
-    declared = {"enabled": il.enabled, "s3_bucket": bucket, "cloudwatch_log_group": group, "data_types": list(il.data_types or DATA_TYPES)}
-    if not ok(raw):
-        return [unknown(LOGGING, dep, region, declared, raw)]
-    obs = logging_observed(raw.response)
-    ev = [raw, *(data.get("large_bucket") or {}).values()]
-    if not il.enabled:
-        if obs["enabled"]:
-            return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "declared off, but invocation logging is configured", ev)]
-        return [make(LOGGING, dep, region, Status.PASS, declared, obs, "invocation logging is off, as declared", ev)]
-    problems, blockers = _logging_problems(dep, region, obs, data)
-    if problems:
-        return [make(LOGGING, dep, region, Status.FAIL, declared, obs, "; ".join(problems), ev)]
-    if blockers:
-        return [unknown(LOGGING, dep, region, declared, blockers[0], extra=ev)]
-    return [make(LOGGING, dep, region, Status.PASS, declared, obs,
-                 "invocation logging is on with the declared destinations and every declared data type delivered", ev)]
-
-
-def _has_models(dep: Any, profile: Any) -> bool:
-    return bool(dep.aws.models)
 
 
 def _has_logging(dep: Any, profile: Any) -> bool:
     return dep.aws.invocation_logging is not None
 
 
-register(Check(
-    id=MODELS, title="Declared models are offered and accessible in the region", topic="residency",
-    profile_field="deployments[].aws.models",
-    iam_actions=("bedrock:ListFoundationModels", "bedrock:GetFoundationModelAvailability", "bedrock:GetInferenceProfile",
-                 "bedrock:GetProvisionedModelThroughput"),
-    proves="Every declared model is offered in the declared region and the account has access to it (authorized, entitled, "
-           "agreement accepted); declared inference profiles are active and provisioned throughput in service.",
-    scope="region", collect=collect_models, judge=judge_models, applies=_has_models,
-))
-register(Check(
-    id=LOGGING, title="Model invocation logging is on with the declared destinations", topic="auditability",
-    profile_field="deployments[].aws.invocation_logging",
-    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock",
-                 "s3:GetAccountPublicAccessBlock"),
-    proves="Bedrock logs every model invocation (text, image, embedding, video, audio unless data_types narrows it) to the "
-           "declared S3 bucket / log group of the region; a separate large-payload bucket is encrypted and not public.",
-    scope="region", collect=collect_logging, judge=judge_logging, applies=_has_logging,
-))
+@check(id=LOGGING, title="Model invocation logging is on with the declared destinations", topic="auditability", scope="region",
+       profile_field="deployments[].aws.invocation_logging",
+       iam=["bedrock:GetModelInvocationLoggingConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock",
+            "s3:GetAccountPublicAccessBlock"],
+       proves="Bedrock logs every model invocation (text, image, embedding, video, audio unless data_types narrows it) to the "
+              "declared S3 bucket / log group of the region; a separate large-payload bucket is encrypted and not public.",
+       collect=collect_logging, applies=_has_logging)
+def judge_logging(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    raw = data["logging"]
+    il = dep.aws.invocation_logging
+    bucket, group = destination(dep, region)
+    v = v.declare({"enabled": il.enabled, "s3_bucket": bucket, "cloudwatch_log_group": group,
+                   "data_types": list(il.data_types or DATA_TYPES)})
+    if not ok(raw):
+        return [v.unknown(raw)]
+    obs = logging_observed(raw.response)
+    ev = [raw, *(data.get("large_bucket") or {}).values()]
+    if not il.enabled:
+        if obs["enabled"]:
+            return [v.fail(obs, "declared off, but invocation logging is configured", ev)]
+        return [v.passed(obs, "invocation logging is off, as declared", ev)]
+    problems, blockers = _logging_problems(dep, region, obs, data)
+    if problems:
+        return [v.fail(obs, "; ".join(problems), ev)]
+    if blockers:
+        return [v.unknown(blockers[0], extra=ev)]
+    return [v.passed(obs, "invocation logging is on with the declared destinations and every declared data type delivered", ev)]

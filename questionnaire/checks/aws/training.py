@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 120
 
 CUSTOMIZATION = "bedrock.customization.none_on_customer_data"
 OPT_OUT = "organizations.ai_services_opt_out"
@@ -40,8 +41,20 @@ def _sources(details: list[Any]) -> list[str]:
     return out
 
 
-def judge_customization(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=CUSTOMIZATION,
+       title="No model trained on customer data in the account",
+       topic="training",
+       scope="region",
+       profile_field="deployments[].training_on_customer_data",
+       iam=["bedrock:ListModelCustomizationJobs", "bedrock:ListCustomModels", "bedrock:ListImportedModels",
+            "bedrock:GetModelCustomizationJob"],
+       proves="No model customization job, custom model or imported model exists in the region (PASS); a model "
+              "distilled from invocation logs contradicts 'no training on customer data' (FAIL).",
+       collect=collect_customization,
+       applies=lambda d, p: not d.training_on_customer_data)
+def judge_customization(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     declared = dep.training_on_customer_data
+    v = v.declare(declared)
     raws = [*data["jobs"], *data["custom"], *data["imported"], *data["details"]]
     jobs = [j.get("jobName") for j in data["jobs"].items("modelCustomizationJobSummaries")]
     custom = [m.get("modelName") for m in data["custom"].items("modelSummaries")]
@@ -50,19 +63,17 @@ def judge_customization(profile: Any, dep: Any, region: str | None, data: dict[s
     obs = {"customization_jobs": jobs, "custom_models": custom, "imported_models": imported, "training_data": sources}
     from_logs = [s for s in sources if "invocation logs" in s]
     if from_logs and not declared:
-        return [make(CUSTOMIZATION, dep, region, Status.FAIL, declared, obs,
-                     f"declared no training on customer data, but a model was trained on invocation logs: {from_logs[0]}", raws)]
+        return [v.fail(obs, f"declared no training on customer data, but a model was trained on invocation logs: {from_logs[0]}", raws)]
     for key in ("jobs", "custom", "imported"):
         if not ok(data[key]):
-            return [unknown(CUSTOMIZATION, dep, region, declared, data[key], extra=raws)]
+            return [v.unknown(data[key], extra=raws)]
     if jobs or custom or imported:
         what = ", ".join(filter(None, [f"{len(jobs)} customization job(s)" if jobs else "", f"{len(custom)} custom model(s)" if custom else "",
                                        f"{len(imported)} imported model(s)" if imported else ""]))
-        return [make(CUSTOMIZATION, dep, region, Status.UNKNOWN, declared, obs,
-                     f"not verified: the account has {what} in {region}; whether their training data holds customer data is not "
-                     f"visible ({'; '.join(sources[:2]) or 'training data not read'})", raws)]
-    return [make(CUSTOMIZATION, dep, region, Status.PASS, declared, obs,
-                 f"no model customization job, custom model or imported model in {region}: no model was trained in this account", raws)]
+        return [v.undetermined(obs, f"not verified: the account has {what} in {region}; whether their training data holds customer "
+                                    f"data is not visible ({'; '.join(sources[:2]) or 'training data not read'})", raws)]
+    return [v.passed(obs, f"no model customization job, custom model or imported model in {region}: no model was trained in "
+                          "this account", raws)]
 
 
 def collect_opt_out(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
@@ -75,40 +86,31 @@ def opt_out_setting(content: dict[str, Any], service: str = "default") -> str | 
     return v.get("@@assign") if isinstance(v, dict) else v
 
 
-def judge_opt_out(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=OPT_OUT,
+       title="AI services opt-out policy opts out",
+       topic="training",
+       scope="global",
+       profile_field="deployments[].training_on_customer_data",
+       iam=["organizations:DescribeEffectivePolicy"],
+       proves="The effective Organizations AISERVICES_OPT_OUT_POLICY opts every AWS AI service out of using content.",
+       collect=collect_opt_out,
+       applies=lambda d, p: not d.training_on_customer_data)
+def judge_opt_out(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["policy"]
-    declared = {"training_on_customer_data": dep.training_on_customer_data}
+    v = v.at(None).declare({"training_on_customer_data": dep.training_on_customer_data})
     if err_code(raw) in ("EffectivePolicyNotFoundException", "AWSOrganizationsNotInUseException"):
-        return [make(OPT_OUT, dep, None, Status.UNKNOWN, declared, None,
-                     "not verified: no AI services opt-out policy applies to the account (AWS AI services other than Bedrock "
-                     "may use content to improve their service; Bedrock does not)", [raw])]
+        return [v.undetermined(None, "not verified: no AI services opt-out policy applies to the account (AWS AI services other "
+                                     "than Bedrock may use content to improve their service; Bedrock does not)", [raw])]
     if not ok(raw):
-        return [unknown(OPT_OUT, dep, None, declared, raw)]
+        return [v.unknown(raw)]
     try:
         content = json.loads(((raw.response or {}).get("EffectivePolicy") or {}).get("PolicyContent") or "{}")
     except ValueError:
-        return [make(OPT_OUT, dep, None, Status.UNKNOWN, declared, None, "not verified: the effective policy is not JSON", [raw])]
+        return [v.undetermined(None, "not verified: the effective policy is not JSON", [raw])]
     default, bedrock = opt_out_setting(content), opt_out_setting(content, "bedrock")
     obs = {"default": default, "bedrock": bedrock, "services": sorted((content.get("services") or {}))}
     if "optIn" in (default, bedrock) and not dep.training_on_customer_data:
-        return [make(OPT_OUT, dep, None, Status.FAIL, declared, obs, "the AI services opt-out policy opts IN to content use", [raw])]
+        return [v.fail(obs, "the AI services opt-out policy opts IN to content use", [raw])]
     if default == "optOut":
-        return [make(OPT_OUT, dep, None, Status.PASS, declared, obs, "the organisation's AI services opt-out policy opts out every AI service", [raw])]
-    return [make(OPT_OUT, dep, None, Status.UNKNOWN, declared, obs,
-                 "not verified: the AI services opt-out policy does not opt out by default", [raw])]
-
-
-register(Check(id=CUSTOMIZATION, title="No model trained on customer data in the account", topic="training",
-               profile_field="deployments[].training_on_customer_data",
-               iam_actions=("bedrock:ListModelCustomizationJobs", "bedrock:ListCustomModels", "bedrock:ListImportedModels",
-                            "bedrock:GetModelCustomizationJob"),
-               proves="No model customization job, custom model or imported model exists in the region (PASS); a model "
-                      "distilled from invocation logs contradicts 'no training on customer data' (FAIL).",
-               scope="region", collect=collect_customization, judge=judge_customization,
-               applies=lambda d, p: not d.training_on_customer_data))
-register(Check(id=OPT_OUT, title="AI services opt-out policy opts out", topic="training",
-               profile_field="deployments[].training_on_customer_data",
-               iam_actions=("organizations:DescribeEffectivePolicy",),
-               proves="The effective Organizations AISERVICES_OPT_OUT_POLICY opts every AWS AI service out of using content.",
-               scope="global", collect=collect_opt_out, judge=judge_opt_out,
-               applies=lambda d, p: not d.training_on_customer_data))
+        return [v.passed(obs, "the organisation's AI services opt-out policy opts out every AI service", [raw])]
+    return [v.undetermined(obs, "not verified: the AI services opt-out policy does not opt out by default", [raw])]

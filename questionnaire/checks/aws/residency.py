@@ -9,12 +9,13 @@ error, timeout, throttling or plain AccessDenied in a region is "cannot tell" (U
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from questionnaire.checks import Check, first_bad, make, ok, register, unknown
-from questionnaire.checks.bedrock import CROSS_REGION_PREFIXES, is_cross_region_id, logging_observed
-from questionnaire.findings import Status
+from questionnaire.aws_errors import classify
+from questionnaire.checks.aws.bedrock import CROSS_REGION_PREFIXES, is_cross_region_id, logging_observed
+from questionnaire.checks.registry import Verdict, check, first_bad, ok, reason
+
+ORDER = 30
 
 RESIDENCY = "bedrock.invocation_logging.only_declared_regions"
 XREGION = "bedrock.cross_region_inference.matches_declaration"
@@ -41,8 +42,6 @@ def models_in_use(metrics: Any) -> list[str]:
 
 
 def _kind(raw: Any) -> str:
-    from questionnaire.aws import classify
-
     return classify(first_bad(raw).error if raw is not None else None)
 
 
@@ -68,11 +67,17 @@ def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
     return {r for d in profile.aws_deployments() if d.aws.account_id == account_id for r in d.regions}
 
 
-def judge_residency(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=RESIDENCY, title="Bedrock is used only in declared regions", topic="residency", scope="scan",
+       profile_field="deployments[].regions",
+       iam=["bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "account:ListRegions", "ec2:DescribeRegions"],
+       proves="No enabled region outside the declared ones has Bedrock invocations (CloudWatch AWS/Bedrock metrics, "
+              "last 14 days) or an invocation logging configuration; regions that cannot be read make it UNKNOWN.",
+       collect=collect_usage)
+def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     allowed = declared_regions_for_account(profile, dep.aws.account_id)
-    declared = sorted(allowed)
-    states = {r: region_state(v) for r, v in sorted(data["regions"].items())}
-    raws = [x for v in data["regions"].values() for x in (v["logging"], v["metrics"])] + list(data.get("enabled") or [])
+    v = v.at(None).declare(sorted(allowed))
+    states = {r: region_state(d) for r, d in sorted(data["regions"].items())}
+    raws = [x for d in data["regions"].values() for x in (d["logging"], d["metrics"])] + list(data.get("enabled") or [])
     by = {s: [r for r, (st, _) in states.items() if st == s] for s in ("used", "configured", "blocked", "disabled", "unknown", "idle")}
     obs = {"regions_scanned": sorted(states), "used_in": {r: m for r, (st, m) in states.items() if st == "used"},
            "logging_configured_in": by["configured"], "blocked_by_explicit_deny": by["blocked"],
@@ -83,20 +88,17 @@ def judge_residency(profile: Any, dep: Any, region: str | None, data: dict[str, 
     if bad_used or bad_conf:
         parts = [f"Bedrock invoked in {r} ({', '.join(states[r][1][:3])})" for r in bad_used]
         parts += [f"invocation logging configured in {r}" for r in bad_conf]
-        return [make(RESIDENCY, dep, None, Status.FAIL, declared, obs, "undeclared region(s): " + "; ".join(parts), raws)]
+        return [v.fail(obs, "undeclared region(s): " + "; ".join(parts), raws)]
     blind = [r for r in by["unknown"] if r not in allowed]
     if blind or (states and len(by["unknown"]) == len(states)):
-        first = next(v for r, v in data["regions"].items() if states[r][0] == "unknown")
+        first = next(d for r, d in data["regions"].items() if states[r][0] == "unknown")
         bad = first["metrics"] if not ok(first["metrics"]) else first["logging"]
-        f = unknown(RESIDENCY, dep, None, declared, bad, extra=raws)
         where = blind or by["unknown"]
-        return [dataclasses.replace(f, observed=obs, message=f"not verified in {len(where)} region(s) ({', '.join(where[:4])}): "
-                                    + f.message.removeprefix("not verified: "))]
+        return [v.undetermined(obs, f"not verified in {len(where)} region(s) ({', '.join(where[:4])}): {reason(bad)}", [bad, *raws])]
     outside = [r for r in states if r not in allowed]
     extra = f"; blocked by an explicit deny (SCP): {', '.join(by['blocked'])}" if by["blocked"] else ""
-    return [make(RESIDENCY, dep, None, Status.PASS, declared, obs,
-                 f"no Bedrock invocations or logging configuration in {len(outside)} other enabled region(s) over {METRICS_WINDOW}{extra}",
-                 raws)]
+    return [v.passed(obs, f"no Bedrock invocations or logging configuration in {len(outside)} other enabled region(s) "
+                          f"over {METRICS_WINDOW}{extra}", raws)]
 
 
 # --------------------------------------------------------------------------- cross-region inference
@@ -154,47 +156,32 @@ def _outside(dep: Any, obs: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def judge_xregion(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=XREGION, title="Cross-region inference matches the declaration", topic="residency", scope="region",
+       profile_field="deployments[].cross_region_inference, deployments[].aws.inference_data_zones",
+       iam=["bedrock:ListInferenceProfiles", "cloudwatch:ListMetrics"],
+       proves="No configured model, application inference profile or invoked model id (system-defined eu./us./apac./global. "
+              "profiles) routes requests to other regions unless declared, and then only within the allowed data zones.",
+       collect=collect_xregion)
+def judge_xregion(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     declared = dep.cross_region_inference
+    v = v.declare(declared)
     obs = _xregion_observed(dep, region, data)
     raws = list(data["profiles"]) + list(data["metrics"])
     if declared:
         outside = _outside(dep, obs)
         if outside:
-            return [make(XREGION, dep, region, Status.FAIL, declared, obs,
-                         f"cross-region inference leaves the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))}: "
-                         f"{', '.join(outside[:4])}", raws)]
+            return [v.fail(obs, f"cross-region inference leaves the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))}: "
+                                f"{', '.join(outside[:4])}", raws)]
     else:
         found = obs["configured"] + obs["invoked"] + list(obs["application_profiles"])
         if found:
-            return [make(XREGION, dep, region, Status.FAIL, declared, obs,
-                         f"declared no cross-region inference, but cross-region inference profiles are used: {', '.join(found[:4])}", raws)]
+            return [v.fail(obs, f"declared no cross-region inference, but cross-region inference profiles are used: {', '.join(found[:4])}",
+                           raws)]
     for key in ("profiles", "metrics"):
         if not ok(data[key]):
-            return [unknown(XREGION, dep, region, declared, data[key], extra=raws)]
+            return [v.unknown(data[key], extra=raws)]
     if declared:
-        return [make(XREGION, dep, region, Status.PASS, declared, obs,
-                     f"cross-region inference stays within the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))} "
-                     f"(configured models, application profiles and invocations over {METRICS_WINDOW})", raws)]
-    return [make(XREGION, dep, region, Status.PASS, declared, obs,
-                 "no cross-region inference profile among the configured models, the application profiles, "
-                 f"or the models invoked over {METRICS_WINDOW}", raws)]
-
-
-register(Check(
-    id=RESIDENCY, title="Bedrock is used only in declared regions", topic="residency",
-    profile_field="deployments[].regions",
-    iam_actions=("bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "account:ListRegions",
-                 "ec2:DescribeRegions"),
-    proves="No enabled region outside the declared ones has Bedrock invocations (CloudWatch AWS/Bedrock metrics, "
-           "last 14 days) or an invocation logging configuration; regions that cannot be read make it UNKNOWN.",
-    scope="scan", collect=collect_usage, judge=judge_residency,
-))
-register(Check(
-    id=XREGION, title="Cross-region inference matches the declaration", topic="residency",
-    profile_field="deployments[].cross_region_inference, deployments[].aws.inference_data_zones",
-    iam_actions=("bedrock:ListInferenceProfiles", "cloudwatch:ListMetrics"),
-    proves="No configured model, application inference profile or invoked model id (system-defined eu./us./apac./global. "
-           "profiles) routes requests to other regions unless declared, and then only within the allowed data zones.",
-    scope="region", collect=collect_xregion, judge=judge_xregion,
-))
+        return [v.passed(obs, f"cross-region inference stays within the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))} "
+                              f"(configured models, application profiles and invocations over {METRICS_WINDOW})", raws)]
+    return [v.passed(obs, "no cross-region inference profile among the configured models, the application profiles, "
+                          f"or the models invoked over {METRICS_WINDOW}", raws)]

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+import questionnaire.checks.aws.guardrail as guardrail
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 110
 
 ROLE = "bedrock.agent.uses_declared_role_and_guardrail"
 APPROVAL = "bedrock.agent.human_approval"
@@ -26,8 +28,6 @@ CATEGORY_WORDS = {
 
 
 def collect_agents(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    from questionnaire.checks import guardrail
-
     out: dict[str, Any] = {"agents": {a: ctx.call("bedrock-agent", "get_agent", region, agentId=a) for a in dep.aws.agent_ids}}
     if dep.aws.guardrail is not None:  # the same (cached) calls as the guardrail checks: the declared name resolved to its id
         out["guardrail"] = guardrail.collect(ctx, dep, region, profile)
@@ -47,16 +47,26 @@ def _guardrail_matches(cfg: dict[str, Any] | None, ids: set[str]) -> bool:
     return bool(ident) and (ident in ids or ident.rsplit("/", 1)[-1] in ids)
 
 
-def judge_role(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=ROLE,
+       title="Bedrock agents run as the declared role with the declared guardrail",
+       topic="agents",
+       scope="region",
+       profile_field="deployments[].aws.agent_ids, deployments[].aws.agent_role, deployments[].aws.guardrail",
+       iam=["bedrock:GetAgent", "bedrock:ListGuardrails", "bedrock:GetGuardrail"],
+       proves="Each declared Bedrock agent's agentResourceRoleArn is the declared agent role (the one the least-privilege "
+              "check reads) and its guardrailConfiguration names the declared guardrail.",
+       collect=collect_agents,
+       applies=lambda d, p: bool(d.aws.agent_ids))
+def judge_role(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     out = []
-    declared = {"role": dep.aws.agent_role, "guardrail": dep.aws.guardrail.id if dep.aws.guardrail else None}
+    v = v.declare({"role": dep.aws.agent_role, "guardrail": dep.aws.guardrail.id if dep.aws.guardrail else None})
     ids = _guardrail_ids(dep, data) if dep.aws.guardrail else set()
     for agent_id, raw in data["agents"].items():
         if err_code(raw) == "ResourceNotFoundException":
-            out.append(make(ROLE, dep, region, Status.FAIL, declared, None, f"agent {agent_id} not found in {region}", [raw], agent_id))
+            out.append(v.about(agent_id).fail(None, f"agent {agent_id} not found in {region}", [raw]))
             continue
         if not ok(raw):
-            out.append(unknown(ROLE, dep, region, declared, raw, subject=agent_id))
+            out.append(v.about(agent_id).unknown(raw))
             continue
         a = (raw.response or {}).get("agent") or {}
         obs = {"role": a.get("agentResourceRoleArn"), "guardrail": a.get("guardrailConfiguration"), "status": a.get("agentStatus")}
@@ -66,11 +76,10 @@ def judge_role(profile: Any, dep: Any, region: str | None, data: dict[str, Any])
         if dep.aws.guardrail and not _guardrail_matches(a.get("guardrailConfiguration"), ids):
             problems.append(f"has no guardrail '{dep.aws.guardrail.id}' attached")
         if problems:
-            out.append(make(ROLE, dep, region, Status.FAIL, declared, obs, f"agent {a.get('agentName') or agent_id} " + "; ".join(problems),
-                            [raw], agent_id))
+            out.append(v.about(agent_id).fail(obs, f"agent {a.get('agentName') or agent_id} " + "; ".join(problems), [raw]))
         else:
-            out.append(make(ROLE, dep, region, Status.PASS, declared, obs,
-                            f"agent {a.get('agentName') or agent_id} runs as the declared role with the declared guardrail", [raw], agent_id))
+            out.append(v.about(agent_id).passed(obs, f"agent {a.get('agentName') or agent_id} runs as the declared role with the "
+                                                     "declared guardrail", [raw]))
     return out
 
 
@@ -112,8 +121,20 @@ def _review(group: dict[str, Any], categories: list[str]) -> tuple[list[str], li
     return bad, good, blind
 
 
-def judge_approval(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=APPROVAL,
+       title="Agent actions that need approval ask for confirmation",
+       topic="agents",
+       scope="region",
+       profile_field="controls.agents.human_approval_required_for, deployments[].aws.agent_ids",
+       iam=["bedrock:ListAgentActionGroups", "bedrock:GetAgentActionGroup"],
+       proves="Every function of the agents' action groups that matches a category of human_approval_required_for "
+              "(payments, external communications, deletion, permission changes) has requireConfirmation ENABLED.",
+       collect=collect_approval,
+       applies=lambda d, p: bool(d.aws.agent_ids) and p.controls.agents is not None
+               and bool(p.controls.agents.human_approval_required_for))
+def judge_approval(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     categories = list(profile.controls.agents.human_approval_required_for)
+    v = v.declare(categories)
     out = []
     for agent_id, d in data.items():
         raws = [*d["list"], *d["groups"]]
@@ -125,32 +146,13 @@ def judge_approval(profile: Any, dep: Any, region: str | None, data: dict[str, A
                 bad, good, blind = bad + b, good + gd, blind + bl
         obs = {"unconfirmed": bad, "confirmed": good, "not_judged": blind, "agent_version": "DRAFT"}
         if bad:
-            out.append(make(APPROVAL, dep, region, Status.FAIL, categories, obs,
-                            f"agent {agent_id}: actions run without human confirmation: {', '.join(bad[:4])}", raws, agent_id))
+            out.append(v.about(agent_id).fail(obs, f"agent {agent_id}: actions run without human confirmation: {', '.join(bad[:4])}", raws))
         elif failed:
-            out.append(unknown(APPROVAL, dep, region, categories, failed[0], subject=agent_id, extra=raws))
+            out.append(v.about(agent_id).unknown(failed[0], extra=raws))
         elif blind:
-            out.append(make(APPROVAL, dep, region, Status.UNKNOWN, categories, obs,
-                            f"not verified: agent {agent_id} has action groups whose confirmation step is not visible: {', '.join(blind[:3])}",
-                            raws, agent_id))
+            out.append(v.about(agent_id).undetermined(obs, f"not verified: agent {agent_id} has action groups whose confirmation step "
+                                                           f"is not visible: {', '.join(blind[:3])}", raws))
         else:
-            out.append(make(APPROVAL, dep, region, Status.PASS, categories, obs,
-                            f"agent {agent_id}: every function matching {', '.join(categories)} requires confirmation "
-                            f"({len(good)} function(s); DRAFT version)", raws, agent_id))
+            out.append(v.about(agent_id).passed(obs, f"agent {agent_id}: every function matching {', '.join(categories)} requires "
+                                                     f"confirmation ({len(good)} function(s); DRAFT version)", raws))
     return out
-
-
-register(Check(id=ROLE, title="Bedrock agents run as the declared role with the declared guardrail", topic="agents",
-               profile_field="deployments[].aws.agent_ids, deployments[].aws.agent_role, deployments[].aws.guardrail",
-               iam_actions=("bedrock:GetAgent", "bedrock:ListGuardrails", "bedrock:GetGuardrail"),
-               proves="Each declared Bedrock agent's agentResourceRoleArn is the declared agent role (the one the least-privilege "
-                      "check reads) and its guardrailConfiguration names the declared guardrail.",
-               scope="region", collect=collect_agents, judge=judge_role, applies=lambda d, p: bool(d.aws.agent_ids)))
-register(Check(id=APPROVAL, title="Agent actions that need approval ask for confirmation", topic="agents",
-               profile_field="controls.agents.human_approval_required_for, deployments[].aws.agent_ids",
-               iam_actions=("bedrock:ListAgentActionGroups", "bedrock:GetAgentActionGroup"),
-               proves="Every function of the agents' action groups that matches a category of human_approval_required_for "
-                      "(payments, external communications, deletion, permission changes) has requireConfirmation ENABLED.",
-               scope="region", collect=collect_approval, judge=judge_approval,
-               applies=lambda d, p: bool(d.aws.agent_ids) and p.controls.agents is not None
-               and bool(p.controls.agents.human_approval_required_for)))

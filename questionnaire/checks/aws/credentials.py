@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from questionnaire.checks import Check, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, ok
+
+ORDER = 130
 
 ID = "iam.bedrock_api_keys.none_long_term"
 
@@ -31,10 +32,20 @@ def _active(cred: dict[str, Any], now: _dt.datetime | None) -> bool:
     return True
 
 
-def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=ID,
+       title="No long-term Bedrock API keys",
+       topic="secrets",
+       scope="global",
+       profile_field="deployments[].aws.account_id",
+       iam=["iam:ListServiceSpecificCredentials"],
+       proves="No IAM user of the account holds an active, unexpired service-specific credential for bedrock.amazonaws.com "
+              "(a long-term Bedrock API key).",
+       collect=collect)
+def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["keys"]
+    v = v.at(None).declare("none")
     if not ok(raw):
-        return [unknown(ID, dep, None, "none", raw)]
+        return [v.unknown(raw)]
     try:
         now = _dt.datetime.fromisoformat(str(raw[-1].timestamp).replace("Z", "+00:00"))
     except ValueError:
@@ -45,14 +56,5 @@ def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> l
             "expires": c.get("ExpirationDate")} for c in active]
     if active:
         who = ", ".join(sorted({str(c.get("UserName")) for c in active}))
-        return [make(ID, dep, None, Status.FAIL, "none", obs, f"{len(active)} active long-term Bedrock API key(s) (IAM users: {who})", [raw])]
-    return [make(ID, dep, None, Status.PASS, "none", obs,
-                 f"no active long-term Bedrock API key ({len(creds)} inactive or expired)", [raw])]
-
-
-register(Check(id=ID, title="No long-term Bedrock API keys", topic="secrets",
-               profile_field="deployments[].aws.account_id",
-               iam_actions=("iam:ListServiceSpecificCredentials",),
-               proves="No IAM user of the account holds an active, unexpired service-specific credential for bedrock.amazonaws.com "
-                      "(a long-term Bedrock API key).",
-               scope="global", collect=collect, judge=judge))
+        return [v.fail(obs, f"{len(active)} active long-term Bedrock API key(s) (IAM users: {who})", [raw])]
+    return [v.passed(obs, f"no active long-term Bedrock API key ({len(creds)} inactive or expired)", [raw])]

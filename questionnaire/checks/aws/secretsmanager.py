@@ -8,8 +8,9 @@ import datetime as _dt
 import re
 from typing import Any
 
-from questionnaire.checks import Check, err_code, make, ok, register, unknown
-from questionnaire.findings import Status
+from questionnaire.checks.registry import Verdict, check, err_code, ok
+
+ORDER = 140
 
 ID = "secretsmanager.secret.rotation"
 _RATE = re.compile(r"^rate\((\d+)\s+days?\)$")
@@ -65,42 +66,42 @@ def interval_days(resp: dict[str, Any]) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=ID,
+       title="Declared secrets rotate within rotation_days",
+       topic="secrets",
+       scope="global",
+       profile_field="deployments[].aws.secrets, controls.secrets.rotation_days",
+       iam=["secretsmanager:DescribeSecret"],
+       proves="Each declared secret exists in Secrets Manager with automatic rotation no longer than declared.",
+       collect=collect,
+       applies=lambda d, p: bool(d.aws.secrets))
+def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     limit = profile.controls.secrets.rotation_days if profile.controls.secrets else None
-    declared = {"rotation": True, "max_days": limit}
+    v = v.declare({"rotation": True, "max_days": limit})
     out = []
     for name, raw in data.items():
-        region = raw.region or dep.regions[0]
+        s = v.at(raw.region or dep.regions[0]).about(name)
         if err_code(raw) == "ResourceNotFoundException":
             where = ", ".join(_regions(dep, name))
-            out.append(make(ID, dep, region, Status.FAIL, declared, None, f"secret {name} not found in {where}", [raw], name))
+            out.append(s.fail(None, f"secret {name} not found in {where}", [raw]))
             continue
         if not ok(raw):
-            out.append(unknown(ID, dep, region, declared, raw, subject=name))
+            out.append(s.unknown(raw))
             continue
         r = raw.response or {}
         days = interval_days(r)
         obs = {"rotation": bool(r.get("RotationEnabled")), "days": days, "schedule": (r.get("RotationRules") or {}).get("ScheduleExpression")}
         if r.get("DeletedDate"):
-            out.append(make(ID, dep, region, Status.FAIL, declared, {**obs, "deleted": str(r.get("DeletedDate"))},
-                            f"{name} is scheduled for deletion", [raw], name))
+            out.append(s.fail({**obs, "deleted": str(r.get("DeletedDate"))}, f"{name} is scheduled for deletion", [raw]))
         elif not r.get("RotationEnabled"):
-            out.append(make(ID, dep, region, Status.FAIL, declared, obs, f"rotation is off for {name}", [raw], name))
+            out.append(s.fail(obs, f"rotation is off for {name}", [raw]))
         elif limit is not None and days is None:
-            out.append(make(ID, dep, region, Status.UNKNOWN, declared, obs,
-                            f"rotation is on for {name}, but its schedule cannot be compared with {limit} days", [raw], name))
+            out.append(s.undetermined(obs, f"rotation is on for {name}, but its schedule cannot be compared with {limit} days", [raw]))
         elif limit is not None and days > limit:
-            out.append(make(ID, dep, region, Status.FAIL, declared, obs, f"{name} rotates every {days} days, more than {limit}", [raw], name))
+            out.append(s.fail(obs, f"{name} rotates every {days} days, more than {limit}", [raw]))
         elif staleness(raw, days) is not None:
             obs.update(last_rotated=r.get("LastRotatedDate"), next_rotation=r.get("NextRotationDate"))
-            out.append(make(ID, dep, region, Status.FAIL, declared, obs, f"rotation is on for {name}, but {staleness(raw, days)}", [raw], name))
+            out.append(s.fail(obs, f"rotation is on for {name}, but {staleness(raw, days)}", [raw]))
         else:
-            out.append(make(ID, dep, region, Status.PASS, declared, obs, f"{name} rotates every {days} days", [raw], name))
+            out.append(s.passed(obs, f"{name} rotates every {days} days", [raw]))
     return out
-
-
-register(Check(id=ID, title="Declared secrets rotate within rotation_days", topic="secrets",
-               profile_field="deployments[].aws.secrets, controls.secrets.rotation_days",
-               iam_actions=("secretsmanager:DescribeSecret",),
-               proves="Each declared secret exists in Secrets Manager with automatic rotation no longer than declared.",
-               scope="global", collect=collect, judge=judge, applies=lambda d, p: bool(d.aws.secrets)))

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from typing import Any
 
-from questionnaire.checks import Check, make, ok, register, unknown
-from questionnaire.checks import bedrock, cloudwatch, s3
-from questionnaire.findings import Status
+import questionnaire.checks.aws.bedrock as bedrock
+import questionnaire.checks.aws.cloudwatch as cloudwatch
+import questionnaire.checks.aws.s3 as s3
+from questionnaire.checks.registry import Verdict, check, ok
+
+ORDER = 70
 
 ID = "kms.key_rotation.enabled"
 STATE = "kms.log_key.enabled_and_private"
+ACTIONS = ("kms:GetKeyRotationStatus", "kms:DescribeKey", "kms:GetKeyPolicy", "logs:DescribeLogGroups", "s3:GetEncryptionConfiguration")
+
+
+def _applies(dep: Any, profile: Any) -> bool:
+    il = dep.aws.invocation_logging
+    return il is not None and il.enabled and il.kms_encrypted
 
 
 def _key_region(key: str, default: str) -> str:
@@ -62,32 +71,42 @@ def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     return out
 
 
-def judge(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=ID,
+       title="KMS key rotation is on for the log keys",
+       topic="auditability",
+       scope="region",
+       profile_field="deployments[].aws.invocation_logging.kms_encrypted",
+       iam=ACTIONS,
+       proves="The KMS keys that encrypt the invocation logs rotate automatically.",
+       collect=collect,
+       applies=_applies)
+def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    v = v.declare(True)
     srcs = data["sources"]
     failed = [r for r in srcs.values() if not ok(r) and (r.error or {}).get("code") not in (
         "ServerSideEncryptionConfigurationNotFoundError", "NoSuchBucket")]
     if not data["keys"]:
         if failed:
-            return [unknown(ID, dep, region, True, failed[0], extra=list(srcs.values()))]
-        return [make(ID, dep, region, Status.FAIL, True, None, "no KMS key found on the log group or log bucket", list(srcs.values()))]
+            return [v.unknown(failed[0], extra=list(srcs.values()))]
+        return [v.fail(None, "no KMS key found on the log group or log bucket", list(srcs.values()))]
     out = []
     if failed:  # a key may hide behind the source that could not be read
-        out.append(unknown(ID, dep, region, True, failed[0], subject="unreadable-source", extra=list(srcs.values())))
+        out.append(v.about("unreadable-source").unknown(failed[0], extra=list(srcs.values())))
     for k in data["keys"]:
         subject = k["key"].rsplit("/", 1)[-1]
         rot = k["rotation"]
         ev = [e for e in [*srcs.values(), k["resolved"], rot] if e is not None]
         if k.get("aws_managed"):
-            out.append(make(ID, dep, region, Status.PASS, True, "AWS managed", f"the {k['source']} key is AWS managed ({k['key']}): "
-                            "AWS rotates it automatically every year", ev, subject))
+            out.append(v.about(subject).passed("AWS managed", f"the {k['source']} key is AWS managed ({k['key']}): "
+                                               "AWS rotates it automatically every year", ev))
         elif rot is None:
-            out.append(unknown(ID, dep, region, True, k["resolved"], subject=subject, extra=ev))
+            out.append(v.about(subject).unknown(k["resolved"], extra=ev))
         elif not ok(rot):
-            out.append(unknown(ID, dep, region, True, rot, subject=subject, extra=ev))
+            out.append(v.about(subject).unknown(rot, extra=ev))
         elif (rot.response or {}).get("KeyRotationEnabled"):
-            out.append(make(ID, dep, region, Status.PASS, True, True, f"automatic rotation is on for the {k['source']} key", ev, subject))
+            out.append(v.about(subject).passed(True, f"automatic rotation is on for the {k['source']} key", ev))
         else:
-            out.append(make(ID, dep, region, Status.FAIL, True, False, f"automatic rotation is off for the {k['source']} key {k['key']}", ev, subject))
+            out.append(v.about(subject).fail(False, f"automatic rotation is off for the {k['source']} key {k['key']}", ev))
     return out
 
 
@@ -100,50 +119,38 @@ def _open_to_anyone(doc: dict[str, Any]) -> bool:
     return False
 
 
-def judge_usable(profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+@check(id=STATE,
+       title="The log KMS keys are enabled and not open to anyone",
+       topic="auditability",
+       scope="region",
+       profile_field="deployments[].aws.invocation_logging.kms_encrypted",
+       iam=ACTIONS,
+       proves="The KMS keys that encrypt the invocation logs are Enabled (not disabled or pending deletion) and their "
+              "key policy grants nothing to '*' without a condition.",
+       collect=collect,
+       applies=_applies)
+def judge_usable(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     """The log keys are enabled (not disabled or pending deletion) and their key policy admits no one outside."""
-    import json
-
     if not data["keys"]:
-        return [dataclasses.replace(f, check_id=STATE) for f in judge(profile, dep, region, data)]
+        return judge(v, profile, dep, region, data)
+    v = v.declare("Enabled")
     out = []
     for k in data["keys"]:
         subject = k["key"].rsplit("/", 1)[-1]
         d, pol = k["resolved"], k.get("policy")
         ev = [e for e in (d, pol) if e is not None]
         if not ok(d):
-            out.append(unknown(STATE, dep, region, "Enabled", d, subject=subject, extra=ev))
+            out.append(v.about(subject).unknown(d, extra=ev))
             continue
         state = ((d.response or {}).get("KeyMetadata") or {}).get("KeyState")
         if state != "Enabled":
-            out.append(make(STATE, dep, region, Status.FAIL, "Enabled", state, f"the {k['source']} key is {state}: logs cannot be "
-                            "written or read with it" + (" and it will be deleted" if state == "PendingDeletion" else ""), ev, subject))
+            out.append(v.about(subject).fail(state, f"the {k['source']} key is {state}: logs cannot be written or read with it"
+                                             + (" and it will be deleted" if state == "PendingDeletion" else ""), ev))
         elif pol is not None and not ok(pol):
-            out.append(unknown(STATE, dep, region, "Enabled", pol, subject=subject, extra=ev))
+            out.append(v.about(subject).unknown(pol, extra=ev))
         elif pol is not None and _open_to_anyone(json.loads((pol.response or {}).get("Policy") or "{}")):
-            out.append(make(STATE, dep, region, Status.FAIL, "Enabled", state, f"the {k['source']} key policy allows any principal ('*') "
-                            "without a condition", ev, subject))
+            out.append(v.about(subject).fail(state, f"the {k['source']} key policy allows any principal ('*') without a condition", ev))
         else:
-            out.append(make(STATE, dep, region, Status.PASS, "Enabled", state,
-                            f"the {k['source']} key is enabled" + ("" if k.get("aws_managed") else " and its key policy admits no '*' principal"),
-                            ev, subject))
+            tail = "" if k.get("aws_managed") else " and its key policy admits no '*' principal"
+            out.append(v.about(subject).passed(state, f"the {k['source']} key is enabled{tail}", ev))
     return out
-
-
-register(Check(id=ID, title="KMS key rotation is on for the log keys", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.kms_encrypted",
-               iam_actions=("kms:GetKeyRotationStatus", "kms:DescribeKey", "kms:GetKeyPolicy", "logs:DescribeLogGroups",
-                            "s3:GetEncryptionConfiguration"),
-               proves="The KMS keys that encrypt the invocation logs rotate automatically.",
-               scope="region", collect=collect, judge=judge,
-               applies=lambda d, p: d.aws.invocation_logging is not None and d.aws.invocation_logging.enabled
-               and d.aws.invocation_logging.kms_encrypted))
-register(Check(id=STATE, title="The log KMS keys are enabled and not open to anyone", topic="auditability",
-               profile_field="deployments[].aws.invocation_logging.kms_encrypted",
-               iam_actions=("kms:GetKeyRotationStatus", "kms:DescribeKey", "kms:GetKeyPolicy", "logs:DescribeLogGroups",
-                            "s3:GetEncryptionConfiguration"),
-               proves="The KMS keys that encrypt the invocation logs are Enabled (not disabled or pending deletion) and their "
-                      "key policy grants nothing to '*' without a condition.",
-               scope="region", collect=collect, judge=judge_usable,
-               applies=lambda d, p: d.aws.invocation_logging is not None and d.aws.invocation_logging.enabled
-               and d.aws.invocation_logging.kms_encrypted))
