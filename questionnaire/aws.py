@@ -40,14 +40,14 @@ from questionnaire.aws_guard import (
     is_read_only,
     operation_for_action,
 )
-from questionnaire.aws_session import MAX_ATTEMPTS, make_client, new_session, paginator_config
+from questionnaire.aws_session import MAX_ATTEMPTS, ClientPool, available_regions, make_client, new_session, paginator_config
 from questionnaire.errors import CredentialsError, EndpointError, ReadOnlyViolation
 from questionnaire.findings import RawResponse
 
 __all__ = [
     "ACCESS_DENIED_CODES", "ALWAYS_ALLOWED", "DENIED_OPERATIONS", "IAM_ACTION_OVERRIDES", "MAX_ATTEMPTS", "MAX_PAGES",
     "NEVER_ALLOWED", "REGION_DISABLED_CODES", "THROTTLE_CODES", "TRUNCATED_CODE", "UNREACHABLE_CODE", "UNSUPPORTED_CODE",
-    "AwsContext", "EmulatedError", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "classify",
+    "AwsContext", "ClientPool", "EmulatedError", "available_regions", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "classify",
     "emulators", "iam_action", "identity", "install_guard", "is_read_only", "json_safe", "make_client", "new_session",
     "now_iso", "operation_for_action",
 ]
@@ -129,22 +129,18 @@ def _op_name(client: Any, method: str) -> str:
 
 
 class AwsContext:
-    """One thread's view of AWS: its own boto3 session and clients, the run's shared recorder."""
+    """One thread's view of AWS: the run's shared recorder, and either the run's shared :class:`ClientPool`
+    (``pool=``) or a boto3 session and clients of its own."""
 
-    def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS) -> None:
+    def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, pool: ClientPool | None = None) -> None:
         self.recorder = recorder or Recorder()
-        self.session = install_guard(new_session())
-        self._clients: dict[tuple[str, str], Any] = {}
+        self.pool = pool if pool is not None else ClientPool(self.recorder, max_attempts=max_attempts)
+        self.session = self.pool.session
         self.max_attempts = max_attempts
         self.check_id: str | None = None  # set by the runner while a collector runs
 
     def client(self, service: str, region: str) -> Any:
-        key = (service, region)
-        c = self._clients.get(key)
-        if c is None:
-            c = make_client(self.session, service, region, self.recorder, max_attempts=self.max_attempts)
-            self._clients[key] = c
-        return c
+        return self.pool.client(service, region)
 
     def call(self, service: str, method: str, region: str, *, record_region: str | None | bool = True, **params: Any) -> RawResponse:
         """Call ``client.method(**params)`` once per run (cached) and return the recorded response.

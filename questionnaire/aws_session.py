@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from questionnaire.aws_emulation import emulate, stash_params
-from questionnaire.aws_guard import guard
+from questionnaire.aws_guard import guard, install_guard
 
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 15
@@ -65,6 +65,37 @@ def make_client(session: Any, service: str, region: str, recorder: Any = None, *
     client.meta.events.register("before-parameter-build.*.*", stash_params)
     client.meta.events.register("before-call.*.*", emulate)
     return client
+
+
+class ClientPool:
+    """One guarded session and one client per (service, region) for a whole run, shared by its threads.
+
+    botocore clients are thread-safe (sessions are not: creation is serialised here), so a run creates each
+    client once instead of once per worker thread; creating a client is most of the CPU a call costs.
+    """
+
+    def __init__(self, recorder: Any = None, *, max_attempts: int = MAX_ATTEMPTS, session: Any = None) -> None:
+        self.recorder, self.max_attempts = recorder, max_attempts
+        self.session = session if session is not None else install_guard(new_session())
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        c = self._clients.get(key)
+        if c is None:
+            with self._lock:
+                c = self._clients.get(key)
+                if c is None:
+                    c = self._clients[key] = make_client(self.session, service, region, self.recorder,
+                                                         max_attempts=self.max_attempts)
+        return c
+
+
+@functools.lru_cache(maxsize=1)
+def available_regions(service: str) -> tuple[str, ...]:
+    """The regions botocore's endpoint data lists for ``service`` (the shared loader: endpoints.json parsed once)."""
+    return tuple(sorted(new_session().get_available_regions(service)))
 
 
 @functools.lru_cache(maxsize=None)

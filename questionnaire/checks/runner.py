@@ -49,9 +49,9 @@ FINDING_SOURCES: list[Callable[[Any], list[Finding]]] = []
 
 
 def bedrock_regions() -> list[str]:
-    import boto3
+    from questionnaire.aws import available_regions
 
-    return sorted(boto3.session.Session().get_available_regions("bedrock"))
+    return list(available_regions("bedrock"))
 
 
 def enabled_regions(ctx: Any) -> tuple[set[str] | None, list[RawResponse], str]:
@@ -93,6 +93,7 @@ class _Run:
         self.loaded, self.profile, self.regions, self.scan_regions = loaded, loaded.profile, regions, scan_regions
         self.progress = progress
         self.recorder = Recorder()
+        self.pool: Any = None  # one session and one client per (service, region), shared by the workers
         self.local = threading.local()
         self.errors: list[str] = []
         self.lock = threading.Lock()
@@ -100,11 +101,14 @@ class _Run:
         self.run_regions: set[str] = set()
 
     def ctx(self, check_id: str | None = None) -> Any:
-        from questionnaire.aws import AwsContext
+        from questionnaire.aws import AwsContext, ClientPool
 
         c = getattr(self.local, "ctx", None)
         if c is None:
-            c = self.local.ctx = AwsContext(self.recorder)
+            with self.lock:
+                if self.pool is None:
+                    self.pool = ClientPool(self.recorder)
+            c = self.local.ctx = AwsContext(self.recorder, pool=self.pool)
         c.check_id = check_id
         return c
 
