@@ -228,7 +228,7 @@ def main() -> int:
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         url = f"http://127.0.0.1:{port}"
-        from questionnaire.testing.aws_fixture import fake_credentials_env, patched_environ, seed_account
+        from questionnaire.testing.aws_fixture import fake_credentials_env, moto_enabled_regions, patched_environ, seed_account
         from questionnaire.testing.bedrock_standin import BedrockStandIn
 
         base_env = {**fake_credentials_env(), "AWS_ENDPOINT_URL": url, "AWS_DEFAULT_REGION": regions[0],
@@ -237,10 +237,11 @@ def main() -> int:
         with patched_environ(base_env, ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")):
             http(f"{url}/moto-api/reset", "POST")
             extras = seed_account("compliant", regions)
+            extras.enabled_regions = moto_enabled_regions()  # account:ListRegions, served by the stand-in
         with BedrockStandIn(extras, upstream=url) as standin:
             env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
             env.update(base_env)
-            env.update(standin.endpoint_env() if hasattr(standin, "endpoint_env") else {"AWS_ENDPOINT_URL_BEDROCK": standin.url})
+            env.update(standin.endpoint_env())
             env.update(HostForwarder(port).env(port))
             env["PYTHONPATH"] = str(ROOT)
             profile = bedrock_only_profile(work / "profile.yaml", regions)

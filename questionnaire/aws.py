@@ -129,18 +129,26 @@ def _op_name(client: Any, method: str) -> str:
 
 
 class AwsContext:
-    """One thread's view of AWS: the run's shared recorder, and either the run's shared :class:`ClientPool`
-    (``pool=``) or a boto3 session and clients of its own."""
+    """One thread's view of AWS: its own boto3 session and clients (or the run's shared :class:`ClientPool`,
+    ``pool=``), the run's shared recorder."""
 
     def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, pool: ClientPool | None = None) -> None:
         self.recorder = recorder or Recorder()
-        self.pool = pool if pool is not None else ClientPool(self.recorder, max_attempts=max_attempts)
-        self.session = self.pool.session
+        self.pool = pool
+        self.session = pool.session if pool is not None else install_guard(new_session())
+        self._clients: dict[tuple[str, str], Any] = {}
         self.max_attempts = max_attempts
         self.check_id: str | None = None  # set by the runner while a collector runs
 
     def client(self, service: str, region: str) -> Any:
-        return self.pool.client(service, region)
+        if self.pool is not None:
+            return self.pool.client(service, region)
+        key = (service, region)
+        c = self._clients.get(key)
+        if c is None:
+            c = make_client(self.session, service, region, self.recorder, max_attempts=self.max_attempts)
+            self._clients[key] = c
+        return c
 
     def call(self, service: str, method: str, region: str, *, record_region: str | None | bool = True, **params: Any) -> RawResponse:
         """Call ``client.method(**params)`` once per run (cached) and return the recorded response.

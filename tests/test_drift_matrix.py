@@ -16,7 +16,7 @@ from questionnaire.aws import emulators
 from questionnaire.checks import CHECKS, run_checks
 from questionnaire.findings import Status
 from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, MODEL_ID, ROLE, SECRET, TRAIL, emulated_account,
-                                               profile_for_regions, unreachable)
+                                               invocation_event, profile_for_regions, unreachable)
 
 REG = "eu-west-1"
 SCAN = ["eu-west-1", "us-east-1"]
@@ -124,10 +124,15 @@ def _invoked(region: str, model_id: str = MODEL_ID) -> Callable[[Any], None]:
         {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": model_id}], "Value": 1.0}])
 
 
+def _called(region: str, model_id: str, name: str) -> Callable[[Any], None]:
+    """A Bedrock runtime call in CloudTrail's event history only (older than the two weeks ListMetrics covers)."""
+    return lambda extras: extras.events.setdefault(region, []).insert(0, invocation_event(region, model_id, name=name, days_ago=40))
+
+
 def _timeouts(*regions: str) -> Callable[[Any], None]:
     def apply(extras: Any) -> None:
         for op in (("cloudwatch", "ListMetrics"), ("bedrock", "GetModelInvocationLoggingConfiguration"),
-                   ("bedrock", "ListInferenceProfiles")):
+                   ("bedrock", "ListInferenceProfiles"), ("cloudtrail", "LookupEvents")):
             extras.overrides[op] = unreachable(*regions, fallback=extras.table().get(op))
     return apply
 
@@ -304,6 +309,11 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "every_region_times_out": (_timeouts(*SCAN), {"bedrock.invocation_logging.only_declared_regions": {U},
                                                  "bedrock.invocation_logging.enabled": {U},
                                                  "bedrock.cross_region_inference.matches_declaration": {U}}),
+    # where Bedrock is used, from CloudTrail's event history (17: LookupEvents): a call 40 days ago, no metric left
+    "converse_in_undeclared_region_per_cloudtrail": (_called("us-east-1", MODEL_ID, "Converse"),
+                                                     {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    "global_profile_invoked_per_cloudtrail": (_called(REG, "global." + MODEL_ID, "ConverseStream"),
+                                              {"bedrock.cross_region_inference.matches_declaration": {F}}),
     # cross-region inference (17.1): a system-defined profile invoked
     "system_defined_eu_profile_invoked": (_invoked(REG, "eu." + MODEL_ID), {"bedrock.cross_region_inference.matches_declaration": {F}}),
     # log group

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,8 @@ class BedrockExtras:
     imported_models: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     ai_opt_out: str | None = "optOut"  # the organisation's AISERVICES_OPT_OUT_POLICY default; None = no policy
     bedrock_api_keys: list[dict[str, Any]] = field(default_factory=list)  # ListServiceSpecificCredentials metadata
+    # CloudTrail event history (moto lacks LookupEvents): region -> events (LookupEvents' Events shape), newest first
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # (service, operation) -> fn(params, region): faults and API responses a test adds after seeding
     # (returning None passes the call through to moto); served on top of table() by the drift matrix
     overrides: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -50,9 +53,21 @@ class BedrockExtras:
             ("organizations", "DescribeEffectivePolicy"): self._effective_policy,
             ("iam", "ListServiceSpecificCredentials"): lambda p, r: {"ServiceSpecificCredentials": list(self.bedrock_api_keys),
                                                                       "IsTruncated": False},
+            ("cloudtrail", "LookupEvents"): self._lookup_events,
             ("bedrock-agent", "ListAgentActionGroups"): self._list_action_groups,
             ("bedrock-agent", "GetAgentActionGroup"): self._get_action_group,
         }
+
+    def _lookup_events(self, params: dict[str, Any], region: str) -> dict[str, Any]:
+        """Filtered by the one lookup attribute and StartTime (a datetime in-process, epoch seconds over HTTP)."""
+        attrs = params.get("LookupAttributes") or []
+        key, value = (attrs[0].get("AttributeKey"), attrs[0].get("AttributeValue")) if attrs else (None, None)
+        start = params.get("StartTime")
+        if isinstance(start, (int, float)):
+            start = _dt.datetime.fromtimestamp(start, _dt.timezone.utc)
+        out = [e for e in self.events.get(region, []) if key is None or e.get(key) == value]
+        out = [e for e in out if start is None or e["EventTime"] >= start]
+        return {"Events": out[:int(params.get("MaxResults") or 50)]}
 
     def _list_regions(self, params: dict[str, Any], region: str) -> dict[str, Any] | None:
         if self.enabled_regions is None:
@@ -166,3 +181,15 @@ class BedrockExtras:
     def _list_profiles(self, params: dict[str, Any], region: str) -> dict[str, Any]:
         want = params.get("typeEquals")
         return {"inferenceProfileSummaries": [p for p in self.inference_profiles.get(region, []) if not want or p["type"] == want]}
+
+
+def invocation_event(region: str, model_id: str, *, name: str = "InvokeModel", days_ago: float = 1.0) -> dict[str, Any]:
+    """A CloudTrail management event of one Bedrock runtime call (LookupEvents' Events shape)."""
+    when = (_dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(days=days_ago)).replace(microsecond=0)
+    record = {"eventVersion": "1.09", "eventSource": "bedrock.amazonaws.com", "eventName": name, "awsRegion": region,
+              "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "requestParameters": {"modelId": model_id},
+              "responseElements": None, "readOnly": True, "eventType": "AwsApiCall", "managementEvent": True,
+              "recipientAccountId": ACCOUNT_ID, "eventCategory": "Management"}
+    return {"EventId": f"emulated-{region}-{name}-{zlib.crc32(f'{model_id}/{days_ago}'.encode()):08x}", "EventName": name, "ReadOnly": "true",
+            "EventTime": when, "EventSource": "bedrock.amazonaws.com", "Username": "insights-assistant",
+            "Resources": [], "CloudTrailEvent": json.dumps(record)}

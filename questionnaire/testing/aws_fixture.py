@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from questionnaire.testing.aws_extras import ACCOUNT_ID, BedrockExtras  # noqa: F401  (re-exported)
+from questionnaire.testing.aws_extras import ACCOUNT_ID, BedrockExtras, invocation_event  # noqa: F401  (re-exported)
 
 MODEL_ID = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 LOG_BUCKET = "acme-bedrock-invocation-logs"
@@ -163,7 +163,8 @@ def _seed_region(boto3: Any, r: str, flags: frozenset[str], key: str, extras: Be
     extras.models[r] = [MODEL_ID, "anthropic.claude-3-haiku-20240307-v1:0", "amazon.titan-embed-text-v2:0"]
     extras.guardrails[r] = [guardrail(r, filters="no_guardrail_filters" not in flags)]
     extras.inference_profiles[r] = []
-    # evidence of use: the AWS/Bedrock Invocations metric of the declared model (Bedrock publishes it per call)
+    # evidence of use: the CloudTrail event of a call and the AWS/Bedrock Invocations metric of the declared model
+    extras.events[r] = [invocation_event(r, MODEL_ID)]
     boto3.client("cloudwatch", region_name=r).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
         {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": MODEL_ID}], "Value": 1.0, "Unit": "Count"}])
 
