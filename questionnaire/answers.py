@@ -346,7 +346,7 @@ def build_answers(
     ctx = facts(profile, source)
     from questionnaire.checks.providers import idle_check_ids  # checks of providers verifying no deployment here
 
-    idle = frozenset(idle_check_ids(profile))
+    idle = frozenset(idle_check_ids(profile)) - set(by_check or ())  # a check with findings is never idle
     return [_answer(e, ctx, by_check, source, idle) for e in entries]
 
 

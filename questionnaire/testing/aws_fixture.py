@@ -165,8 +165,12 @@ def _seed_region(boto3: Any, r: str, flags: frozenset[str], key: str, extras: Be
     extras.inference_profiles[r] = []
     # evidence of use: the CloudTrail event of a call and the AWS/Bedrock Invocations metric of the declared model
     extras.events[r] = [invocation_event(r, MODEL_ID)]
-    boto3.client("cloudwatch", region_name=r).put_metric_data(Namespace="AWS/Bedrock", MetricData=[
+    cw = boto3.client("cloudwatch", region_name=r)
+    cw.put_metric_data(Namespace="AWS/Bedrock", MetricData=[
         {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": MODEL_ID}], "Value": 1.0, "Unit": "Count"}])
+    # the published guardrail version applied to those calls (Bedrock publishes AWS/Bedrock/Guardrails per evaluation)
+    cw.put_metric_data(Namespace="AWS/Bedrock/Guardrails", MetricData=[{"MetricName": "Invocations", "Value": 1.0, "Dimensions": [
+        {"Name": "GuardrailArn", "Value": extras.guardrails[r][0]["arn"]}, {"Name": "GuardrailVersion", "Value": "1"}]}])
 
 
 def seed_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> BedrockExtras:

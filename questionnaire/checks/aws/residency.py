@@ -19,6 +19,7 @@ from typing import Any
 
 from questionnaire.aws_errors import classify
 from questionnaire.checks.aws.bedrock import CROSS_REGION_PREFIXES, is_cross_region_id, logging_observed
+from questionnaire.checks.aws.scp import collect_scp, scp_raws, scp_restriction
 from questionnaire.checks.registry import Verdict, check, first_bad, ok, reason
 
 ORDER = 30
@@ -45,7 +46,8 @@ def collect_events(ctx: Any, region: str) -> Any:
 
 def collect_usage(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     return {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region),
-            "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region)}
+            "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region),
+            "scp": collect_scp(ctx, dep)}  # the same cached Organizations calls for every region
 
 
 def invoked_in_events(raw: Any) -> tuple[list[str], bool]:
@@ -79,8 +81,16 @@ def _kind(raw: Any) -> str:
     return classify(first_bad(raw).error if raw is not None else None)
 
 
-def region_state(d: dict[str, Any]) -> tuple[str, list[str]]:
-    """(state, models): used | configured | blocked | disabled | unknown | idle."""
+def region_state(d: dict[str, Any], scp_allowed: list[str] | None = None, region: str | None = None) -> tuple[str, list[str]]:
+    """(state, models): used | configured | blocked | disabled | unknown | idle. A region an SCP denies Bedrock
+    in is blocked unless it shows use or a logging configuration."""
+    state, models = _observed_state(d)
+    if state in ("unknown", "idle") and scp_allowed is not None and region is not None and region not in scp_allowed:
+        return "blocked", []
+    return state, models
+
+
+def _observed_state(d: dict[str, Any]) -> tuple[str, list[str]]:
     lg, mt, ev = d["logging"], d["metrics"], d.get("events")
     in_events, whole_history = invoked_in_events(ev)
     used = sorted(set(models_in_use(mt) if ok(mt) else []) | set(in_events))
@@ -105,22 +115,26 @@ def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
 @check(id=RESIDENCY, title="Bedrock is used only in declared regions", topic="residency", scope="scan",
        profile_field="deployments[].regions",
        iam=["bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "cloudtrail:LookupEvents",
-            "account:ListRegions", "ec2:DescribeRegions"],
+            "account:ListRegions", "ec2:DescribeRegions", "organizations:DescribeOrganization", "organizations:ListParents",
+            "organizations:ListPoliciesForTarget", "organizations:DescribePolicy"],
        proves="No enabled region outside the declared ones has Bedrock invocations (CloudWatch AWS/Bedrock metrics, "
               "last 14 days; InvokeModel/Converse events among the newest Bedrock events of CloudTrail's 90-day history) "
-              "or an invocation logging configuration; regions that cannot be read make it UNKNOWN.",
+              "or an invocation logging configuration; regions that cannot be read make it UNKNOWN unless a service control "
+              "policy denies Bedrock there.",
        collect=collect_usage)
 def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     allowed = declared_regions_for_account(profile, dep.aws.account_id)
     v = v.at(None).declare(sorted(allowed))
-    states = {r: region_state(d) for r, d in sorted(data["regions"].items())}
+    scp_data = next((d.get("scp") for d in data["regions"].values() if d.get("scp")), None)
+    scp = scp_restriction(scp_data)
+    states = {r: region_state(d, scp["allowed"], r) for r, d in sorted(data["regions"].items())}
     raws = [x for d in data["regions"].values() for x in (d["logging"], d["metrics"], d.get("events")) if x is not None]
-    raws += list(data.get("enabled") or [])
+    raws += list(data.get("enabled") or []) + scp_raws(scp_data)
     by = {s: [r for r, (st, _) in states.items() if st == s] for s in ("used", "configured", "blocked", "disabled", "unknown", "idle")}
     obs = {"regions_scanned": sorted(states), "used_in": {r: m for r, (st, m) in states.items() if st == "used"},
            "logging_configured_in": by["configured"], "blocked_by_explicit_deny": by["blocked"],
            "regions_not_enabled": by["disabled"], "could_not_tell": by["unknown"],
-           "region_list": data.get("region_source", "given")}
+           "region_list": data.get("region_source", "given"), "scp_region_restriction": scp}
     bad_used = [r for r in by["used"] if r not in allowed]
     bad_conf = [r for r in by["configured"] if r not in allowed]
     if bad_used or bad_conf:
@@ -135,6 +149,8 @@ def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data
         return [v.undetermined(obs, f"not verified in {len(where)} region(s) ({', '.join(where[:4])}): {reason(bad)}", [bad, *raws])]
     outside = [r for r in states if r not in allowed]
     extra = f"; blocked by an explicit deny (SCP): {', '.join(by['blocked'])}" if by["blocked"] else ""
+    if scp["allowed"] is not None:
+        extra += f"; SCP {', '.join(scp['policies'])} denies Bedrock outside {', '.join(scp['allowed'])}"
     return [v.passed(obs, f"no Bedrock invocations or logging configuration in {len(outside)} other enabled region(s) "
                           f"over {METRICS_WINDOW} and the newest Bedrock events of {EVENTS_WINDOW}{extra}", raws)]
 
