@@ -17,10 +17,10 @@ No openpyxl, docx or boto3 here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import astuple, dataclass, field, replace
 from typing import Any
 
-from questionnaire.checks.aws.declared import ID as NOT_VERIFIABLE  # the check of deployments no provider verifies
 from questionnaire.errors import UserInputError
 from questionnaire.findings import Finding, Status
 from questionnaire.profile import Profile
@@ -178,12 +178,16 @@ def facts(profile: Profile, source: str = "bundle") -> dict[str, Any]:
 
 
 def _render(template: str, ctx: dict[str, Any]) -> str:
-    text = environment().from_string(template).render(**ctx)
+    from questionnaire.rendering import template as compiled
+
+    text = compiled(template).render(**ctx)
     return " ".join(text.split())
 
 
 def _eval(expr: str, ctx: dict[str, Any]) -> Any:
-    return environment().compile_expression(expr, undefined_to_none=False)(**ctx)
+    from questionnaire.rendering import expression
+
+    return expression(expr)(**ctx)
 
 
 def _where(f: Finding) -> str:
@@ -247,6 +251,10 @@ def _declared_note(source: str, all_checks: tuple[str, ...], relevant: list[Find
         return DECLARED_NOTE
     if not all_checks:
         return UNVERIFIABLE_NOTE
+    # the check of deployments no provider verifies (imported here: answers read back from the user cache
+    # need no check registry)
+    from questionnaire.checks.aws.declared import ID as NOT_VERIFIABLE
+
     unknown = [c for c in all_checks if c not in covered and not scope] + sorted(
         {f.check_id for f in relevant if f.status == Status.UNKNOWN and f.check_id != NOT_VERIFIABLE}
     )
@@ -320,6 +328,92 @@ def _answer(entry, ctx: dict[str, Any], by_check: dict[str, list[Finding]] | Non
     return Answer(**base, value=value, text=f"{text} {note}", status="declared", needs_review=claims, evidence=evidence)
 
 
+class AnswerSet(Mapping):
+    """Catalog id -> Answer, each rendered the first time it is asked for (``fill`` renders only
+    the entries its questions matched); iterating renders all, in catalog order.
+
+    ``remember=True`` (``fill``): answers rendered by an earlier run from the same catalog, profile
+    (every field), findings, source, code and shipped data (``templates/``, and botocore, whose region
+    names templates use) are read back from the user cache (``match_memo``) instead of rendered;
+    ``save_memo()`` keeps new ones."""
+
+    def __init__(self, profile: Profile, findings: list[Finding] | None, *, source: str = "bundle",
+                 entries: list | None = None, remember: bool = False):
+        if source not in SOURCES:
+            raise UserInputError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+        if source == "profile":
+            findings = None
+        if entries is None:
+            from questionnaire.catalog import load_catalog
+
+            entries = load_catalog()
+        self.entries = list(entries)
+        self._entries = {e.id: e for e in self.entries}
+        self._by_check: dict[str, list[Finding]] | None = None
+        if findings is not None:
+            self._by_check = {}
+            for f in findings:
+                self._by_check.setdefault(f.check_id, []).append(f)
+        elif source == "bundle":
+            source = "profile"  # no findings: nothing is verified
+        self._profile, self.source = profile, source
+        self._findings = findings
+        self._done: dict[str, Answer] = {}
+        self._ctx: dict[str, Any] | None = None
+        self._idle: frozenset[str] = frozenset()
+        self._remember = remember
+        self._memo = None
+
+    def __getitem__(self, entry_id: str) -> Answer:
+        a = self._done.get(entry_id)
+        if a is None:
+            entry = self._entries[entry_id]  # KeyError: no such entry
+            memo = self._memory()
+            known = memo.get(entry_id) if memo is not None else None
+            if known is not None:
+                a = Answer(*known)
+            else:
+                a = self.render(entry)
+                if memo is not None:
+                    memo.put(entry_id, astuple(a))
+            self._done[entry_id] = a
+        return a
+
+    def _memory(self):
+        if self._remember and self._memo is None:
+            from questionnaire import knowledge_cache as kc
+            from questionnaire.match_memo import Memo
+
+            findings = "-" if self._findings is None else repr(self._findings)
+            self._memo = Memo("answers", kc.key("answers", repr(self.entries), self._profile.model_dump_json(),
+                                                self.source, findings, kc.data_fingerprint(),
+                                                kc.version_file("botocore")))
+        return self._memo
+
+    def save_memo(self) -> None:
+        """Keep the answers rendered in this run for the next one (``remember=True`` only)."""
+        if self._memo is not None:
+            self._memo.save()
+
+    def render(self, entry) -> Answer:
+        """The answer of one catalog entry (the facts are worked out on the first call)."""
+        if self._ctx is None:
+            from questionnaire.checks.providers import idle_check_ids  # providers verifying no deployment here
+
+            self._ctx = facts(self._profile, self.source)
+            self._idle = frozenset(idle_check_ids(self._profile)) - set(self._by_check or ())  # a check with findings is never idle
+        return _answer(entry, self._ctx, self._by_check, self.source, self._idle)
+
+    def get(self, entry_id: str, default: Any = None) -> Any:
+        return self[entry_id] if entry_id in self._entries else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 def build_answers(
     profile: Profile,
     findings: list[Finding] | None,
@@ -328,26 +422,8 @@ def build_answers(
     entries: list | None = None,
 ) -> list[Answer]:
     """One Answer per catalog entry, in catalog order."""
-    if source not in SOURCES:
-        raise UserInputError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
-    if source == "profile":
-        findings = None
-    if entries is None:
-        from questionnaire.catalog import load_catalog
-
-        entries = load_catalog()
-    by_check: dict[str, list[Finding]] | None = None
-    if findings is not None:
-        by_check = {}
-        for f in findings:
-            by_check.setdefault(f.check_id, []).append(f)
-    elif source == "bundle":
-        source = "profile"  # no findings: nothing is verified
-    ctx = facts(profile, source)
-    from questionnaire.checks.providers import idle_check_ids  # checks of providers verifying no deployment here
-
-    idle = frozenset(idle_check_ids(profile)) - set(by_check or ())  # a check with findings is never idle
-    return [_answer(e, ctx, by_check, source, idle) for e in entries]
+    answers = AnswerSet(profile, findings, source=source, entries=entries)
+    return [answers.render(e) for e in answers.entries]
 
 
 def summary(answers: list[Answer]) -> dict[str, int]:
@@ -357,3 +433,12 @@ def summary(answers: list[Answer]) -> dict[str, int]:
     out["needs_review"] = sum(1 for a in answers if a.needs_review)
     out["total"] = len(answers)
     return out
+
+
+def __getattr__(name: str) -> Any:
+    """``answers.NOT_VERIFIABLE`` (the check id of deployments no provider verifies), imported when asked for."""
+    if name == "NOT_VERIFIABLE":
+        from questionnaire.checks.aws.declared import ID
+
+        return ID
+    raise AttributeError(name)

@@ -40,15 +40,16 @@ from questionnaire.aws_guard import (
     is_read_only,
     operation_for_action,
 )
-from questionnaire.aws_session import MAX_ATTEMPTS, ClientPool, available_regions, make_client, new_session, paginator_config
+from questionnaire.aws_session import MAX_ATTEMPTS, available_regions, make_client, new_session, paginator_config
 from questionnaire.errors import CredentialsError, EndpointError, ReadOnlyViolation
 from questionnaire.findings import RawResponse
 
 __all__ = [
     "ACCESS_DENIED_CODES", "ALWAYS_ALLOWED", "DENIED_OPERATIONS", "IAM_ACTION_OVERRIDES", "MAX_ATTEMPTS", "MAX_PAGES",
     "NEVER_ALLOWED", "REGION_DISABLED_CODES", "THROTTLE_CODES", "TRUNCATED_CODE", "UNREACHABLE_CODE", "UNSUPPORTED_CODE",
-    "AwsContext", "ClientPool", "EmulatedError", "available_regions", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "classify",
-    "emulators", "iam_action", "identity", "install_guard", "is_read_only", "json_safe", "make_client", "new_session",
+    "AwsContext", "EmulatedError", "SharedClients", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "available_regions",
+    "classify", "emulators", "iam_action", "identity", "identity_error", "install_guard", "is_read_only", "json_safe", "make_client",
+    "new_session",
     "now_iso", "operation_for_action",
 ]
 
@@ -128,25 +129,54 @@ def _op_name(client: Any, method: str) -> str:
     return client.meta.method_to_api_mapping.get(method) or "".join(p.title() for p in method.split("_"))
 
 
-class AwsContext:
-    """One thread's view of AWS: its own boto3 session and clients (or the run's shared :class:`ClientPool`,
-    ``pool=``), the run's shared recorder."""
+class SharedClients:
+    """One account's guarded boto3 session and clients, shared by every thread of a run over many accounts.
+    botocore clients are thread-safe, sessions are not: clients are made under a lock, once each."""
 
-    def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, pool: ClientPool | None = None) -> None:
+    def __init__(self, credentials: Any = None) -> None:
+        self.session = install_guard(new_session(credentials))
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str, make: Any) -> Any:
+        with self._lock:
+            c = self._clients.get((service, region))
+            if c is None:
+                c = self._clients[(service, region)] = make(self.session)
+            return c
+
+
+class AwsContext:
+    """One thread's view of AWS: its own boto3 session and clients (or one account's, shared by the threads:
+    ``shared=``), the run's shared recorder."""
+
+    def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, credentials: Any = None,
+                 account: str | None = None, limiter: Any = None, router: Any = None, shared: SharedClients | None = None) -> None:
         self.recorder = recorder or Recorder()
-        self.pool = pool
-        self.session = pool.session if pool is not None else install_guard(new_session())
+        self.shared = shared  # one account's clients, shared by the threads (else this context's own session)
+        self.session = shared.session if shared is not None else install_guard(new_session(credentials))
         self._clients: dict[tuple[str, str], Any] = {}
         self.max_attempts = max_attempts
         self.check_id: str | None = None  # set by the runner while a collector runs
+        # runs over several accounts: the account this context reads (recorded on every response), the
+        # run's rate limiter, and the router that gives the context of another account (``at``)
+        self.account, self.limiter, self.router = account, limiter, router
+
+    def at(self, account: str | None) -> Any:
+        """The context reading ``account`` (this one for its own account, or in a single-account run)."""
+        if self.router is None or account in (None, self.account):
+            return self
+        return self.router.ctx(account, self.check_id)
 
     def client(self, service: str, region: str) -> Any:
-        if self.pool is not None:
-            return self.pool.client(service, region)
         key = (service, region)
         c = self._clients.get(key)
         if c is None:
-            c = make_client(self.session, service, region, self.recorder, max_attempts=self.max_attempts)
+            def make(session: Any) -> Any:
+                return make_client(session, service, region, self.recorder, max_attempts=self.max_attempts,
+                                   limiter=self.limiter, account=self.account)
+
+            c = self.shared.client(service, region, make) if self.shared is not None else make(self.session)
             self._clients[key] = c
         return c
 
@@ -161,7 +191,7 @@ class AwsContext:
         client = self.client(service, region)
         operation = _op_name(client, method)
         self.recorder.note(self.check_id, service, operation)
-        key = (service, region, rec_region, operation, json.dumps(json_safe(params), sort_keys=True))
+        key = (self.account, service, region, rec_region, operation, json.dumps(json_safe(params), sort_keys=True))
         r = self.recorder
         while True:
             with r._lock:
@@ -180,6 +210,7 @@ class AwsContext:
             ev.wait()
         try:
             raw = self._do_call(client, service, method, operation, region, rec_region, params)
+            raw.account = self.account
             with r._lock:
                 r._cache[key] = raw
                 r.raw.append(raw)
@@ -207,61 +238,70 @@ class AwsContext:
         return out
 
     def _do_call(self, client: Any, service: str, method: str, operation: str, region: str, rec_region: str | None, params: dict) -> RawResponse:
-        from botocore.exceptions import (
-            ClientError,
-            ConnectionClosedError,
-            ConnectTimeoutError,
-            EndpointConnectionError,
-            HTTPClientError,
-            NoCredentialsError,
-            PartialCredentialsError,
-            ReadTimeoutError,
-        )
+        return call_client(client, service, method, operation, rec_region, params)
 
-        ts = now_iso()
-        response: Any = None
-        error: dict[str, str] | None = None
-        request_id = None
-        emulated = is_emulated(service, operation)
-        try:
-            resp = getattr(client, method)(**params)
-            request_id = (resp.get("ResponseMetadata") or {}).get("RequestId")
-            response = json_safe(resp)
-        except ReadOnlyViolation:
-            raise
-        except (NoCredentialsError, PartialCredentialsError):
-            raise CredentialsError(
-                "no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or run `aws sso login`)"
-            ) from None
-        except ClientError as e:
-            err = e.response.get("Error") or {}
-            code = str(err.get("Code") or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or "ClientError")
-            request_id = (e.response.get("ResponseMetadata") or {}).get("RequestId")
-            if code in ("404", "501", "NotImplemented", "InvalidAction") and service == "bedrock":
-                code = UNSUPPORTED_CODE
-            error = {"code": code, "message": str(err.get("Message") or e)[:500]}
-        except NotImplementedError as e:  # moto in-process: operation not emulated
-            error = {"code": UNSUPPORTED_CODE, "message": f"operation not supported by the endpoint ({e})"[:500]}
-        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, HTTPClientError) as e:
-            error = {"code": UNREACHABLE_CODE, "message": str(e)[:500]}
-        except Exception as e:  # parse errors, unexpected HTTP bodies: UNKNOWN, never PASS
-            error = {"code": type(e).__name__, "message": str(e)[:500]}
-        return RawResponse(
-            service=service,
-            operation=operation,
-            region=rec_region,
-            params=json_safe(params),
-            response=response,
-            timestamp=ts,
-            request_id=request_id,
-            error=error,
-            emulated=emulated,
-        )
+
+def call_client(client: Any, service: str, method: str, operation: str, rec_region: str | None, params: dict) -> RawResponse:
+    """One call as a RawResponse: API errors in ``.error``; only the guard and missing credentials raise."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        HTTPClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ReadTimeoutError,
+    )
+
+    ts = now_iso()
+    response: Any = None
+    error: dict[str, str] | None = None
+    request_id = None
+    emulated = is_emulated(service, operation)
+    try:
+        resp = getattr(client, method)(**params)
+        request_id = (resp.get("ResponseMetadata") or {}).get("RequestId")
+        response = json_safe(resp)
+    except ReadOnlyViolation:
+        raise
+    except (NoCredentialsError, PartialCredentialsError):
+        raise CredentialsError(
+            "no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or run `aws sso login`)"
+        ) from None
+    except ClientError as e:
+        err = e.response.get("Error") or {}
+        code = str(err.get("Code") or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or "ClientError")
+        request_id = (e.response.get("ResponseMetadata") or {}).get("RequestId")
+        if code in ("404", "501", "NotImplemented", "InvalidAction") and service == "bedrock":
+            code = UNSUPPORTED_CODE
+        error = {"code": code, "message": str(err.get("Message") or e)[:500]}
+    except NotImplementedError as e:  # moto in-process: operation not emulated
+        error = {"code": UNSUPPORTED_CODE, "message": f"operation not supported by the endpoint ({e})"[:500]}
+    except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, HTTPClientError) as e:
+        error = {"code": UNREACHABLE_CODE, "message": str(e)[:500]}
+    except Exception as e:  # parse errors, unexpected HTTP bodies: UNKNOWN, never PASS
+        error = {"code": type(e).__name__, "message": str(e)[:500]}
+    return RawResponse(
+        service=service,
+        operation=operation,
+        region=rec_region,
+        params=json_safe(params),
+        response=response,
+        timestamp=ts,
+        request_id=request_id,
+        error=error,
+        emulated=emulated,
+    )
 
 
 def identity(ctx: AwsContext, region: str) -> RawResponse:
     """sts.GetCallerIdentity, failing fast with one clear error when AWS cannot be reached."""
-    raw = ctx.call("sts", "get_caller_identity", region, record_region=None)
+    return identity_error(ctx.call("sts", "get_caller_identity", region, record_region=None))
+
+
+def identity_error(raw: RawResponse) -> RawResponse:
+    """A GetCallerIdentity response, or one clear error (no credentials, rejected, unreachable): the run cannot start."""
     if raw.error:
         code = raw.error["code"]
         if code == "EndpointUnreachable":

@@ -15,6 +15,10 @@ from typing import Any, Callable, Iterable
 from questionnaire.errors import ReadOnlyViolation
 
 ALWAYS_ALLOWED = frozenset({"sts.GetCallerIdentity"})
+# The account-access session only (never a check's session): assume the read-only role in each account a
+# multi-account run reads, and list the organization's accounts (``check --org``). AssumeRole changes nothing
+# in the account it opens; it is allowed deliberately, on that session alone, and stays in NEVER_ALLOWED below.
+ACCESS_OPERATIONS = frozenset({"sts.AssumeRole", "sts.GetCallerIdentity", "organizations.ListAccounts"})
 NEVER_ALLOWED = frozenset(
     {
         "secretsmanager.GetSecretValue",
@@ -139,4 +143,18 @@ def guard(model: Any = None, **_: Any) -> None:
 def install_guard(session: Any) -> Any:
     """Put the guard on a boto3 session: every client AND every ``session.resource(...)`` made from it."""
     session.events.register_first("before-parameter-build.*.*", guard)
+    return session
+
+
+def access_guard(model: Any = None, **_: Any) -> None:
+    """The account-access session's hook: exactly :data:`ACCESS_OPERATIONS`, nothing else."""
+    op = f"{model.service_model.service_name}.{model.name}"
+    if op not in ACCESS_OPERATIONS:
+        raise ReadOnlyViolation(f"refused AWS call {op.replace('.', ':')}: the account-access session may only call "
+                                f"{', '.join(sorted(ACCESS_OPERATIONS))}")
+
+
+def install_access_guard(session: Any) -> Any:
+    """The guard of the session that opens the others (sts:AssumeRole) and lists the organization."""
+    session.events.register_first("before-parameter-build.*.*", access_guard)
     return session

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from questionnaire.aws_emulation import emulate, stash_params
-from questionnaire.aws_guard import guard, install_guard
+from questionnaire.aws_guard import guard
 
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 15
@@ -20,9 +20,12 @@ _LOADER = None
 _LOADER_LOCK = threading.Lock()
 
 
-def new_session() -> Any:
+def new_session(credentials: Any = None) -> Any:
     """A new boto3 session (one per thread) sharing one botocore data loader, so that the
-    service models are parsed once per process instead of once per thread."""
+    service models are parsed once per process instead of once per thread.
+
+    ``credentials`` (e.g. refreshable assumed-role credentials of another account): the session uses
+    these and nothing else; default: the standard credential chain."""
     global _LOADER
     import boto3
     import botocore.session
@@ -33,12 +36,29 @@ def new_session() -> Any:
             _LOADER = core.get_component("data_loader")
         else:
             core.register_component("data_loader", _LOADER)
+    if credentials is not None:
+        _use_credentials(core, credentials)
     return boto3.session.Session(botocore_session=core)
 
 
-def make_client(session: Any, service: str, region: str, recorder: Any = None, *, max_attempts: int = MAX_ATTEMPTS) -> Any:
-    """A client with the read-only guard, standard retries, short timeouts and the call counter
-    (``recorder.count(region, service, operation)`` once per logical call).
+def _use_credentials(core: Any, credentials: Any) -> None:
+    from botocore.credentials import CredentialProvider, CredentialResolver
+
+    class _Given(CredentialProvider):
+        METHOD = "questionnaire-assumed-role"
+
+        def load(self) -> Any:
+            return credentials
+
+    core.register_component("credential_provider", CredentialResolver(providers=[_Given()]))
+
+
+def make_client(session: Any, service: str, region: str, recorder: Any = None, *, max_attempts: int = MAX_ATTEMPTS,
+                limiter: Any = None, account: str | None = None, hook: Any = guard) -> Any:
+    """A client with the read-only guard (``hook``), botocore's adaptive retry mode (exponential backoff plus a
+    client-side rate that slows down on throttling), short timeouts, the call counter
+    (``recorder.count(region, service, operation)`` once per logical call) and, with a ``limiter``
+    (``questionnaire.org.ratelimit.RateLimiter``), the per-(account, region, service) request rate.
 
     boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> natively.
     """
@@ -47,11 +67,16 @@ def make_client(session: Any, service: str, region: str, recorder: Any = None, *
     cfg = Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        retries={"mode": "adaptive", "max_attempts": max_attempts},
         user_agent_extra="questionnaire-check",
     )
     client = session.client(service, region_name=region, config=cfg)
-    client.meta.events.register_first("before-parameter-build.*.*", guard)
+    client.meta.events.register_first("before-parameter-build.*.*", hook)
+    if limiter is not None:
+        def _pace(**_: Any) -> None:  # a before-call handler that returns something replaces the response
+            limiter.acquire(account, region, service)
+
+        client.meta.events.register("before-call.*.*", _pace)
     if recorder is not None:
 
         def _count(model: Any = None, **_: Any) -> None:
@@ -65,31 +90,6 @@ def make_client(session: Any, service: str, region: str, recorder: Any = None, *
     client.meta.events.register("before-parameter-build.*.*", stash_params)
     client.meta.events.register("before-call.*.*", emulate)
     return client
-
-
-class ClientPool:
-    """One guarded session and one client per (service, region) for a whole run, shared by its threads.
-
-    botocore clients are thread-safe (sessions are not: creation is serialised here), so a run creates each
-    client once instead of once per worker thread; creating a client is most of the CPU a call costs.
-    """
-
-    def __init__(self, recorder: Any = None, *, max_attempts: int = MAX_ATTEMPTS, session: Any = None) -> None:
-        self.recorder, self.max_attempts = recorder, max_attempts
-        self.session = session if session is not None else install_guard(new_session())
-        self._clients: dict[tuple[str, str], Any] = {}
-        self._lock = threading.Lock()
-
-    def client(self, service: str, region: str) -> Any:
-        key = (service, region)
-        c = self._clients.get(key)
-        if c is None:
-            with self._lock:
-                c = self._clients.get(key)
-                if c is None:
-                    c = self._clients[key] = make_client(self.session, service, region, self.recorder,
-                                                         max_attempts=self.max_attempts)
-        return c
 
 
 @functools.lru_cache(maxsize=1)

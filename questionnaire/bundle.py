@@ -49,7 +49,8 @@ from questionnaire.bundle_read import Bundle, load_bundle, verify  # noqa: F401 
 
 _WRITE_RATIO_LIMIT = 50  # entries compressing better than this are stored, so our own bundles never look like bombs
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_RAW_PATH_RE = re.compile(r"^raw/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\.json$")
+# raw/<region|global>/<service>/<operation>[-n].json; a run over several accounts puts the account first
+_RAW_PATH_RE = re.compile(r"^raw/(\d{12}/)?[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\.json$")
 _SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -67,14 +68,15 @@ def _raw_path(raw: Any, used: set[str]) -> str:
     path = _get(raw, "path") or ""
     if path:
         if not _RAW_PATH_RE.match(path) or ".." in path.split("/"):
-            raise OutputError(f"raw response path {path!r} is not raw/<region>/<service>/<operation>.json")
+            raise OutputError(f"raw response path {path!r} is not raw/[<account>/]<region>/<service>/<operation>.json")
         if path in used:
             raise OutputError(f"two raw responses share the bundle path {path}")
         return path
     region = _get(raw, "region") or "global"
     service = _get(raw, "service") or "unknown"
     op = _get(raw, "operation") or "call"
-    base = "raw/" + "/".join(_SAFE_NAME_RE.sub("_", str(p)) for p in (region, service, op))
+    parts = ([_get(raw, "account")] if _get(raw, "account") else []) + [region, service, op]
+    base = "raw/" + "/".join(_SAFE_NAME_RE.sub("_", str(p)) for p in parts)
     path, n = base + ".json", 1
     while path in used:
         n += 1
@@ -176,6 +178,7 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         mask_account=mask_account,
         tool=tool,
         profile_sha256=sha256_hex(files["profile.yaml"]),
+        accounts=account_rows(_get(run, "accounts"), clean_findings),
     )
     files["SUMMARY.md"] = render_markdown(summary).encode("utf-8")
     files["summary.html"] = render_html(summary).encode("utf-8")
@@ -202,7 +205,31 @@ def build_files(loaded: Any, run: Any, *, mask_account: bool = False) -> tuple[d
         "documents": documents,
         "summary_account_masked": bool(mask_account),
     }
+    predicate.update(multi_account_predicate(run))
     return files, predicate
+
+
+def multi_account_predicate(run: Any) -> dict[str, Any]:
+    """``accounts`` (how each account was reached) and ``org`` (the listing, the shard, the accounts covered):
+    only for runs over several accounts, so single-account manifests stay as they were."""
+    out: dict[str, Any] = {}
+    if _get(run, "accounts"):
+        out["accounts"] = {a: dict(v) for a, v in sorted(_get(run, "accounts").items())}
+    if _get(run, "org"):
+        out["org"] = dict(_get(run, "org"))
+    return out
+
+
+def account_rows(accounts: dict[str, Any] | None, findings: list[Finding]) -> list[dict[str, Any]]:
+    """One row per account for the summary: how it was reached and its findings' counts."""
+    rows = []
+    for acct, info in sorted((accounts or {}).items()):
+        counts = {s: 0 for s in ("PASS", "FAIL", "UNKNOWN")}
+        for f in findings:
+            if f.account == acct:
+                counts[f.status.value] += 1
+        rows.append({"account": acct, "access": info.get("access", ""), "reason": info.get("reason") or "", **counts})
+    return rows
 
 
 def _statement(files: dict[str, bytes], predicate: dict[str, Any], signed: bool) -> dict[str, Any]:
@@ -245,6 +272,11 @@ def bundle_bytes(loaded: Any, run: Any, *, mask_account: bool = False, sign_key:
     """The bundle as bytes (deterministic for the same inputs)."""
     private = _load_private_key(sign_key) if sign_key is not None else None
     files, predicate = build_files(loaded, run, mask_account=mask_account)
+    return package(files, predicate, private)
+
+
+def package(files: dict[str, bytes], predicate: dict[str, Any], private: Any = None) -> bytes:
+    """Content files + predicate -> the zip: manifest (in-toto Statement), optional signature, SHA256SUMS."""
     total = sum(len(v) for v in files.values())
     if total > MAX_TOTAL_UNCOMPRESSED // 2:
         raise OutputError(f"bundle would hold {total:,} bytes; documents and responses must stay under 100 MB")

@@ -56,7 +56,7 @@ def finding_problems(i: int, d: Any) -> list[str]:
         p.append(f"{where}: check_id must be a non-empty string")
     if d.get("status") not in STATUSES:
         p.append(f"{where}: status must be one of {', '.join(STATUSES)}")
-    for k in ("deployment", "region", "subject"):
+    for k in ("deployment", "region", "subject", "account"):
         if not _str_or_none(d.get(k)):
             p.append(f"{where}: {k} must be a string or null")
     if not isinstance(d.get("message", ""), str):
@@ -99,4 +99,29 @@ def predicate_problems(pred: dict[str, Any]) -> list[str]:
     collector = pred.get("collector", {})
     if not isinstance(collector, dict) or not all(_str_or_none(v) for v in collector.values()):
         p.append("manifest.json: predicate.collector must hold strings")
+    return p + org_problems(pred)
+
+
+def org_problems(pred: dict[str, Any]) -> list[str]:
+    """A run over several accounts: ``accounts`` maps ids to how they were reached; ``org`` lists the accounts
+    of the organization and those covered. Unsharded (or merged), it must cover every account listed."""
+    p = []
+    accounts = pred.get("accounts", {})
+    if not isinstance(accounts, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in accounts.items()):
+        p.append("manifest.json: predicate.accounts must map account ids to objects")
+    org = pred.get("org")
+    if org is None:
+        return p
+    if not isinstance(org, dict) or not _str_list(org.get("accounts")) or not _str_list(org.get("covered")):
+        return p + ["manifest.json: predicate.org must list accounts and covered (lists of account ids)"]
+    shard = org.get("shard")
+    listed, covered = set(org["accounts"]), set(org["covered"])
+    if shard is not None and not (isinstance(shard, list) and len(shard) == 2 and all(isinstance(x, int) for x in shard)
+                                  and 1 <= shard[0] <= shard[1]):
+        p.append("manifest.json: predicate.org.shard must be [I, N] or null")
+    if not covered <= listed:
+        p.append(f"manifest.json: predicate.org covers {len(covered - listed)} account(s) it does not list")
+    elif shard is None and covered != listed:
+        p.append(f"manifest.json: predicate.org covers {len(covered)} of the {len(listed)} accounts it lists "
+                 "(an unsharded or merged bundle covers every account)")
     return p

@@ -3,12 +3,16 @@
 One entry per standard question. The catalog is data; this module loads it,
 merges the real-world phrasings (owned by matching) and validates every entry
 so that a broken catalog fails loudly with a one-line message naming the entry.
+
+Validating compiles every template; the validated entries and the compiled templates are kept
+in the user cache (``knowledge_cache``) under the hash of both files and of the code, so a
+later run with the same catalog reads them back instead of parsing, validating and compiling.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -81,11 +85,13 @@ def _field_exists(dotted: str) -> bool:
     return True
 
 
-def _load_yaml(path: Path) -> Any:
+def _load_yaml(path: Path, text: str | None = None) -> Any:
     import yaml
 
+    from questionnaire.knowledge_cache import yaml_load
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_load(path.read_text(encoding="utf-8") if text is None else text)
     except OSError as e:
         raise InputFileError(f"{path}: cannot read: {e.strerror}") from None
     except yaml.YAMLError as e:
@@ -94,11 +100,11 @@ def _load_yaml(path: Path) -> Any:
         raise InputFileError(f"{path}{where}: not valid YAML: {getattr(e, 'problem', None) or e}") from None
 
 
-def _phrasings(path: Path) -> dict[str, dict[str, Any]]:
+def _phrasings(path: Path, text: str | None = None) -> dict[str, dict[str, Any]]:
     """id -> {"phrasings": [...], "keywords": [...], ...}; tolerant of the two obvious shapes."""
-    if not path.is_file():
+    if text is None and not path.is_file():
         return {}
-    data = _load_yaml(path)
+    data = _load_yaml(path, text)
     if data is None:
         return {}
     if isinstance(data, dict):
@@ -134,11 +140,21 @@ def known_check_ids() -> frozenset[str]:
 
 def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, dict[str, Any]] | None = None) -> list[CatalogEntry]:
     """Validate catalog data; raise InputFileError naming the first bad entry."""
+    from questionnaire.rendering import add_code
+
+    entries, codes = _parse_catalog(data, source, phrasings)
+    add_code(codes)
+    return entries
+
+
+def _parse_catalog(data: Any, source: str, phrasings: dict[str, dict[str, Any]] | None) -> tuple[list[CatalogEntry], dict]:
+    """(entries, compiled templates: (kind, source) -> code) of valid catalog data."""
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise InputFileError(f"{source}: expected a mapping with an 'entries' list")
     phrasings = phrasings or {}
     known = known_check_ids()
     entries: list[CatalogEntry] = []
+    codes: dict[tuple[str, str], Any] = {}
     seen: set[str] = set()
     for i, raw in enumerate(data["entries"]):
         where = f"{source}: entry {i + 1}"
@@ -151,8 +167,8 @@ def parse_catalog(data: Any, source: str = "catalog.yaml", phrasings: dict[str, 
         if eid in seen:
             raise InputFileError(f"{where}: duplicate id")
         seen.add(eid)
-        entries.append(_parse_entry(raw, where, known, phrasings.get(eid, {})))
-    return entries
+        entries.append(_parse_entry(raw, where, known, phrasings.get(eid, {}), codes))
+    return entries, codes
 
 
 def _id_list(raw: dict[str, Any], key: str, where: str, known: frozenset[str]) -> list[str]:
@@ -196,17 +212,17 @@ def _check_shape(raw: dict[str, Any], where: str) -> str:
     return kind
 
 
-def _check_templates(raw: dict[str, Any], where: str) -> None:
+def _check_templates(raw: dict[str, Any], where: str, codes: dict[tuple[str, str], Any]) -> None:
+    """Compile the entry's template and expressions into ``codes`` (a syntax error names the entry)."""
     from jinja2 import TemplateSyntaxError
 
-    from questionnaire.rendering import environment
+    from questionnaire.rendering import EXPRESSION, TEMPLATE, expression_code, template_code
 
-    env = environment()
     try:
-        env.from_string(raw["template"])
+        codes[(TEMPLATE, raw["template"])] = template_code(raw["template"])
         for expr in (raw.get("value"), raw.get("applies")):
             if expr:
-                env.compile_expression(expr)
+                codes[(EXPRESSION, expr)] = expression_code(expr)
     except TemplateSyntaxError as e:
         raise InputFileError(f"{where}: template syntax error: {e.message}") from None
 
@@ -226,11 +242,12 @@ def _rules(ph: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def _parse_entry(raw: dict[str, Any], where: str, known: frozenset[str], ph: dict[str, Any]) -> CatalogEntry:
+def _parse_entry(raw: dict[str, Any], where: str, known: frozenset[str], ph: dict[str, Any],
+                 codes: dict[tuple[str, str], Any]) -> CatalogEntry:
     kind = _check_shape(raw, where)
     checks = _id_list(raw, "checks", where, known)
     requires = _id_list(raw, "requires", where, known)
-    _check_templates(raw, where)
+    _check_templates(raw, where, codes)
     asserts = raw.get("asserts")
     return CatalogEntry(
         id=raw["id"],
@@ -268,10 +285,38 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
+_FIELDS = tuple(f.name for f in fields(CatalogEntry))
+
+
 @lru_cache(maxsize=8)
 def _load_cached(catalog_path: str, phrasings_path: str, _stamps: Any = None) -> tuple[CatalogEntry, ...]:
-    path = Path(catalog_path)
-    return tuple(parse_catalog(_load_yaml(path), path.name, _phrasings(Path(phrasings_path))))
+    from questionnaire import knowledge_cache as kc
+    from questionnaire.rendering import add_code
+
+    path, ph_path = Path(catalog_path), Path(phrasings_path)
+    raw = kc.read_bytes(path)
+    ph_raw = kc.read_bytes(ph_path) if ph_path.is_file() else None
+    k = kc.key("catalog", raw, b"-" if ph_raw is None else b"+" + ph_raw)
+    hit = kc.load("catalog", k)
+    if hit is not None:
+        rows, codes = hit
+        add_code({(kind, src): code for kind, src, code in codes})
+        return tuple(CatalogEntry(**dict(zip(_FIELDS, row))) for row in rows)
+    text = _decode(path, raw)
+    phrasings = _phrasings(ph_path, _decode(ph_path, ph_raw)) if ph_raw is not None else {}
+    entries, codes = _parse_catalog(_load_yaml(path, text), path.name, phrasings)
+    add_code(codes)
+    kc.store("catalog", k, ([tuple(getattr(e, f) for f in _FIELDS) for e in entries],
+                            [(kind, src, code) for (kind, src), code in codes.items()]))
+    return tuple(entries)
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text ``path.read_text(encoding="utf-8")`` gives (universal newlines)."""
+    try:
+        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: not UTF-8 text") from None
 
 
 def load_catalog(templates: str | Path | None = None) -> list[CatalogEntry]:

@@ -322,8 +322,14 @@ def check(
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Write the evidence bundle (.zip) here."),
     mask_account: bool = typer.Option(False, "--mask-account", help="Mask the account id in the bundle."),
     sign: Optional[Path] = typer.Option(None, "--sign", help="Ed25519 private key (PEM) to sign the bundle."),
+    org: bool = typer.Option(False, "--org", help="Also verify every account of the AWS organization against the profile's "
+                             "baseline (organizations:ListAccounts, from the management or a delegated-admin account)."),
+    accounts: Optional[Path] = typer.Option(None, "--accounts", help="Like --org, for the accounts listed in FILE "
+                                            "(one 12-digit id per line)."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="Verify slice I of N of the accounts (e.g. 2/4); "
+                                        "combine the shard bundles with `bundle merge`."),
 ) -> None:
-    """Verify the profile read-only against the live AWS account (standard boto3 credential chain).
+    """Verify the profile read-only against the live AWS account(s) (standard boto3 credential chain).
 
     Honours AWS_PROFILE, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. OpenAI / Anthropic API deployments:
     OPENAI_ADMIN_KEY / ANTHROPIC_ADMIN_KEY (GET requests only), OPENAI_BASE_URL / ANTHROPIC_BASE_URL.
@@ -336,6 +342,9 @@ def check(
 
     loaded = load_profile(profile)
     _check_regions(region)
+    from questionnaire.org.plan import scope_from_options
+
+    scope = scope_from_options(org, accounts, shard)
     if json_out is not None:  # before any AWS call: never the profile, never the bundle
         from questionnaire.atomic import check_target
 
@@ -343,7 +352,7 @@ def check(
     sign_key = _bundle_prepare(bundle, loaded, sign)
     outcome = run_check(loaded, regions=list(region) if region else None,
                         progress=err if sys.stderr.isatty() else None, json_out=json_out, bundle=bundle,
-                        mask_account=mask_account, sign_key=sign_key)
+                        mask_account=mask_account, sign_key=sign_key, scope=scope, status=err)
     if outcome.bundle is not None:
         err(f"wrote evidence bundle {outcome.bundle} ({outcome.bundle.stat().st_size:,} bytes"
             f"{', signed' if sign_key is not None else ''})")
@@ -361,13 +370,22 @@ def check(
 
 @app.command("iam-policy")
 @edge
-def iam_policy_cmd() -> None:
-    """Print the least-privilege IAM policy `check` needs (generated from the checks' declared actions)."""
+def iam_policy_cmd(
+    kind: str = typer.Option("checks", "--for", help="checks: the read-only policy check needs; caller: plus assuming "
+                             "the member role and listing the organization; trust: the member role's trust policy; "
+                             "stackset: a CloudFormation StackSet template creating the member role."),
+    trusted: Optional[str] = typer.Option(None, "--trusted-principal", help="trust/stackset: the account id or IAM "
+                                          "role ARN that runs check."),
+    role_name: str = typer.Option("QuestionnaireReadOnly", "--role-name", help="The member role's name."),
+    external_id: Optional[str] = typer.Option(None, "--external-id", help="trust/stackset: require this sts:ExternalId."),
+) -> None:
+    """Print the least-privilege IAM policy `check` needs (generated from the checks' declared actions),
+    or with --for the member-account role to roll out for a multi-account run."""
     import json
 
-    from questionnaire.checks import iam_policy
+    from questionnaire.org.roles import policy_document
 
-    say(json.dumps(iam_policy(), indent=2))
+    say(json.dumps(policy_document(kind, trusted, role_name, external_id), indent=2))
 
 
 @app.command("gcp-role")
@@ -450,8 +468,10 @@ def demo(
 
 
 from questionnaire.cli_library import library_app  # noqa: E402  (library import / check)
+from questionnaire.cli_bundle import bundle_app  # noqa: E402  (bundle merge)
 
 app.add_typer(library_app, name="library")
+app.add_typer(bundle_app, name="bundle")
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ class Finding:
     evidence: tuple[str, ...] = ()
     subject: str | None = None  # e.g. a secret name when one check yields several findings
     controls: dict[str, list[str]] = field(default_factory=dict)
+    account: str | None = None  # the AWS account read, when a run reads several (not part of the id)
 
     @property
     def id(self) -> str:
@@ -47,7 +48,8 @@ class Finding:
         return ":".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {"account": self.account} if self.account else {}
+        return out | {
             "id": self.id,
             "check_id": self.check_id,
             "deployment": self.deployment,
@@ -74,6 +76,7 @@ class Finding:
             evidence=tuple(d.get("evidence") or ()),
             subject=d.get("subject"),
             controls={k: list(v) for k, v in (d.get("controls") or {}).items()},
+            account=d.get("account"),
         )
 
 
@@ -96,9 +99,11 @@ class RawResponse:
     error: dict[str, str] | None = None
     path: str = ""
     emulated: bool = False
+    account: str | None = None  # the AWS account read, when a run reads several (else not recorded)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {"account": self.account} if self.account else {}
+        return out | {
             "service": self.service,
             "operation": self.operation,
             "region": self.region,

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from questionnaire.errors import ProfileInvalid, UserInputError
+from questionnaire.textnorm import question_key  # noqa: F401  (library.question_key: where it always was)
 
 MAX_LIBRARY_BYTES = 20 * 1024 * 1024
 YES_NO = {"yes": "Yes", "y": "Yes", "no": "No", "n": "No", "na": "N/A", "n/a": "N/A", "n.a.": "N/A",
@@ -91,17 +92,6 @@ def json_schema() -> dict[str, Any]:
     schema = Library.model_json_schema()
     schema["title"] = "questionnaire answer library (library.yaml)"
     return schema
-
-
-def question_key(text: str) -> str:
-    """Two questions with this key are the same question: every word kept (the matcher's tokens drop
-    boilerplate such as "reviewed and updated", which tells CAIQ questions apart), case, punctuation
-    and spacing folded."""
-    import html
-    import re
-
-    t = html.unescape(re.sub(r"<[^>]+>", " ", str(text or ""))).lower().replace("\u2019", "'")
-    return " ".join(re.sub(r"[^a-z0-9']+", " ", t).split())
 
 
 def entry_id(question: str) -> str:
@@ -206,10 +196,18 @@ def check_library(path: str | Path) -> tuple[Library | None, list]:
         raise UserInputError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
     if path.stat().st_size > MAX_LIBRARY_BYTES:
         return None, [Problem(name, 1, "", "file is larger than 20 MB; split the library")]
+    from questionnaire import knowledge_cache as kc
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        k = kc.key("library", raw)
+        known = kc.load("library", k)  # this content validated by an earlier run: its entries as data
+        if isinstance(known, dict):
+            return Library.model_validate(known), []
+        text = raw.decode("utf-8-sig")
         lib = _fast(text)
         if lib is not None:
+            kc.store("library", k, lib.model_dump(mode="json"))
             return lib, []
         doc = _Yaml(text, name)
     except UnicodeDecodeError:
@@ -222,7 +220,9 @@ def check_library(path: str | Path) -> tuple[Library | None, list]:
     problems.sort(key=lambda p: (p.line, p.path))
     if problems:
         return None, problems
-    return Library.model_validate(doc.data), []
+    lib = Library.model_validate(doc.data)
+    kc.store("library", k, lib.model_dump(mode="json"))
+    return lib, []
 
 
 def load_library(path: str | Path) -> Library:

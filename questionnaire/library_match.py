@@ -20,8 +20,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from questionnaire.library import Entry, Library, question_key
+from typing import TYPE_CHECKING
+
 from questionnaire.polarity import INVERSE, SAME, _consume, _strip, load_rules, prepare
+from questionnaire.textnorm import question_key
+
+if TYPE_CHECKING:  # the pydantic models are imported by whoever loads a library
+    from questionnaire.library import Entry, Library
 
 SKIP, REVIEW = "skip", "review"
 UNAPPROVED_MODES = (SKIP, REVIEW)
@@ -64,29 +69,23 @@ class LibraryHit:
                       not self.usable, asserts=e.question, polarity=self.polarity)
 
 
-_TERMS: dict[int, list] = {}
-
-
 def _all_terms(rules) -> list:
     """(pair, side, regex) of every antonym pair of ``rules``, built once."""
-    if id(rules) not in _TERMS:
-        _TERMS[id(rules)] = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative")
-                             for _src, rx in sides[s]]
-    return _TERMS[id(rules)]
-
-
-_SIGNATURES: dict[tuple[int, str], tuple] = {}
+    if "library_terms" not in rules.memo:
+        rules.memo["library_terms"] = [(p, s, rx) for p, sides in rules.pairs.items() for s in ("positive", "negative")
+                                       for _src, rx in sides[s]]
+    return rules.memo["library_terms"]
 
 
 def _signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
     """(abstain cue, the word after each negation outside subordinate clauses, pair -> side, problem);
     remembered per text (library questions are compared again and again)."""
-    key = (id(rules), text)
-    if key not in _SIGNATURES:
-        if len(_SIGNATURES) > 50_000:
-            _SIGNATURES.clear()
-        _SIGNATURES[key] = _compute_signature(rules, text)
-    return _SIGNATURES[key]
+    sigs = rules.memo.setdefault("library_signatures", {})
+    if text not in sigs:
+        if len(sigs) > 50_000:
+            sigs.clear()
+        sigs[text] = _compute_signature(rules, text)
+    return sigs[text]
 
 
 def _compute_signature(rules, text: str) -> tuple[str | None, list[str], dict[str, str], str | None]:
@@ -147,37 +146,35 @@ class LibraryMatcher:
     entry generic and no keyword gates, computed from posting lists so 2,000 entries stay fast) and its
     calibration (``Matcher.calibrate``)."""
 
-    def __init__(self, library: Library, *, unapproved: str = REVIEW, today: dt.date | None = None):
-        from questionnaire.textnorm import tokens
+    def __init__(self, library: Library, *, unapproved: str = REVIEW, today: dt.date | None = None,
+                 remember: bool = False):
+        """``remember``: keep match results in the user cache for the next run (``match_memo``)."""
+        from questionnaire import knowledge_cache as kc
 
         self.unapproved = unapproved
         self.today = today
         self.entries = {e.id: e for e in library.entries}
-        self._by_key: dict[str, str] = {}
-        docs: list[tuple[str, frozenset[str]]] = []  # (entry id, tokens of one phrasing)
-        for e in library.entries:
-            for text in [e.question, *e.phrasings]:
-                self._by_key.setdefault(question_key(text), e.id)
-                ts = frozenset(tokens(text))
-                if ts:
-                    docs.append((e.id, ts))
         self._rules = load_rules()
-        self._neg_tokens = frozenset(tokens(_NEGATION_WORDS))
-        df: dict[str, int] = {}
-        for t in {(eid, t) for eid, ts in docs for t in ts}:
-            df[t[1]] = df.get(t[1], 0) + 1
-        n = max(len(library.entries), 1)
-        self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
-        self._idf_unknown = math.log(1.0 + n)
-        # docs in ascending norm: within docs sharing the same question tokens, a lower bit scores higher
-        docs.sort(key=lambda d: sum(self._idf[t] for t in d[1]))
-        self._doc_entry = [eid for eid, _ in docs]
-        self._doc_norm = [math.sqrt(sum(self._idf[t] for t in ts)) for _, ts in docs]
-        postings: dict[str, list[int]] = {}
-        for d, (_eid, ts) in enumerate(docs):
-            for t in ts:
-                postings.setdefault(t, []).append(d)
-        self._mask = {t: sum(1 << d for d in ds) for t, ds in postings.items()}  # token -> docs, as bits
+        rows = [(e.id, e.question, tuple(e.phrasings), e.answer) for e in library.entries]
+        k = kc.key("library-index", repr(rows))
+        ix = kc.cached("library-index", k, lambda: _build_index(rows))
+        self._by_key: dict[str, str] = ix["by_key"]
+        self._neg_tokens: frozenset[str] = ix["neg_tokens"]
+        self._idf: dict[str, float] = ix["idf"]
+        self._idf_unknown: float = ix["idf_unknown"]
+        self._doc_entry: list[str] = ix["doc_entry"]
+        self._doc_norm: list[float] = ix["doc_norm"]
+        self._mask: dict[str, int] = ix["mask"]  # token -> docs, as bits
+        self._memo = None
+        if remember:
+            from questionnaire.match_memo import Memo
+
+            self._memo = Memo("library-matches", kc.key("library-matches", k, kc.data_fingerprint()))
+
+    def save_memo(self) -> None:
+        """Keep this run's match results for the next run (``remember=True`` only)."""
+        if self._memo is not None:
+            self._memo.save()
 
     def scores(self, text: str, top: int = 2) -> list[tuple[float, str]]:
         """The ``top`` (cosine, entry id), best first, best phrasing per entry: the matcher's scoring (IDF
@@ -240,7 +237,15 @@ class LibraryMatcher:
         eid = self._by_key.get(question_key(text))
         if eid is not None:
             return self._hit(self.entries[eid], 1.0, "same question as the library entry", SAME)
-        return self._similar(text)
+        if self._memo is None:
+            return self._similar(text)
+        known = self._memo.get(text)
+        if known is not None:  # (entry id or None, confidence, reason, polarity); approval is checked today
+            eid, conf, reason, pol = known
+            return self._hit(self.entries[eid], conf, reason, pol) if eid else LibraryHit(None, conf, reason, pol)
+        hit = self._similar(text)
+        self._memo.put(text, (hit.entry.id if hit.entry else None, hit.confidence, hit.reason, hit.polarity))
+        return hit
 
     def _similar(self, text: str) -> LibraryHit:
         from questionnaire.matching import Matcher, _guard
@@ -285,11 +290,42 @@ class LibraryMatcher:
         return None, "the library entry's phrasings disagree on the polarity"
 
 
+def _build_index(rows: list[tuple]) -> dict:
+    """The index of the library entries ((id, question, phrasings, answer) each) as plain data (kept in
+    the user cache): exact question keys, IDF, docs in ascending norm, token -> docs bit masks."""
+    from questionnaire.textnorm import tokens
+
+    by_key: dict[str, str] = {}
+    docs: list[tuple[str, frozenset[str]]] = []  # (entry id, tokens of one phrasing)
+    for eid, question, phrasings, _answer in rows:
+        for text in [question, *phrasings]:
+            by_key.setdefault(question_key(text), eid)
+            ts = frozenset(tokens(text))
+            if ts:
+                docs.append((eid, ts))
+    df: dict[str, int] = {}
+    for t in {(eid, t) for eid, ts in docs for t in ts}:
+        df[t[1]] = df.get(t[1], 0) + 1
+    n = max(len(rows), 1)
+    idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
+    # docs in ascending norm: within docs sharing the same question tokens, a lower bit scores higher
+    docs.sort(key=lambda d: sum(idf[t] for t in d[1]))
+    postings: dict[str, list[int]] = {}
+    for d, (_eid, ts) in enumerate(docs):
+        for t in ts:
+            postings.setdefault(t, []).append(d)
+    return {"by_key": by_key, "neg_tokens": frozenset(tokens(_NEGATION_WORDS)), "idf": idf,
+            "idf_unknown": math.log(1.0 + n), "doc_entry": [eid for eid, _ in docs],
+            "doc_norm": [math.sqrt(sum(idf[t] for t in ts)) for _, ts in docs],
+            "mask": {t: sum(1 << d for d in ds) for t, ds in postings.items()}}
+
+
 def open_library(path, unapproved: str = REVIEW) -> LibraryMatcher:
-    """A matcher over a validated library.yaml (`fill --library`)."""
+    """A matcher over a validated library.yaml (`fill --library`); its results are remembered for the
+    next run."""
     from questionnaire.errors import UserInputError
     from questionnaire.library import load_library
 
     if unapproved not in UNAPPROVED_MODES:
         raise UserInputError(f"--library-unapproved must be one of {', '.join(UNAPPROVED_MODES)}, not {unapproved!r}")
-    return LibraryMatcher(load_library(path), unapproved=unapproved)
+    return LibraryMatcher(load_library(path), unapproved=unapproved, remember=True)

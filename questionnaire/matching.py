@@ -32,7 +32,8 @@ Pipeline for one question (``Matcher.match``):
    ``tests/data/matching_devset.yaml``, see ``benchmarks/matching_eval.py
    --fit``). Below ``threshold`` the matcher abstains (``catalog_id=None``).
 
-No file formats, no network, no models: pure Python (+ yaml for the loader).
+No file formats, no network, no models: pure Python. The index of step 4 (``matching_index``) is
+built once per catalog and kept in the user cache (``knowledge_cache``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from questionnaire.matching_index import Concept, IndexEntry, build_index, entry_row, found_in
 from questionnaire.polarity import INVERSE, SAME, load_rules
 from questionnaire.textnorm import _TAG_RE, has_ai_anchor, is_ai_section, normalise, stem, tokens
 from questionnaire.specificity import load_specificity
@@ -74,72 +76,10 @@ class Match:
 # ----------------------------------------------------------------------- entries
 
 
-def _get(entry: Any, name: str, default: Any = None) -> Any:
-    if isinstance(entry, dict):
-        return entry.get(name, default)
-    val = getattr(entry, name, None)
-    return default if val is None else val
-
-
-class _Concept:
-    """A keyword: "a + b" = every part present; each part a (normalised) phrase."""
-
-    __slots__ = ("parts", "text")
-
-    def __init__(self, text: str):
-        self.text = text
-        self.parts = [tuple(tokens(p)) for p in text.split("+")]
-        self.parts = [p for p in self.parts if p]
-
-    def compiled(self) -> tuple[frozenset[str], tuple[str, ...]] | None:
-        """How to test the concept on a question: (single tokens that must all be among the
-        question's tokens and their 5+ character prefixes, so "privileg" finds "privileges";
-        phrases " a b " that must all occur contiguously in " tok tok ... "); None when the
-        concept has no parts and can never match."""
-        if not self.parts:
-            return None
-        singles = frozenset(p[0] for p in self.parts if len(p) == 1)
-        phrases = tuple(" " + " ".join(p) + " " for p in self.parts if len(p) > 1)
-        return singles, phrases
-
-
-def _concept_triggers(entries: list["_Entry"], attr: str) -> dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]]:
-    """token -> (entry index, single tokens, phrases) of each concept in ``attr`` ("keywords"
-    or "unless"), filed under one token the question must contain for the concept to be found
-    (a single part, else the first word of its first phrase). ``_found_in`` then tests only the
-    concepts whose token is present."""
-    out: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
-    for i, e in enumerate(entries):
-        for c in getattr(e, attr):
-            comp = c.compiled()
-            if comp is None:
-                continue
-            singles, phrases = comp
-            key = max(singles, key=lambda t: (len(t), t)) if singles else phrases[0].split()[0]
-            out.setdefault(key, []).append((i, singles, phrases))
-    return out
-
-
-def _found_in(triggers, prefixes: set[str], joined: str) -> set[int]:
-    """Entries with at least one concept found in the question (see ``_concept_triggers``)."""
-    hit: set[int] = set()
-    for p in prefixes:
-        for i, singles, phrases in triggers.get(p, ()):
-            if i in hit:
-                continue
-            if singles <= prefixes and all(ph in joined for ph in phrases):
-                hit.add(i)
-    return hit
-
-
-@dataclass
-class _Entry:
-    id: str
-    kind: str
-    generic: bool
-    keywords: list[_Concept]
-    unless: list[_Concept]
-    allow: frozenset[str] = frozenset()  # guard kinds this entry may still answer
+@lru_cache(maxsize=16384)
+def _prefixes(token: str) -> tuple[str, ...]:
+    """The 5+ character prefixes of a token ("privileg" of "privileges"), for the concept gates."""
+    return tuple(token[:k] for k in range(5, len(token)))
 
 
 # ------------------------------------------------------------------ scope guards
@@ -228,62 +168,50 @@ class Matcher:
         detected_version: str | None = None,
         use_id_mapping: bool = True,
         polarity_path: Path | None = None,
+        remember: bool = False,
     ):
+        """``remember``: keep text-match results in the user cache for the next run (``match_memo``)."""
         self.threshold = threshold
         self.detected_version = detected_version
         self.use_id_mapping = use_id_mapping
-        self.entries: list[_Entry] = []
-        self._doc_polarity: list[str] = []  # per phrasing: same | inverse
         self._polarity = load_rules(str(polarity_path) if polarity_path else None)
         self._specificity = load_specificity()
-        entries_list = list(entries)
-        docs: list[tuple[int, list[str]]] = []  # (entry index, tokens)
-        for e in entries_list:
-            eid = str(_get(e, "id"))
-
-            def rule(name: str, _e: Any = e) -> Any:
-                return _get(_e, name)
-
-            phr = [(str(_get(e, "question", "")), SAME)] + [(str(p), SAME) for p in (rule("phrasings") or [])]
-            phr += [(str(p), INVERSE) for p in (rule("inverse_phrasings") or [])]
-            kws = [_Concept(str(k)) for k in (rule("keywords") or [])]
-            unl = [_Concept(str(k)) for k in (rule("unless") or [])]
-            idx = len(self.entries)
-            allow = frozenset(str(a) for a in (rule("allow") or []))
-            self.entries.append(_Entry(eid, str(_get(e, "kind", "")), bool(rule("generic")), kws, unl, allow))
-            for p, pol in phr:
-                t = sorted(set(tokens(p)))
-                if t:
-                    docs.append((idx, t))
-                    self._doc_polarity.append(pol)
-        # IDF over entries (how well a token discriminates between entries)
-        n = max(len(self.entries), 1)
-        df: dict[str, int] = {}
-        for tok in {(i, t) for i, ts in docs for t in ts}:
-            df[tok[1]] = df.get(tok[1], 0) + 1
-        self._idf = {t: math.log(1.0 + n / c) for t, c in df.items()}
-        self._unknown = math.log(1.0 + n)  # as rare as a token of one entry
-        self._doc_norm = [math.sqrt(sum(self._idf[t] for t in ts)) for _, ts in docs]
-        self._doc_tokens = [frozenset(ts) for _, ts in docs]
-        self._entry_docs: list[list[int]] = [[] for _ in self.entries]
-        # token -> entries with a phrasing containing it (the generic index is used when the
-        # question has no AI anchor); candidates are gated first, then scored per phrasing
-        tok_entries: dict[str, set[int]] = {}
-        tok_entries_generic: dict[str, set[int]] = {}
-        for d, (i, ts) in enumerate(docs):
-            self._entry_docs[i].append(d)
-            for t in ts:
-                tok_entries.setdefault(t, set()).add(i)
-                if self.entries[i].generic:
-                    tok_entries_generic.setdefault(t, set()).add(i)
-        self._tok_entries = {t: frozenset(es) for t, es in tok_entries.items()}
-        self._tok_entries_generic = {t: frozenset(es) for t, es in tok_entries_generic.items()}
-        self._kw_triggers = _concept_triggers(self.entries, "keywords")
-        self._unless_triggers = _concept_triggers(self.entries, "unless")
         self._cache: dict[tuple[str, str | None], Match] = {}
+        rows = [entry_row(e) for e in entries]
+        from questionnaire import knowledge_cache as kc
+
+        index_key = kc.key("matcher", repr(rows))
+        self._install(kc.cached("matcher", index_key, lambda: build_index(rows)))
+        self._memo = None
+        if remember:
+            from questionnaire.match_memo import Memo
+
+            rules = kc.read_bytes(Path(polarity_path)) if polarity_path else b""
+            self._memo = Memo("matches", kc.key("matches", index_key, kc.data_fingerprint(), rules, repr(threshold)))
+
+    def save_memo(self) -> None:
+        """Keep this run's match results for the next run (``remember=True`` only)."""
+        if self._memo is not None:
+            self._memo.save()
+
+    def _install(self, ix: dict[str, Any]) -> None:
+        """The index (``build_index``: plain data, from the user cache or just built)."""
+        self.entries = [IndexEntry(eid, kind, generic, [Concept(t, p) for t, p in kws], [Concept(t, p) for t, p in unl],
+                               frozenset(allow))
+                        for eid, kind, generic, kws, unl, allow in ix["entries"]]
+        self._doc_polarity: list[str] = ix["doc_polarity"]  # per phrasing: same | inverse
+        self._idf: dict[str, float] = ix["idf"]
+        self._unknown: float = ix["unknown"]  # as rare as a token of one entry
+        self._doc_norm: list[float] = ix["doc_norm"]
+        self._doc_tokens: list[frozenset[str]] = ix["doc_tokens"]
+        self._entry_docs: list[list[int]] = ix["entry_docs"]
+        self._tok_entries: dict[str, frozenset[int]] = ix["tok_entries"]
+        self._tok_entries_generic: dict[str, frozenset[int]] = ix["tok_entries_generic"]
+        self._kw_triggers = ix["kw_triggers"]
+        self._unless_triggers = ix["unless_triggers"]
         self._allow = {e.id: e.allow for e in self.entries}
         self._kind = {e.id: e.kind for e in self.entries}
-        self._topic = {str(_get(e, "id")): str(_get(e, "topic", "")) for e in entries_list}
+        self._topic: dict[str, str] = ix["topic"]
         self._index = {e.id: i for i, e in enumerate(self.entries)}
         self._generic = {e.id: e.generic for e in self.entries}
 
@@ -332,11 +260,12 @@ class Matcher:
         joined = " " + " ".join(toks) + " "
         prefixes = set(tset)
         for t in tset:
-            prefixes.update(t[:k] for k in range(5, len(t)))
+            if len(t) > 5:
+                prefixes.update(_prefixes(t))
         qnorm = math.sqrt(sum(self._idf.get(t, self._unknown) for t in tset))
         known = [(t, self._idf[t]) for t in tset if t in self._idf]
-        kw_found = _found_in(self._kw_triggers, prefixes, joined)
-        ruled_out = _found_in(self._unless_triggers, prefixes, joined)
+        kw_found = found_in(self._kw_triggers, prefixes, joined)
+        ruled_out = found_in(self._unless_triggers, prefixes, joined)
         out = []
         for i in cands:
             e = self.entries[i]
@@ -382,6 +311,15 @@ class Matcher:
             return self._with_polarity(question_text, by_id.catalog_id, by_id.confidence, by_id.reason)
         key = (question_text[:2000], context)
         hit = self._cache.get(key)
+        if hit is None and self._memo is not None:
+            known = self._memo.get(key)
+            if known is not None:
+                hit = Match(*known)
+            else:
+                hit = self._match_text(question_text, context)
+                self._memo.put(key, (hit.catalog_id, hit.confidence, hit.reason, hit.polarity))
+            if len(self._cache) < 100_000:
+                self._cache[key] = hit
         if hit is None:
             hit = self._match_text(question_text, context)
             if len(self._cache) < 100_000:

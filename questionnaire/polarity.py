@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from questionnaire.errors import InputFileError
+from questionnaire.lazyre import FirstOf, LazyPattern, PatternSet, union_prefixes
 
 SAME = "same"
 INVERSE = "inverse"
@@ -30,10 +31,11 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _PUNCT_RE = re.compile(r"[^a-z0-9 ]+")
 
 Pattern = re.Pattern[str]
+T = TypeVar("T")
 
 
-def _word(pattern: str) -> Pattern:
-    return re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])")
+def _word(pattern: str, make=re.compile) -> Pattern:
+    return make(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -53,29 +55,50 @@ class Rules:
     pairs: dict[str, dict[str, tuple[tuple[str, Pattern], ...]]]  # pair -> side -> (source, regex)
     entries: dict[str, dict[str, Any]]  # id -> {"pairs": {pair: side}, "default": same|abstain}
     unscanned: frozenset[str] = frozenset()  # pairs whose negative words do not make other entries abstain
+    # what is derived from these rules once (unions, the foreign poles per declared pairs, library signatures)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
-    def negation_rx(self) -> Pattern:
-        return _joined(self.negation)
+    def negation_rx(self) -> Pattern | LazyPattern:
+        """The union of the negation cues (for ``finditer``), compiled when first needed."""
+        if "negation" not in self.memo:
+            rxs = self.negation
+            self.memo["negation"] = LazyPattern("|".join(f"(?:{rx.pattern})" for rx in rxs) or r"(?!)",
+                                                prefixes=union_prefixes(rxs) if rxs else None)
+        return self.memo["negation"]
 
     @property
-    def abstain_rx(self) -> Pattern:
-        return _joined(self.abstain)
+    def abstain_rx(self) -> FirstOf:
+        """The ``search`` of the union of the abstain cues."""
+        if "abstain" not in self.memo:
+            self.memo["abstain"] = FirstOf(self.abstain)
+        return self.memo["abstain"]
 
-    def foreign_rx(self, declared: tuple[str, ...]) -> Pattern | None:
-        """One regex for the negative poles of the scanned pairs not in ``declared``."""
-        return _foreign(self, declared)
+    def foreign_rx(self, declared: tuple[str, ...]) -> FirstOf | None:
+        """The ``search`` of the union of the negative poles of the scanned pairs not in ``declared``."""
+        key = ("foreign", declared)
+        if key not in self.memo:
+            rxs = [rx for pair, sides in self.pairs.items() if pair not in declared and pair not in self.unscanned
+                   for _src, rx in sides["negative"]]
+            self.memo[key] = FirstOf(rxs) if rxs else None
+        return self.memo[key]
 
     def decide(self, question: str, entry_id: str, kind: str = "yes_no") -> Decision:
         return decide(self, question, entry_id, kind)
 
 
+_CANNOT_RE = re.compile(r"\bcan't\b|\bcannot\b")
+_WONT_RE = re.compile(r"\bwon't\b")
+_NT_RE = re.compile(r"n't\b")
+
+
+@lru_cache(maxsize=4096)
 def prepare(text: str) -> str:
     """Lower-cased text, HTML stripped, contractions expanded, punctuation as spaces."""
     t = html.unescape(_TAG_RE.sub(" ", str(text or ""))).lower().replace("\u2019", "'")
-    t = re.sub(r"\bcan't\b|\bcannot\b", "can not", t)
-    t = re.sub(r"\bwon't\b", "will not", t)
-    t = re.sub(r"n't\b", " not", t)
+    t = _CANNOT_RE.sub("can not", t)
+    t = _WONT_RE.sub("will not", t)
+    t = _NT_RE.sub(" not", t)
     t = _PUNCT_RE.sub(" ", t.replace("'s ", " "))
     return " ".join(t.split())
 
@@ -113,26 +136,6 @@ def _consume(t: str, terms: list[tuple[str, str, Pattern]]) -> tuple[str, list[t
         pos = b
     rest.append(t[pos:])
     return "".join(rest), hits
-
-
-_JOINED: dict[int, Pattern] = {}
-_FOREIGN: dict[tuple[int, tuple[str, ...]], Pattern | None] = {}
-
-
-def _joined(rxs: tuple[Pattern, ...]) -> Pattern:
-    key = id(rxs)
-    if key not in _JOINED:
-        _JOINED[key] = re.compile("|".join(f"(?:{rx.pattern})" for rx in rxs) or r"(?!)")
-    return _JOINED[key]
-
-
-def _foreign(rules: Rules, declared: tuple[str, ...]) -> Pattern | None:
-    key = (id(rules), declared)
-    if key not in _FOREIGN:
-        pats = [src for pair, sides in rules.pairs.items() if pair not in declared and pair not in rules.unscanned
-                for src, _rx in sides["negative"]]
-        _FOREIGN[key] = _word("|".join(f"(?:{p})" for p in pats)) if pats else None
-    return _FOREIGN[key]
 
 
 def _negations(rules: Rules, t: str) -> list[tuple[int, str]]:
@@ -197,24 +200,24 @@ def flip(value: str | None) -> str | None:
     return {"Yes": "No", "No": "Yes"}.get(value or "", value)
 
 
-def _patterns(path: Path, data: dict[str, Any], key: str) -> tuple[Pattern, ...]:
+def _patterns(path: Path, data: dict[str, Any], key: str, make=re.compile) -> tuple[Pattern, ...]:
     items = data.get(key) or []
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise InputFileError(f"{path}: '{key}' must be a list of patterns")
     try:
-        return tuple(re.compile("^(?:" + i + r")\b" if key == "frames" else i) for i in items)
+        return tuple(make("^(?:" + i + r")\b" if key == "frames" else i) for i in items)
     except re.error as e:
         raise InputFileError(f"{path}: '{key}': bad pattern: {e}") from None
 
 
-def _pairs(path: Path, data: dict[str, Any]) -> tuple[dict[str, dict[str, tuple[tuple[str, Pattern], ...]]], frozenset[str]]:
+def _pairs(path: Path, data: dict[str, Any], make=re.compile) -> tuple[dict[str, dict[str, tuple[tuple[str, Pattern], ...]]], frozenset[str]]:
     pairs: dict[str, dict[str, tuple[tuple[str, Pattern], ...]]] = {}
     unscanned = set()
     for name, sides in (data.get("pairs") or {}).items():
         if not isinstance(sides, dict) or not {"positive", "negative"} <= set(sides) <= {"positive", "negative", "scan"}:
             raise InputFileError(f"{path}: pair '{name}' needs 'positive' and 'negative' lists (and optionally 'scan')")
         try:
-            pairs[name] = {s: tuple((p, _word(p)) for p in sides[s]) for s in ("positive", "negative")}
+            pairs[name] = {s: tuple((p, _word(p, make)) for p in sides[s]) for s in ("positive", "negative")}
         except re.error as e:
             raise InputFileError(f"{path}: pair '{name}': bad pattern: {e}") from None
         if sides.get("scan", True) is False:
@@ -222,8 +225,10 @@ def _pairs(path: Path, data: dict[str, Any]) -> tuple[dict[str, dict[str, tuple[
     return pairs, frozenset(unscanned)
 
 
-def _compile(path: Path, data: dict[str, Any]) -> Rules:
-    pairs, unscanned = _pairs(path, data)
+def _compile(path: Path, data: dict[str, Any], lazy: bool = False) -> Rules:
+    """The rules of ``data``; ``lazy``: data validated before (patterns compiled when first used)."""
+    make = PatternSet("polarity", lazy)
+    pairs, unscanned = _pairs(path, data, make)
     entries: dict[str, dict[str, Any]] = {}
     for eid, spec in (data.get("entries") or {}).items():
         spec = spec or {}
@@ -236,16 +241,21 @@ def _compile(path: Path, data: dict[str, Any]) -> Rules:
             raise InputFileError(f"{path}: entry '{eid}': default must be same or abstain")
         entries[eid] = {"pairs": ps, "default": default}
     subs = frozenset(str(s) for s in data.get("subordinators") or [])
-    return Rules(_patterns(path, data, "ignore"), _patterns(path, data, "frames"), _patterns(path, data, "abstain"),
-                 _patterns(path, data, "negation"), subs, pairs, entries, unscanned)
+    rules = Rules(_patterns(path, data, "ignore", make), _patterns(path, data, "frames", make),
+                  _patterns(path, data, "abstain", make), _patterns(path, data, "negation", make), subs, pairs, entries,
+                  unscanned)
+    make.finish()
+    return rules
 
 
-def load_yaml_mapping(path: Path) -> dict[str, Any]:
+def load_yaml_mapping(path: Path, text: str | None = None) -> dict[str, Any]:
     """A shipped data file (templates/*.yaml) as a mapping; any problem is a one-line InputFileError."""
     import yaml
 
+    from questionnaire.knowledge_cache import yaml_load
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_load(path.read_text(encoding="utf-8") if text is None else text)
     except OSError as e:
         raise InputFileError(f"{path}: cannot read: {e.strerror}") from None
     except yaml.YAMLError as e:
@@ -255,10 +265,32 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
     return data
 
 
+def load_validated(path: Path, kind: str, build: Callable[[Path, dict[str, Any], bool], T]) -> T:
+    """``build(path, data, lazy)`` of a shipped YAML mapping. Content an earlier run validated is read
+    back from the user cache and built with ``lazy=True`` (patterns compiled when first used); other
+    content is parsed and built with ``lazy=False``, which checks every pattern (an InputFileError
+    when one is bad), and kept for the next run."""
+    from questionnaire import knowledge_cache as kc
+
+    raw = kc.read_bytes(path)
+    k = kc.key(kind, raw)
+    hit = kc.load(kind, k)
+    if isinstance(hit, dict):
+        return build(path, hit, True)
+    try:
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: not UTF-8 text") from None
+    data = load_yaml_mapping(path, text)
+    built = build(path, data, False)
+    kc.store(kind, k, data)
+    return built
+
+
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> Rules:
     """templates/polarity.yaml, compiled (an unreadable or malformed file is an InputFileError)."""
     from questionnaire.resources import templates_dir
 
     p = Path(path) if path else templates_dir() / "polarity.yaml"
-    return _compile(p, load_yaml_mapping(p))
+    return load_validated(p, "polarity", _compile)

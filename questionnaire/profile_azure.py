@@ -1,7 +1,7 @@
 """The ``azure:`` block of an ``azure_ai_foundry`` deployment: model and semantic rules.
 
-The model is part of :class:`questionnaire.profile.Deployment` (``deployments[].azure``); the rules
-run on the raw YAML data from :func:`questionnaire.profile.semantic_problems` and report
+The model is part of :class:`questionnaire.profile_model.Deployment` (``deployments[].azure``); the rules
+run on the raw YAML data from :func:`questionnaire.profile_rules.semantic_problems` and report
 ``FILE:LINE: path: message`` problems like the ``aws:`` block. No Azure SDK here.
 """
 

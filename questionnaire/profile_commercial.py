@@ -9,7 +9,7 @@
   login (Claude Code ``managed-settings.json``, Codex ``managed_config.toml``), with the expected org ids.
 
 Pure pydantic models plus :func:`commercial_problems` (cross-field rules with FILE:LINE, called from
-``profile.semantic_problems``). No imports of the rest of the profile module (no cycle).
+``profile_rules.semantic_problems``). No imports of the rest of the profile module (no cycle).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The ``gcp:`` block of a ``google_vertex`` deployment: what the Vertex checks compare against.
 
 Only pydantic here (no Google library). :func:`gcp_problems` holds the cross-field rules and is
-called by :func:`questionnaire.profile.semantic_problems` on the raw YAML data, so that its problems
+called by :func:`questionnaire.profile_rules.semantic_problems` on the raw YAML data, so that its problems
 carry FILE:LINE like every other profile problem.
 """
 

@@ -1,7 +1,12 @@
 """The one Jinja environment for catalog templates, with its filters (region names, EEA
-membership, "a, b and c", days...). Used by the catalog (to validate templates when it
-loads) and by the answers (to render them): its own module, so neither imports the other.
-Template source comes only from the catalog; profile values are data.
+membership, "a, b and c", days...). Used by the catalog (to validate and compile templates
+when it loads) and by the answers (to render them): its own module, so neither imports the
+other. Template source comes only from the catalog; profile values are data.
+
+Templates are compiled once to Python code (``template_code`` / ``expression_code``, what
+``Environment.from_string`` / ``compile_expression`` do); the catalog keeps that code in the
+user cache and hands it back with ``add_code``, so a run builds a template object only for
+the entries it renders (``template`` / ``expression``) and compiles nothing it has cached.
 """
 
 from __future__ import annotations
@@ -43,9 +48,19 @@ def _region_descriptions() -> dict[str, str]:
     if spec is None or not spec.submodule_search_locations:
         return {}
     data_file = Path(list(spec.submodule_search_locations)[0]) / "data" / "endpoints.json"
+    from questionnaire import knowledge_cache as kc
+
     try:
-        data = json.loads(data_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = data_file.read_bytes()
+    except OSError:
+        return {}
+    return kc.cached("regions", kc.key("regions", raw), lambda: _descriptions(raw))
+
+
+def _descriptions(raw: bytes) -> dict[str, str]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
         return {}
     out: dict[str, str] = {}
     for partition in data.get("partitions", []):
@@ -113,3 +128,62 @@ def environment():
     env = Environment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env
+
+
+# --------------------------------------------------------------------------- compiled templates
+
+TEMPLATE, EXPRESSION = "t", "e"
+_CODE: dict[tuple[str, str], Any] = {}  # (TEMPLATE | EXPRESSION, source) -> code object
+
+
+def template_code(source: str):
+    """The code ``environment().from_string(source)`` runs; a syntax error is a TemplateSyntaxError."""
+    return environment().compile(source)
+
+
+def expression_code(source: str):
+    """The code of ``environment().compile_expression(source)`` (the same parse, the same checks)."""
+    from jinja2 import nodes
+    from jinja2.exceptions import TemplateSyntaxError
+    from jinja2.parser import Parser
+
+    env = environment()
+    parser = Parser(env, source, state="variable")
+    try:
+        expr = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+        expr.set_environment(env)
+    except TemplateSyntaxError:
+        env.handle_exception(source=source)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    return env.compile(nodes.Template(body, lineno=1))
+
+
+def add_code(codes: dict[tuple[str, str], Any]) -> None:
+    """Code compiled earlier (by ``template_code`` / ``expression_code``, kept in the user cache)."""
+    _CODE.update(codes)
+
+
+def _from_code(kind: str, source: str):
+    from jinja2 import Template
+
+    env = environment()
+    code = _CODE.get((kind, source))
+    if code is None:
+        code = template_code(source) if kind == TEMPLATE else expression_code(source)
+    return Template.from_code(env, code, env.make_globals(None), None)
+
+
+@lru_cache(maxsize=None)
+def template(source: str):
+    """``environment().from_string(source)``, built once per process."""
+    return _from_code(TEMPLATE, source)
+
+
+@lru_cache(maxsize=None)
+def expression(source: str):
+    """``environment().compile_expression(source, undefined_to_none=False)``, built once per process."""
+    from jinja2.environment import TemplateExpression
+
+    return TemplateExpression(_from_code(EXPRESSION, source), False)

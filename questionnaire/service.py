@@ -61,12 +61,17 @@ def run_check(
     bundle: Path | None = None,
     mask_account: bool = False,
     sign_key: Any = None,
+    scope: Any = None,
+    status: Callable[[str], None] | None = None,
 ) -> CheckOutcome:
-    """Run the checks, then write ``--json`` and the bundle (both through the one redactor)."""
+    """Run the checks, then write ``--json`` and the bundle (both through the one redactor).
+
+    ``scope`` (``questionnaire.org.plan.Scope``): --org / --accounts / --shard; ``status`` gets the progress
+    line of runs over several accounts (accounts done / total, API calls, errors)."""
     from questionnaire.checks import run_checks
     from questionnaire.redaction import redact_findings
 
-    run = run_checks(loaded, regions=regions, progress=progress)
+    run = run_checks(loaded, regions=regions, progress=progress, scope=scope, status=status)
     shown = redact_findings(run.findings)
     if json_out is not None:
         write_findings_json(json_out, run, shown, inputs=(loaded.path,))
@@ -83,8 +88,9 @@ def write_findings_json(out: Path, run: Any, shown: list, inputs: tuple = ()) ->
     from questionnaire.findings import findings_document
     from questionnaire.redaction import redact
 
+    extra = {k: getattr(run, k) for k in ("accounts", "org") if getattr(run, k, None)}  # runs over several accounts
     doc, _n = redact(findings_document(shown, identity=run.identity, started=run.started, ended=run.ended,
-                                       regions=run.regions))
+                                       regions=run.regions, **extra))
     return atomic_write(out, json.dumps(doc, indent=2, sort_keys=False) + "\n", inputs=inputs, what="findings")
 
 

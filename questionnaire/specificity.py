@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from questionnaire.errors import InputFileError
-from questionnaire.polarity import load_yaml_mapping, prepare
+from questionnaire.lazyre import PatternSet
+from questionnaire.polarity import load_validated, prepare
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,16 @@ class Specificity:
         return None
 
 
-def _compile(path: Path, data: dict[str, Any]) -> Specificity:
+def _compile(path: Path, data: dict[str, Any], lazy: bool = False) -> Specificity:
+    make = PatternSet("specificity", lazy)
     try:
-        concepts = {str(k): re.compile(r"(?<![a-z0-9])(?:" + "|".join(v) + r")(?![a-z0-9])")
+        concepts = {str(k): make(r"(?<![a-z0-9])(?:" + "|".join(v) + r")(?![a-z0-9])")
                     for k, v in (data.get("concepts") or {}).items()}
-        tool = tuple(re.compile(p) for p in data.get("tool_use") or [])
+        tool = tuple(make(p) for p in data.get("tool_use") or [])
     except (re.error, TypeError) as e:
         raise InputFileError(f"{path}: bad pattern: {e}") from None
     covers = {str(k): frozenset(str(x) for x in (v or [])) for k, v in (data.get("covers") or {}).items()}
+    make.finish()
     return Specificity(concepts, covers, tool, frozenset(str(g) for g in data.get("general") or []))
 
 
@@ -61,4 +64,4 @@ def load_specificity(path: str | None = None) -> Specificity:
     from questionnaire.resources import templates_dir
 
     p = Path(path) if path else templates_dir() / "specificity.yaml"
-    return _compile(p, load_yaml_mapping(p))
+    return load_validated(p, "specificity", _compile)

@@ -131,6 +131,22 @@ class SummaryData:
     emulated: list[str] = field(default_factory=list)
     tool: str = ""
     profile_sha256: str = ""
+    accounts: list[dict[str, Any]] = field(default_factory=list)  # runs over several accounts: one row each
+
+
+def _mask_rows(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """--mask-account over several accounts: every account id in the table and in the findings' messages."""
+    ids = [r["account"] for r in rows]
+    for r in checks:
+        r["message"], r["subject"] = _replace_all(r["message"], ids), _replace_all(r["subject"], ids)
+    return [{**r, "account": mask_account_id(r["account"]),
+             "reason": _replace_all(r["reason"], ids)} for r in rows]
+
+
+def _replace_all(text: str, ids: list[str]) -> str:
+    for a in ids:
+        text = text.replace(a, mask_account_id(a))
+    return text
 
 
 def build_summary(
@@ -147,6 +163,7 @@ def build_summary(
     tool: str = "",
     profile_sha256: str = "",
     registry: dict[str, Any] | None = None,
+    accounts: list[dict[str, Any]] | None = None,
 ) -> SummaryData:
     reg = _registry() if registry is None else registry
     findings = list(findings)
@@ -178,6 +195,9 @@ def build_summary(
                 "topic": topic_of(f.check_id, reg),
             }
         )
+    accounts = list(accounts or [])
+    if mask_account and accounts:
+        accounts = _mask_rows(accounts, rows)
     facts = declared_facts(profile)
     topics = []
     for key, label in TOPICS:
@@ -204,6 +224,7 @@ def build_summary(
         emulated=list(emulated or []),
         tool=tool,
         profile_sha256=profile_sha256,
+        accounts=accounts,
     )
 
 
@@ -229,6 +250,12 @@ _MD = """\
 ## Errors during collection
 
 {% for e in s.errors %}- {{ e | md }}
+{% endfor %}{% endif %}{% if s.accounts %}
+## Accounts
+
+| Account | Access | PASS | FAIL | UNKNOWN | Note |
+| --- | --- | --- | --- | --- | --- |
+{% for a in s.accounts %}| {{ a.account | md }} | {{ a.access | md }} | {{ a.PASS }} | {{ a.FAIL }} | {{ a.UNKNOWN }} | {{ a.reason | md }} |
 {% endfor %}{% endif %}
 ## Checks
 
@@ -286,6 +313,11 @@ code{font-size:.9em;word-break:break-all}
 {% if s.emulated %}<p class="note"><strong>Emulated:</strong> {{ s.emulated | length }} API operation(s) were answered by an AWS emulator, not a real AWS account: {{ s.emulated | join(", ") }}.</p>
 {% endif %}{% if s.errors %}<h2>Errors during collection</h2>
 <ul>{% for e in s.errors %}<li>{{ e }}</li>{% endfor %}</ul>
+{% endif %}{% if s.accounts %}<h2>Accounts</h2>
+<table>
+<tr><th>Account</th><th>Access</th><th>PASS</th><th>FAIL</th><th>UNKNOWN</th><th>Note</th></tr>
+{% for a in s.accounts %}<tr><td>{{ a.account }}</td><td>{{ a.access }}</td><td>{{ a.PASS }}</td><td>{{ a.FAIL }}</td><td>{{ a.UNKNOWN }}</td><td>{{ a.reason }}</td></tr>
+{% endfor %}</table>
 {% endif %}<h2>Checks</h2>
 <table>
 <tr><th>Status</th><th>Check</th><th>Deployment</th><th>Region</th><th>Finding</th></tr>

@@ -2,7 +2,7 @@
 into concept tokens (AI/ML/LLM/generative -> ``ai``, sub-processor -> ``subprocessor``,
 "how long" -> ``duration``...), stop words and questionnaire boilerplate dropped, light
 stemming; and the AI-anchor test (is a question, or a section title, about AI?).
-Pure Python, no I/O.
+Pure Python; its only I/O is the user cache of the synonym table (``_syn_table``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-__all__ = ["has_ai_anchor", "is_ai_section", "normalise", "stem", "tokens"]
+from questionnaire.lazyre import LazyPattern, prefix_table
+
+__all__ = ["has_ai_anchor", "is_ai_section", "normalise", "question_key", "stem", "tokens"]
 
 
 # --------------------------------------------------------------------------- text
@@ -84,86 +86,15 @@ _SYNONYMS: list[tuple[str, str]] = [
 ]
 
 
-def _match_prefixes(pattern: str, k: int = 3) -> tuple[str, ...] | None:
-    """Every string that the first ``k`` characters of a match of ``pattern`` can be
-    (shorter when the match is shorter), or None when that cannot be worked out.
+@lru_cache(maxsize=1)
+def _syn_table() -> list[tuple[LazyPattern, str, tuple[str, ...] | None]]:
+    """(regex, replacement, prefixes or None) per synonym: the prefixes tell when a pattern cannot
+    apply, so most texts never run (nor compile) most patterns. Working the prefixes out parses every
+    pattern: they are kept in the user cache (``lazyre.prefix_table``; key: the patterns, this code)."""
+    pats = [r"\b(?:" + pat + r")\b" for pat, _rep in _SYNONYMS]
+    prefixes = prefix_table("synonyms", pats)
+    return [(LazyPattern(p), rep, prefixes[p]) for p, (_pat, rep) in zip(pats, _SYNONYMS)]
 
-    Used as an exact pre-filter: a pattern none of whose prefixes occurs in the text
-    cannot match it, so its (comparatively slow) ``re.sub`` is skipped."""
-    try:
-        from re import _constants as C, _parser as P  # Python >= 3.11
-    except ImportError:  # pragma: no cover
-        try:
-            import sre_constants as C  # type: ignore[no-redef]
-            import sre_parse as P  # type: ignore[no-redef]
-        except ImportError:
-            return None
-    limit = 4000
-    word = {chr(c) for c in range(128) if chr(c).isalnum()} | {"_"}
-    cats = {C.CATEGORY_DIGIT: set("0123456789"), C.CATEGORY_WORD: word, C.CATEGORY_SPACE: set(" \t\n\r\f\v")}
-
-    def cat(a: set[str], b: set[str]) -> set[str]:
-        out = {x if len(x) >= k else (x + y)[:k] for x in a for y in (b if len(x) < k else ("",))}
-        if len(out) > limit:
-            raise ValueError
-        return out
-
-    def seq(items) -> set[str]:
-        acc = {""}
-        for op, av in items:
-            if all(len(x) >= k for x in acc):
-                break
-            acc = cat(acc, one(op, av))
-        return acc
-
-    def one(op, av) -> set[str]:
-        if op is C.LITERAL:
-            return {chr(av)}
-        if op is C.IN:
-            chars: set[str] = set()
-            for iop, iav in av:
-                if iop is C.LITERAL:
-                    chars.add(chr(iav))
-                elif iop is C.RANGE:
-                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
-                elif iop is C.CATEGORY and iav in cats:
-                    chars |= cats[iav]
-                else:
-                    raise ValueError
-            return chars
-        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-            return {""}  # zero width
-        if op is C.SUBPATTERN:
-            return seq(av[-1])
-        if op is C.BRANCH:
-            return set().union(*(seq(b) for b in av[1]))
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
-            lo, hi, body = av
-            part = seq(body)
-            out, acc = set(), {""}
-            for r in range(0, min(hi, lo + k) + 1):
-                if r >= lo:
-                    out |= acc
-                acc = cat(acc, part)
-            if hi > lo + k:
-                out |= acc
-            return out
-        raise ValueError
-
-    try:
-        parsed = P.parse(pattern)
-        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-            return None
-        return tuple(sorted(seq(list(parsed))))
-    except Exception:
-        return None
-
-
-# (regex, replacement, prefixes or None): the prefixes tell when a pattern cannot apply
-_SYN_RE = [
-    (rx, rep, _match_prefixes(rx.pattern))
-    for rx, rep in ((re.compile(r"\b(?:" + pat + r")\b"), rep) for pat, rep in _SYNONYMS)
-]
 
 _STOP = frozenset(
     """
@@ -227,13 +158,13 @@ def normalise(text: str) -> str:
     t = html.unescape(_TAG_RE.sub(" ", str(text or "")))
     t = t.lower().replace("\u2019", "'").replace("'s ", " ")
     t = _SPLIT_RE.sub(" ", t)
-    for rx, rep, prefixes in _SYN_RE:
+    for rx, rep, prefixes in _syn_table():
         if prefixes is None:
-            t = rx.sub(rep, t)
+            t = rx.compiled().sub(rep, t)
             continue
         for p in prefixes:
             if p in t:
-                t = rx.sub(rep, t)
+                t = rx.compiled().sub(rep, t)
                 break
     return " ".join(t.split())
 
@@ -279,3 +210,14 @@ def is_ai_section(title: str | None) -> bool:
         return False
     anchors = {t for t in toks if has_ai_anchor([t])}
     return len(anchors) * 2 >= len(toks)
+
+
+def question_key(text: str) -> str:
+    """Two questions with this key are the same question: every word kept (the matcher's tokens drop
+    boilerplate such as "reviewed and updated", which tells CAIQ questions apart), case, punctuation
+    and spacing folded."""
+    t = html.unescape(_TAG_RE.sub(" ", str(text or ""))).lower().replace("\u2019", "'")
+    return " ".join(_KEY_SPLIT_RE.sub(" ", t).split())
+
+
+_KEY_SPLIT_RE = re.compile(r"[^a-z0-9']+")

@@ -359,6 +359,12 @@ def judged(cid: str, dep: Any, data: dict[str, Any], region: str | None = REG):
     return CHECKS[cid].judge(PROFILE, dep, region, data)
 
 
+def _org_cases() -> list[tuple[str, Status]]:
+    from test_org_judges import ORG_JUDGE_CASES  # the account-scope checks (one finding per account, no deployment)
+
+    return ORG_JUDGE_CASES
+
+
 JUDGE_CASES = [(cid, s) for cid, _, _, s in CASES]
 
 
@@ -375,10 +381,11 @@ def test_judge(cid, dep, data, expected):
 
 
 def test_judge_cases_cover_every_check():
-    assert {c for c, _ in JUDGE_CASES} == set(CHECKS)
+    cases = JUDGE_CASES + _org_cases()
+    assert {c for c, _ in cases} == set(CHECKS)
     for cid in CHECKS:
         want = {Status.UNKNOWN} if CHECKS[cid].scope == "profile" else {Status.PASS, Status.FAIL, Status.UNKNOWN}
-        assert {s for c, s in JUDGE_CASES if c == cid} == want, cid
+        assert {s for c, s in cases if c == cid} == want, cid
 
 
 def test_judges_are_pure_and_never_pass_on_error():

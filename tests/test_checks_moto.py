@@ -36,7 +36,8 @@ def test_compliant_account_passes_everything(compliant):
     # every check ran (declared.not_verifiable has nothing left to say: every deployment is verified; the agent checks
     # need aws.agent_ids, which the example profile does not declare: test_drift_matrix)
     assert {i for i in ids if i in CHECKS} == set(CHECKS) - {"declared.not_verifiable", "bedrock.agent.uses_declared_role_and_guardrail",
-                                                            "bedrock.agent.human_approval"} and ids <= set(REGISTRY)
+                                                            "bedrock.agent.human_approval"} - {
+        c for c in CHECKS if CHECKS[c].scope == "account"} and ids <= set(REGISTRY)  # account scope: with --org only
     assert compliant.identity == {"account": "123456789012", "arn": compliant.identity["arn"]}
     assert compliant.errors == []
     # evidence points at raw responses with deterministic, unique bundle paths

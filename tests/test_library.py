@@ -297,6 +297,66 @@ def test_the_loop_fill_correct_by_hand_import_back(tmp_path):
     assert bg.answer == "Yes" and bg.approved_by == "Dana" and "corrected.xlsx" in {s.file for s in bg.sources}
 
 
+def _filled_with_comments(path: Path, comments: dict[str, str]) -> Path:
+    import openpyxl
+
+    make_filled(path, ROWS)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["Security"].iter_rows(min_row=2):
+        row[3].value = comments.get(row[0].value)
+    wb.save(path)
+    return path
+
+
+def test_import_reads_the_comment_column_and_fill_writes_it_back(tmp_path):
+    """The explanation beside a Yes/No becomes the entry's comment; fill from that library writes it into the
+    comment column of a blank copy (reopened cell by cell)."""
+    import openpyxl
+
+    from questionnaire.fill import fill
+    from questionnaire.library_match import LibraryMatcher
+    from questionnaire.profile import load_profile
+    from tests.conftest import EXAMPLE_PROFILE
+
+    src = _filled_with_comments(tmp_path / "a.xlsx", {"S-1": "AES-256 in every data store.", "S-3": "Not yet."})
+    lib, rep = import_files([src], approved_by="Ana")
+    by_q = {e.question: e for e in lib.entries}
+    assert by_q[ROWS[0][1]].comment == "AES-256 in every data store." and by_q[ROWS[2][1]].comment == "Not yet."
+    assert by_q[ROWS[1][1]].comment is None  # no explanation in the file
+    blank = make_filled(tmp_path / "blank.xlsx", [(qid, q, None) for qid, q, _a in ROWS])
+    fill(blank, tmp_path / "out.xlsx", profile=load_profile(EXAMPLE_PROFILE).profile, source="profile",
+         library=LibraryMatcher(lib))
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Security"]
+    assert (ws["C2"].value, ws["D2"].value) == ("Yes", "AES-256 in every data store.")
+    assert (ws["C4"].value, ws["D4"].value) == ("No", "Not yet.")
+    assert ws["D3"].value is None
+
+
+def test_a_credited_reimport_updates_the_comment_an_uncredited_one_keeps_it(tmp_path):
+    first = _filled_with_comments(tmp_path / "a.xlsx", {"S-1": "AES-256."})
+    lib, _ = import_files([first], approved_by="Ana")
+    again = _filled_with_comments(tmp_path / "b.xlsx", {"S-1": "AES-256, keys rotated yearly."})
+    kept, _ = import_files([again], lib)
+    assert next(e for e in kept.entries if e.question == ROWS[0][1]).comment == "AES-256."
+    fixed, _ = import_files([again], lib, approved_by="Dana")
+    assert next(e for e in fixed.entries if e.question == ROWS[0][1]).comment == "AES-256, keys rotated yearly."
+
+
+def test_import_a_filled_docx_with_a_comments_column(tmp_path):
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=1, cols=3)
+    for cell, text in zip(t.rows[0].cells, ("Question", "Answer", "Comments")):
+        cell.text = text
+    for q, a, c in ((ROWS[0][1], "Yes", "AES-256 at rest."), (ROWS[2][1], "No", "")):
+        for cell, text in zip(t.add_row().cells, (q, a, c)):
+            cell.text = text
+    d.save(tmp_path / "filled.docx")
+    lib, rep = import_files([tmp_path / "filled.docx"])
+    assert rep.answered == 2 and [(e.answer, e.comment) for e in lib.entries] == [("Yes", "AES-256 at rest."), ("No", None)]
+
+
 def test_library_schema_command(tmp_path):
     import json
 

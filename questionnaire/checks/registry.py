@@ -17,7 +17,10 @@ region, data)`` builds it. Judges never call AWS.
 
 Scopes: ``region`` (once per declared region), ``global`` (once per deployment, findings have region
 None), ``scan`` (collector runs in every scanned region, judge once with ``data = {"regions": {region:
-collected}}``), ``profile`` (no AWS calls), ``repo`` (repository checks, judged outside the runner).
+collected}}``), ``account`` (runs over several accounts with --org / --accounts: once per account, like a scan,
+``dep`` None and ``data["account"]`` the account), ``profile`` (no AWS calls), ``repo`` (repository checks,
+judged outside the runner). ``reads``: the account a collector reads for a deployment (``deployment``, or the
+``aws.accounts`` entry where the resource lives: ``trail``, ``log_bucket``, ``kms_key``, ``network``).
 
 This module imports no check: the AWS checks are found by ``questionnaire.checks.aws`` (pkgutil) and the
 whole registry is assembled in ``questionnaire.checks.index``.
@@ -34,7 +37,9 @@ from questionnaire.aws_errors import ACCESS_DENIED_CODES, THROTTLE_CODES, TRUNCA
 from questionnaire.findings import Finding, RawResponse, Status
 from questionnaire.topics import TOPICS
 
-SCOPES = frozenset({"region", "global", "scan", "profile", "repo"})
+SCOPES = frozenset({"region", "global", "scan", "account", "profile", "repo"})
+# where a check's collector reads, for a deployment: its own account, or where the resource lives
+READS = frozenset({"deployment", "trail", "log_bucket", "kms_key", "network"})
 
 __all__ = ["SCOPES", "TOPICS", "Check", "Verdict", "check", "defined_in", "evidence", "err_code", "first_bad", "make", "ok",
            "reason", "unknown"]
@@ -78,6 +83,8 @@ def reason(raw: Any) -> str:
     raw = first_bad(raw)
     code = err_code(raw) or "?"
     api = f"{raw.service}:{raw.operation}"
+    if api == "sts:AssumeRole":  # the account itself could not be reached (a run over several accounts)
+        return account_unreachable(raw)
     if code in ACCESS_DENIED_CODES:
         return f"access denied to {api} (grant it: see `questionnaire iam-policy`)"
     if code in THROTTLE_CODES:
@@ -92,6 +99,14 @@ def reason(raw: Any) -> str:
     if msg.lower().startswith(("<!doctype", "<html")):
         msg = "the endpoint answered with an HTML page, not the service's API (a proxy or an emulator without this API?)"
     return f"{api} failed: {code}{': ' + msg[:120] if msg else ''}"
+
+
+def account_unreachable(raw: RawResponse) -> str:
+    msg = " ".join(str((raw.error or {}).get("message", "")).split())
+    role = (raw.params or {}).get("RoleArn")
+    if not role:
+        return msg  # the profile gives no way into the account
+    return f"account {raw.account} could not be read: cannot assume {role} ({err_code(raw)}: {msg[:160]})"
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -166,6 +181,7 @@ class Check:
     judge_fn: Callable[..., list[Finding]]
     applies: Callable[[Any, Any], bool] = _always
     module: str = ""
+    reads: str = "deployment"
 
     def judge(self, profile: Any, dep: Any, region: str | None, data: Any) -> list[Finding]:
         return self.judge_fn(Verdict(self.id, getattr(dep, "id", dep), region), profile, dep, region, data)
@@ -179,11 +195,11 @@ _DEFINED: dict[str, Check] = {}  # every decorated check, in definition order
 
 
 def check(*, id: str, title: str, topic: str, scope: str, proves: str, profile_field: str, iam: Iterable[str] = (),
-          collect: Callable[..., dict[str, Any]] | None = None,
-          applies: Callable[[Any, Any], bool] = _always) -> Callable[[Callable[..., list[Finding]]], Callable[..., list[Finding]]]:
+          collect: Callable[..., dict[str, Any]] | None = None, applies: Callable[[Any, Any], bool] = _always,
+          reads: str = "deployment") -> Callable[[Callable[..., list[Finding]]], Callable[..., list[Finding]]]:
     """Register the decorated judge ``(v, profile, dep, region, data) -> list[Finding]`` with its collector."""
-    if topic not in TOPICS or scope not in SCOPES:
-        raise ValueError(f"check {id}: topic {topic!r} or scope {scope!r} is not in the vocabulary")
+    if topic not in TOPICS or scope not in SCOPES or reads not in READS:
+        raise ValueError(f"check {id}: topic {topic!r}, scope {scope!r} or reads {reads!r} is not in the vocabulary")
     if (collect is None) != (scope == "profile"):
         raise ValueError(f"check {id}: a collector is needed exactly when the scope is not 'profile'")
 
@@ -191,7 +207,8 @@ def check(*, id: str, title: str, topic: str, scope: str, proves: str, profile_f
         if id in _DEFINED:
             raise ValueError(f"duplicate check id {id}")
         _DEFINED[id] = Check(id=id, title=title, topic=topic, profile_field=profile_field, iam_actions=tuple(iam),
-                             proves=proves, scope=scope, collect=collect, judge_fn=fn, applies=applies, module=fn.__module__)
+                             proves=proves, scope=scope, collect=collect, judge_fn=fn, applies=applies, module=fn.__module__,
+                             reads=reads)
         return fn
 
     return register

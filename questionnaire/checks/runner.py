@@ -5,6 +5,12 @@
 2. ``plan``: units for every (deployment, region), global and scan check (scan: enabled regions);
 3. ``collect``: collectors concurrently; a collector bug is a typed ``CollectError``, never a PASS;
 4. bundle paths assigned deterministically; 5. ``judge``; 6. other finding sources (repo scan, providers).
+
+Over several accounts (``scope``: the profile names roles or other accounts, or --org / --accounts / --shard),
+the preflight is the account plan (``questionnaire.org.plan``): units are per (account, region), each
+collector reads through the context of its account (``Check.reads``), every covered account gets the
+``account``-scope baseline checks, an account whose role cannot be assumed gets UNKNOWN findings with the
+reason, and a shard other than 1 leaves out what is not per account (profile-only checks, other providers).
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ class CheckRun:
     emulated: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)  # "region|global" -> API calls made
     operations_by_check: dict[str, list[str]] = field(default_factory=dict)
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # several accounts: how each was reached
+    org: dict[str, Any] | None = None  # --org / --accounts / --shard: the listing, the shard, the accounts covered
+    rate_waited: float = 0.0  # seconds the per-service rate limiter made workers wait
 
     @property
     def api_calls(self) -> int:
@@ -82,41 +91,55 @@ class Unit:
     region: str | None  # the finding's region (None: global / scan)
     col_region: str  # where the collector runs
     scan: list[str] = field(default_factory=list)  # scan units: every region scanned
-    data: Any = None  # collected data, {"regions": {...}} for scans, or CollectError
+    data: Any = None  # collected data, {"regions": {...}} for scans, or CollectError / AccessFailure
+    account: str | None = None  # the account the collector reads (runs over several accounts)
+
+    @property
+    def label(self) -> str:
+        return getattr(self.dep, "id", None) or f"account {self.account}"
 
 
 class _Run:
     def __init__(self, loaded: Any, regions: list[str] | None, scan_regions: list[str] | None,
-                 progress: Callable[[str], None] | None) -> None:
+                 progress: Callable[[str], None] | None, accounts: Any = None) -> None:
         from questionnaire.aws import Recorder
 
         self.loaded, self.profile, self.regions, self.scan_regions = loaded, loaded.profile, regions, scan_regions
         self.progress = progress
         self.recorder = Recorder()
-        self.pool: Any = None  # one session and one client per (service, region), shared by the workers
+        self.shared: Any = None  # the single account's session and clients, one per (service, region), shared by the workers
         self.local = threading.local()
         self.errors: list[str] = []
         self.lock = threading.Lock()
-        self.scan_info: dict[str, Any] = {}  # the enabled-region listing, given to scan judges as evidence
+        # per account (None: the single account) the enabled-region listing, given to scan judges as evidence
+        self.scan_info: dict[str | None, dict[str, Any]] = {}
         self.run_regions: set[str] = set()
+        self.accounts = accounts  # questionnaire.org.run.MultiAccount, or None for the classic single-account run
+        if accounts is not None:
+            accounts.bind(self.recorder)
 
-    def ctx(self, check_id: str | None = None) -> Any:
-        from questionnaire.aws import AwsContext, ClientPool
+    def ctx(self, check_id: str | None = None, account: str | None = None) -> Any:
+        from questionnaire.aws import AwsContext, SharedClients
 
+        if self.accounts is not None:
+            return self.accounts.router.ctx(account or self.accounts.plan.caller["account"], check_id)
         c = getattr(self.local, "ctx", None)
         if c is None:
             with self.lock:
-                if self.pool is None:
-                    self.pool = ClientPool(self.recorder)
-            c = self.local.ctx = AwsContext(self.recorder, pool=self.pool)
+                if self.shared is None:
+                    self.shared = SharedClients()
+            c = self.local.ctx = AwsContext(self.recorder, shared=self.shared)
         c.check_id = check_id
         return c
 
     def preflight(self) -> dict[str, Any]:
-        """The credentials' account must be the declared one before any other call."""
+        """The credentials' account must be the declared one before any other call (over several accounts:
+        the caller of the account plan, which reaches the others)."""
         from questionnaire.aws import identity as sts_identity
         from questionnaire.checks.aws.identity import ID
 
+        if self.accounts is not None:
+            return dict(self.accounts.plan.caller)
         deps = self.profile.aws_deployments()
         if not deps:
             return {}
@@ -130,60 +153,70 @@ class _Run:
                 )
         return ident
 
-    def default_scan(self, c: Any, d: Any) -> list[str]:
+    def default_scan(self, c: Any, d: Any, account: str | None = None) -> list[str]:
         if self.scan_regions is not None:
             return list(self.scan_regions)
         if self.regions is not None:
             return list(self.regions)
-        if not self.scan_info:
-            regs, raws, source = enabled_regions(self.ctx(c.id))
-            self.scan_info.update(enabled=raws, region_source=source,
-                                  regions=set(bedrock_regions()) & regs if regs is not None else set(bedrock_regions()))
-        return sorted(self.scan_info["regions"] | set(d.regions))
+        info = self.scan_info.get(account)
+        if info is None:
+            regs, raws, source = enabled_regions(self.ctx(c.id, account))
+            info = self.scan_info[account] = {"enabled": raws, "region_source": source,
+                                              "regions": set(bedrock_regions()) & regs if regs is not None else set(bedrock_regions())}
+        return sorted(info["regions"] | set(getattr(d, "regions", None) or ()))
 
     def plan(self, checks: list[Any]) -> list[Unit]:
         units: list[Unit] = []
         for d in self.profile.aws_deployments():
+            if self.accounts is not None and not self.accounts.plan.owns(d.aws.account_id):
+                continue  # another shard's deployment
             dep_regions = [r for r in d.regions if self.regions is None or r in self.regions]
             self.run_regions.update(dep_regions)
             for c in checks:
-                if c.scope == "profile" or not c.applies(d, self.profile):
+                if c.scope in ("profile", "account") or not c.applies(d, self.profile):
                     continue
+                acct = self.accounts.unit_account(c, d) if self.accounts is not None else None
                 if c.scope == "region":
-                    units += [Unit(c, d, r, r) for r in dep_regions]
+                    units += [Unit(c, d, r, r, account=acct) for r in dep_regions]
                 elif c.scope == "global" and (dep_regions or self.regions is None):
-                    units.append(Unit(c, d, None, d.regions[0]))
+                    units.append(Unit(c, d, None, d.regions[0], account=acct))
                 elif c.scope == "scan":
-                    units.append(Unit(c, d, None, d.regions[0], scan=self.default_scan(c, d)))
+                    units.append(Unit(c, d, None, d.regions[0], scan=self.default_scan(c, d, acct), account=acct))
+        if self.accounts is not None:
+            units += self.accounts.baseline_units(self, checks, Unit)
         return units
 
-    def collect_one(self, c: Any, d: Any, region: str) -> Any:
+    def collect_one(self, u: Unit, region: str) -> Any:
+        c, d = u.check, u.dep
         try:
-            return c.collect(self.ctx(c.id), d, region, self.profile)
+            return c.collect(self.ctx(c.id, u.account), d, region, self.profile)
         except QuestionnaireError:
             raise
         except Exception as e:  # a collector bug must not turn into a PASS
             with self.lock:
-                self.errors.append(f"{c.id} ({d.id}, {region}): collector error: {type(e).__name__}: {e}")
+                self.errors.append(f"{c.id} ({u.label}, {region}): collector error: {type(e).__name__}: {e}")
             return CollectError(f"{type(e).__name__}: {e}")
 
     def collect(self, units: list[Unit], max_workers: int) -> None:
-        """Region units grouped per (deployment, region): one worker walks one region's checks in order."""
-        groups: dict[tuple[str, str | None, str], list[Unit]] = {}
+        """Region units grouped per (account, deployment, region): one worker walks one region's checks in order."""
+        groups: dict[tuple[str | None, str, str | None, str], list[Unit]] = {}
         for u in units:
             if not u.scan:
-                groups.setdefault((u.dep.id, u.region, u.col_region), []).append(u)
+                groups.setdefault((u.account, u.label, u.region, u.col_region), []).append(u)
         per_scan: dict[tuple[int, str], Any] = {}
+        done = self.accounts.tracker(groups, units) if self.accounts is not None else (lambda account: None)
 
         def run_group(key: tuple, members: list[Unit]) -> None:
             for u in members:
-                u.data = self.collect_one(u.check, u.dep, u.col_region)
-            if self.progress is not None and key[1] is not None:
-                n = self.recorder.calls_by_region().get(key[1], 0)
-                self.progress(f"{key[1]}: {len(members)} checks collected for {key[0]} ({n} API calls so far)")
+                u.data = self.collect_one(u, u.col_region)
+            done(key[0])
+            if self.progress is not None and key[2] is not None:
+                n = self.recorder.calls_by_region().get(key[2], 0)
+                self.progress(f"{key[2]}: {len(members)} checks collected for {key[1]} ({n} API calls so far)")
 
         def run_scan(i: int, u: Unit, r: str) -> None:
-            per_scan[(i, r)] = self.collect_one(u.check, u.dep, r)
+            per_scan[(i, r)] = self.collect_one(u, r)
+            done(u.account)
 
         with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
             futs = [pool.submit(run_group, k, m) for k, m in groups.items()]
@@ -194,24 +227,32 @@ class _Run:
             if u.scan:
                 got = {r: per_scan[(i, r)] for r in u.scan}
                 bad = next((v for v in got.values() if isinstance(v, CollectError)), None)
-                u.data = bad or {"regions": got, "enabled": self.scan_info.get("enabled", []),
-                                 "region_source": self.scan_info.get("region_source", "given")}
+                info = self.scan_info.get(u.account, {})
+                u.data = bad or {"regions": got, "enabled": info.get("enabled", []),
+                                 "region_source": info.get("region_source", "given"), "account": u.account}
 
     def judge(self, units: list[Unit], checks: list[Any]) -> list[Finding]:
         findings: list[Finding] = []
         for u in units:
             c, d, r = u.check, u.dep, u.region
+            dep_id = getattr(d, "id", None)
+            if self.accounts is not None and (failed := self.accounts.failure(u.account)) is not None:
+                findings.append(self.accounts.unknown(c.id, dep_id, r, failed, None if d is not None else u.account))
+                continue
             if isinstance(u.data, CollectError):
-                findings.append(Finding(c.id, d.id, r, Status.UNKNOWN, None, None, "not verified: internal error while collecting"))
+                findings.append(Finding(c.id, dep_id, r, Status.UNKNOWN, None, None, "not verified: internal error while collecting"))
                 continue
             try:
-                findings.extend(c.judge(self.profile, d, r, u.data))
+                got = c.judge(self.profile, d, r, u.data)
             except Exception as e:
-                self.errors.append(f"{c.id} ({d.id}, {r}): judge error: {type(e).__name__}: {e}")
-                findings.append(Finding(c.id, d.id, r, Status.UNKNOWN, None, None, "not verified: internal error while judging"))
-        for c in checks:
-            if c.scope == "profile":
-                findings += [f for d in self.profile.deployments if c.applies(d, self.profile) for f in c.judge(self.profile, d, None, {})]
+                self.errors.append(f"{c.id} ({u.label}, {r}): judge error: {type(e).__name__}: {e}")
+                got = [Finding(c.id, dep_id, r, Status.UNKNOWN, None, None, "not verified: internal error while judging")]
+            findings.extend(self.accounts.stamp(got, u.account) if self.accounts is not None else got)
+        if self.accounts is None or self.accounts.plan.first:
+            for c in checks:
+                if c.scope == "profile":
+                    findings += [f for d in self.profile.deployments if c.applies(d, self.profile)
+                                 for f in c.judge(self.profile, d, None, {})]
         return findings
 
     def other_sources(self) -> tuple[list[Finding], list[RawResponse]]:
@@ -237,6 +278,9 @@ def run_checks(
     *,
     scan_regions: list[str] | None = None,
     max_workers: int = MAX_WORKERS,
+    scope: Any = None,
+    status: Callable[[str], None] | None = None,
+    rate_scale: float = 1.0,
 ) -> CheckRun:
     """Verify the profile read-only against AWS.
 
@@ -244,23 +288,31 @@ def run_checks(
     check; the residency scan covers exactly these). Default: every declared region, and
     the residency scan covers the account's enabled Bedrock regions.
     ``scan_regions`` overrides the residency scan's region list.
+    ``scope`` (``questionnaire.org.plan.Scope``): --org / --accounts / --shard; a run is over several accounts
+    with a scope or when the profile names roles or other accounts. ``status`` then gets the progress line
+    (accounts done / total, API calls, errors); ``rate_scale`` scales the per-service request rates (benchmarks).
     """
     from questionnaire.aws import now_iso
     from questionnaire.mapping import annotate_findings
+    from questionnaire.org.run import multi_account
 
     started = now_iso()
-    run = _Run(loaded, regions, scan_regions, progress)
+    accounts = multi_account(loaded.profile, scope, status, rate_scale)
+    run = _Run(loaded, regions, scan_regions, progress, accounts)
     checks = list(CHECKS.values())
     identity = run.preflight()
     units = run.plan(checks)
     run.collect(units, max_workers)
-    assign_paths(run.recorder.raw)
+    if accounts is not None:
+        accounts.finish(run.recorder)
+    assign_paths(run.recorder.raw, accounts.raw_base if accounts is not None else None)
     findings = run.judge(units, checks)
-    more, other_raw = run.other_sources()
+    more, other_raw = run.other_sources() if accounts is None or accounts.plan.first else ([], [])
     findings += more
     dep_order = {d.id: i for i, d in enumerate(loaded.profile.deployments)}
     chk_order = {cid: i for i, cid in enumerate(CHECKS)}
-    findings.sort(key=lambda f: (dep_order.get(f.deployment or "", 999), chk_order.get(f.check_id, 999), f.region or "", f.subject or ""))
+    findings.sort(key=lambda f: (dep_order.get(f.deployment or "", 999), chk_order.get(f.check_id, 999), f.region or "",
+                                 f.subject or "", f.account or ""))
     findings = annotate_findings(findings)  # mapped framework controls (check --json and the bundle's findings.json)
     raw = run.recorder.raw
     return CheckRun(
@@ -268,4 +320,5 @@ def run_checks(
         regions=sorted(run.run_regions), check_ids=sorted({f.check_id for f in findings}), errors=run.errors,
         emulated=sorted({f"{r.service}.{r.operation}" for r in raw + other_raw if r.emulated}), calls=run.recorder.calls_by_region(),
         operations_by_check={k: sorted(v) for k, v in run.recorder.operations_by_check.items()},
+        **(accounts.run_fields() if accounts is not None else {}),
     )

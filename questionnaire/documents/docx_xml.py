@@ -115,9 +115,49 @@ def cell_at(cells, col):
     return None
 
 
+def body_of(doc):
+    """The w:body of a python-docx Document, or of a w:document element read from a saved file."""
+    element = getattr(doc, "element", None)
+    if element is not None:
+        return element.body
+    return doc.find(qn("w:body"))
+
+
 def tables(doc):
-    """Top-level tables in body order (nested tables are not questionnaires)."""
-    return [t._tbl for t in doc.tables]
+    """Top-level tables in body order (nested tables are not questionnaires): ``Document.tables``."""
+    body = body_of(doc)
+    return [] if body is None else [ch for ch in body if ch.tag == qn("w:tbl")]
+
+
+def main_part_name(zf) -> str:
+    """The main document part of a .docx package (the officeDocument relationship of _rels/.rels)."""
+    from questionnaire.documents.ooxml.xmlsafe import parse_xml
+
+    try:
+        rels = parse_xml(zf.read("_rels/.rels"), "_rels/.rels")
+    except KeyError:
+        return "word/document.xml"
+    for rel in rels:
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "word/document.xml").lstrip("/")
+    return "word/document.xml"
+
+
+def saved_document(path: Path):
+    """The w:document element of a written .docx, parsed from its main part (no entities, no network):
+    what a read-back check needs, without loading the whole package again."""
+    import zipfile
+
+    from lxml import etree
+
+    from questionnaire.documents.ooxml.xmlsafe import DTD
+
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(main_part_name(zf))
+    if DTD.search(data):
+        raise InputFileError(f"{path}: the written document declares a DTD")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(data, parser)
 
 
 def open_document(path: Path):

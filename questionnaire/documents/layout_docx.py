@@ -212,8 +212,9 @@ def _with_header(ti, all_rows) -> list[Question] | None:
             ctc = cell_at(cells, ccol)
             if ctc is not None and ctc is not atc and not is_vmerge_continue(ctc):
                 _set_comment(q, ccol)
-                if slots.read([ctc]):
-                    q.comment_writable = False
+                written = slots.read([ctc])
+                if written:
+                    q.comment_writable, q.existing_comment = False, written
         out.append(q)
     return out
 

@@ -423,7 +423,7 @@ def _make_question(wb, sheet, scan, r, spec: _Block, text, qid, section, acell, 
         if (cm is not None and (cm[0], cm[1]) != (r, t.comment_col)) or (ccell is not None and ccell.formula):
             t.comment_col = None
         elif ccell is not None and ccell.value not in (None, "") and not is_placeholder(ccell.value):
-            q.comment_writable = False
+            q.comment_writable, q.existing_comment = False, ccell.value
     t.answer_style = scan.style_of(r, spec.acol)
     if t.comment_col is not None:
         t.comment_style = scan.style_of(r, t.comment_col)

@@ -29,6 +29,7 @@ class Question:
     note: str | None = None  # why it is not writable
     comment_location: str | None = None
     comment_writable: bool = True
+    existing_comment: str | None = None  # explanation already in the comment cell (what `library import` reads)
     target: Any = None
 
     @property

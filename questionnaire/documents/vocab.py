@@ -8,6 +8,7 @@ question, and the spelling of Yes / No / N/A a dropdown or a checkbox label allo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 _WS = re.compile(r"\s+")
@@ -15,6 +16,7 @@ _NOT_HEADER_CHAR = re.compile(r"[^\w/#?]+")
 _SPACED_SLASH = re.compile(r" ?/ ?")
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str | None) -> str:
     t = _WS.sub(" ", _NOT_HEADER_CHAR.sub(" ", (text or "").lower())).strip()
     return _SPACED_SLASH.sub("/", t)  # "Yes / No / N/A" is "yes/no/n/a"
@@ -56,6 +58,7 @@ def is_placeholder(text: str | None) -> bool:
     return bool(t) and len(t) <= 60 and _PLACEHOLDER.fullmatch(t) is not None
 
 
+@lru_cache(maxsize=16384)
 def header_role(text: str | None) -> str | None:
     t = norm(text)
     if not t or len(t) > 100 or t.endswith("?"):
@@ -89,7 +92,11 @@ def pick_option(value: str, options: Iterable[str] | None) -> str | None:
     """Map Yes / No / N/A to the exact spelling a dropdown allows; None if absent or ambiguous."""
     if options is None:
         return value
-    opts = list(options)
+    return _pick(value, tuple(options))
+
+
+@lru_cache(maxsize=4096)
+def _pick(value: str, opts: tuple[str, ...]) -> str | None:
     words = _CHOICE_WORDS.get(value, (value.lower(),))
     norm = {o: re.sub(r"\s+", " ", re.sub(r"[^a-z0-9/ ]", " ", o.lower())).strip() for o in opts}
     exact = [o for o in opts if norm[o] in words]

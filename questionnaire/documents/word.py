@@ -11,7 +11,7 @@ from pathlib import Path
 
 from questionnaire.documents import docx_slots as slots
 from questionnaire.documents.docx_slots import set_cell_text
-from questionnaire.documents.docx_xml import cell_at, grid, open_document, qn, tables, tc_text
+from questionnaire.documents.docx_xml import body_of, cell_at, grid, open_document, qn, saved_document, tables, tc_text
 from questionnaire.documents.layout_docx import BodyRegion, detect_document, detect_questions
 from questionnaire.documents.question import Detection, FileAdapter, Question, Write
 from questionnaire.errors import OutputError
@@ -19,21 +19,26 @@ from questionnaire.errors import OutputError
 __all__ = ["DocxFile", "detect_document", "detect_questions", "open_document", "read_answer", "set_cell_text", "tc_text", "write_answer"]
 
 
-def slot_elements(doc, target, comment: bool = False) -> list:
-    """The elements of a question's answer slot (or comment cell) in `doc`."""
+def slot_elements(doc, target, comment: bool = False, rows: dict | None = None) -> list:
+    """The elements of a question's answer slot (or comment cell) in `doc` (a python-docx Document or a
+    saved w:document element); ``rows``: a dict the caller keeps per document (table -> its w:tr), so
+    thousands of slots do not each search the table again."""
     if isinstance(target, BodyRegion):
-        body = list(doc.element.body)
+        body = list(body_of(doc))
         return body[target.start:target.end]
-    tbl = tables(doc)[target.table - 1]
-    tr = tbl.findall(qn("w:tr"))[target.row - 1]
-    tc = cell_at(grid(tr), target.comment_col if comment else target.col)
+    trs = rows.get(target.table) if rows is not None else None
+    if trs is None:
+        trs = tables(doc)[target.table - 1].findall(qn("w:tr"))
+        if rows is not None:
+            rows[target.table] = trs
+    tc = cell_at(grid(trs[target.row - 1]), target.comment_col if comment else target.col)
     if tc is None:
         return []
     return [tc]
 
 
-def write_answer(doc, q: Question, answer: str | None, comment: str | None = None) -> None:
-    els = slot_elements(doc, q.target)
+def write_answer(doc, q: Question, answer: str | None, comment: str | None = None, rows: dict | None = None) -> None:
+    els = slot_elements(doc, q.target, rows=rows)
     if not els:
         raise OutputError(f"{q.location}: answer cell not found")
     if answer is not None:
@@ -43,13 +48,13 @@ def write_answer(doc, q: Question, answer: str | None, comment: str | None = Non
         else:
             slots.write_text(els, answer)
     if comment is not None and q.comment_location:
-        ctc = slot_elements(doc, q.target, comment=True)
+        ctc = slot_elements(doc, q.target, comment=True, rows=rows)
         if ctc:
             slots.set_cell_text(ctc[0], comment)
 
 
-def read_answer(doc, q: Question, comment: bool = False) -> str:
-    els = slot_elements(doc, q.target, comment)
+def read_answer(doc, q: Question, comment: bool = False, rows: dict | None = None) -> str:
+    els = slot_elements(doc, q.target, comment, rows)
     if not els:
         return ""
     if comment or not q.target.choice:
@@ -76,17 +81,23 @@ class DocxFile(FileAdapter):
         return None
 
     def write(self, plan: list[Write], dst: Path) -> None:
+        rows: dict = {}
         for w in plan:
-            write_answer(self.doc, w.question, w.answer, w.comment)
+            write_answer(self.doc, w.question, w.answer, w.comment, rows)
         self._plan = plan
         self.doc.save(str(dst))
 
     def verify(self, path: Path) -> None:
-        check = open_document(path)
+        """Read every written slot back from the saved file's document part (parsed alone, not the package)."""
+        try:
+            check = saved_document(path)
+        except Exception as e:
+            raise OutputError(f"written file does not reopen cleanly ({type(e).__name__}); nothing was written") from e
+        rows: dict = {}
         for w in self._plan:
             q = w.question
-            got = read_answer(check, q)
+            got = read_answer(check, q, rows=rows)
             if w.answer is not None and (got != w.answer if q.target.choice else w.answer not in got):
                 raise OutputError(f"written file check failed at {q.location}; nothing was written")
-            if w.comment and q.comment_location and w.comment not in read_answer(check, q, comment=True):
+            if w.comment and q.comment_location and w.comment not in read_answer(check, q, comment=True, rows=rows):
                 raise OutputError(f"written file check failed at {q.location} (comment); nothing was written")

@@ -1,5 +1,8 @@
 """CloudTrail: the declared trail exists, is logging and delivering, records the region's management
-events (GetEventSelectors: basic and advanced selectors), validates and delivers digest files."""
+events (GetEventSelectors: basic and advanced selectors), validates and delivers digest files.
+
+The trail is read in the account that holds it (``aws.accounts.trail``, e.g. the management account); a trail
+in another account covers the deployment's account only as an organization trail (``IsOrganizationTrail``)."""
 
 from __future__ import annotations
 
@@ -86,7 +89,8 @@ def _has(dep: Any, profile: Any) -> bool:
        iam=ACTIONS,
        proves="The declared trail exists, is recording API activity and has no log delivery error.",
        collect=collect,
-       applies=_has)
+       applies=_has,
+       reads="trail")
 def judge_logging(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     v = v.declare(True)
     t, out = _trail(v, dep, region, data)
@@ -115,7 +119,8 @@ def judge_logging(v: Verdict, profile: Any, dep: Any, region: str | None, data: 
        proves="The trail is multi-region or lives in the declared region and its event selectors record all (read and write) "
               "management events, so Bedrock API calls there are recorded.",
        collect=collect,
-       applies=_has)
+       applies=_has,
+       reads="trail")
 def judge_covers(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     v = v.declare(region)
     t, out = _trail(v, dep, region, data)
@@ -126,6 +131,12 @@ def judge_covers(v: Verdict, profile: Any, dep: Any, region: str | None, data: d
     ev = [e for e in ev if e is not None]
     if not (obs["multi_region"] or t.get("HomeRegion") == region):
         return [v.fail(obs, f"trail is single-region in {t.get('HomeRegion')}; {region} is not covered", ev)]
+    elsewhere, org_trail = dep.aws.account_for("trail") != dep.aws.account_id, bool(t.get("IsOrganizationTrail"))
+    if elsewhere or org_trail:
+        obs["organization_trail"] = org_trail
+    if elsewhere and not org_trail:
+        return [v.fail(obs, f"trail {t['Name']} is in account {dep.aws.account_for('trail')} and is not an organization trail: "
+                            f"it records that account's API calls, not those of account {dep.aws.account_id}", ev)]
     sel = data.get("selectors")
     if not ok(sel):
         return [v.unknown(sel, extra=ev)] if sel is not None else \
@@ -134,7 +145,8 @@ def judge_covers(v: Verdict, profile: Any, dep: Any, region: str | None, data: d
     obs["management_events"] = why
     if not full:
         return [v.fail(obs, f"trail covers {region}, but {why}", ev)]
-    return [v.passed(obs, f"trail records API activity in {region} ({why})", ev)]
+    org = f"; organization trail of account {dep.aws.account_for('trail')}: covers the member accounts" if org_trail else ""
+    return [v.passed(obs, f"trail records API activity in {region} ({why}{org})", ev)]
 
 
 @check(id=VALIDATION,
@@ -145,7 +157,8 @@ def judge_covers(v: Verdict, profile: Any, dep: Any, region: str | None, data: d
        iam=ACTIONS,
        proves="CloudTrail writes signed digest files, so tampering with logs is detectable.",
        collect=collect,
-       applies=lambda d, p: d.aws.cloudtrail is not None and d.aws.cloudtrail.log_file_validation)
+       applies=lambda d, p: d.aws.cloudtrail is not None and d.aws.cloudtrail.log_file_validation,
+       reads="trail")
 def judge_validation(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     v = v.declare(True)
     t, out = _trail(v, dep, region, data)

@@ -1,4 +1,5 @@
-"""EC2: Bedrock reached through interface VPC endpoints, with private DNS, in the workload's VPCs."""
+"""EC2: Bedrock reached through interface VPC endpoints, with private DNS, in the workload's VPCs (read in the
+account that holds them: ``aws.accounts.network``, e.g. a shared network account)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def _why_not(e: dict[str, Any], vpcs: list[str]) -> str | None:
               "deployment uses (bedrock-runtime by default; bedrock, bedrock-agent, bedrock-agent-runtime when declared), "
               "in the declared VPCs when given.",
        collect=collect,
-       applies=lambda d, p: d.aws.private_endpoint)
+       applies=lambda d, p: d.aws.private_endpoint,
+       reads="network")
 def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["endpoints"]
     v = v.declare(True)

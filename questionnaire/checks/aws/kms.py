@@ -1,4 +1,7 @@
-"""KMS: rotation is on for the keys that encrypt the invocation logs (log group, bucket)."""
+"""KMS: rotation is on for the keys that encrypt the invocation logs (log group, bucket).
+
+The keys are read in the account that holds them (``aws.accounts.kms_key``, e.g. a security account), the log group
+in the deployment's own account, the bucket in the log bucket's."""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ def keys_in_use(ctx: Any, dep: Any, region: str) -> tuple[list[tuple[str, str, s
     raws: dict[str, Any] = {}
     group = bedrock.destination(dep, region)[1]
     if group:
-        raws["groups"] = cloudwatch.groups(ctx, region, group)
+        raws["groups"] = cloudwatch.groups(ctx.at(dep.aws.account_id), region, group)
         g = cloudwatch.log_group(raws["groups"], group) if ok(raws["groups"]) else None
         if g and g.get("kmsKeyId"):
             keys.append(("log group", g["kmsKeyId"], _key_region(g["kmsKeyId"], region)))
@@ -54,6 +57,9 @@ def keys_in_use(ctx: Any, dep: Any, region: str) -> tuple[list[tuple[str, str, s
 def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     keys, raws = keys_in_use(ctx, dep, region)
     out: dict[str, Any] = {"sources": raws, "keys": []}
+    enc = raws.get("encryption")
+    if not keys and "groups" not in raws and enc is not None and ok(enc) and s3.bucket_kms_key(enc)[1]:
+        out["bucket_key_region"] = _key_region(s3.bucket_kms_key(enc)[1], dep.regions[0])  # judged in that region
     merged: dict[str, tuple[str, str, str]] = {}
     for source, key, kr in keys:  # one key used by both log group and bucket is checked once
         if key in merged:
@@ -79,7 +85,8 @@ def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
        iam=ACTIONS,
        proves="The KMS keys that encrypt the invocation logs rotate automatically.",
        collect=collect,
-       applies=_applies)
+       applies=_applies,
+       reads="kms_key")
 def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     v = v.declare(True)
     srcs = data["sources"]
@@ -88,6 +95,8 @@ def judge(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str
     if not data["keys"]:
         if failed:
             return [v.unknown(failed[0], extra=list(srcs.values()))]
+        if data.get("bucket_key_region"):
+            return []  # no log group here; the bucket's one key is judged once, in its own region's finding
         return [v.fail(None, "no KMS key found on the log group or log bucket", list(srcs.values()))]
     out = []
     if failed:  # a key may hide behind the source that could not be read
@@ -128,7 +137,8 @@ def _open_to_anyone(doc: dict[str, Any]) -> bool:
        proves="The KMS keys that encrypt the invocation logs are Enabled (not disabled or pending deletion) and their "
               "key policy grants nothing to '*' without a condition.",
        collect=collect,
-       applies=_applies)
+       applies=_applies,
+       reads="kms_key")
 def judge_usable(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     """The log keys are enabled (not disabled or pending deletion) and their key policy admits no one outside."""
     if not data["keys"]:

@@ -45,9 +45,14 @@ def collect_events(ctx: Any, region: str) -> Any:
 
 
 def collect_usage(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    """Evidence of use in one region (also the organization baseline's collector)."""
     return {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region),
-            "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region),
-            "scp": collect_scp(ctx, dep)}  # the same cached Organizations calls for every region
+            "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region)}
+
+
+def collect_residency(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    # the SCPs of the deployment's account: the same cached Organizations calls for every region
+    return {**collect_usage(ctx, dep, region, profile), "scp": collect_scp(ctx, dep)}
 
 
 def invoked_in_events(raw: Any) -> tuple[list[str], bool]:
@@ -121,7 +126,7 @@ def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
               "last 14 days; InvokeModel/Converse events among the newest Bedrock events of CloudTrail's 90-day history) "
               "or an invocation logging configuration; regions that cannot be read make it UNKNOWN unless a service control "
               "policy denies Bedrock there.",
-       collect=collect_usage)
+       collect=collect_residency)
 def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     allowed = declared_regions_for_account(profile, dep.aws.account_id)
     v = v.at(None).declare(sorted(allowed))

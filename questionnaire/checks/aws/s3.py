@@ -17,12 +17,14 @@ FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPu
 
 
 def s3_call(ctx: Any, dep: Any, method: str, **params: Any) -> Any:
-    """S3 calls are recorded as global; the client uses the deployment's first region (boto3 follows redirects)."""
-    return ctx.call("s3", method, dep.regions[0], record_region=None, **params)
+    """S3 calls are recorded as global; the client uses the deployment's first region (boto3 follows redirects).
+    They read the account holding the log bucket (``aws.accounts.log_bucket``, e.g. a log archive)."""
+    return ctx.at(dep.aws.account_for("log_bucket")).call("s3", method, dep.regions[0], record_region=None, **params)
 
 
 def account_pab(ctx: Any, dep: Any) -> Any:
-    return ctx.call("s3control", "get_public_access_block", dep.regions[0], record_region=None, AccountId=dep.aws.account_id)
+    acct = dep.aws.account_for("log_bucket")
+    return ctx.at(acct).call("s3control", "get_public_access_block", dep.regions[0], record_region=None, AccountId=acct)
 
 
 def bucket_and_account_pab(ctx: Any, dep: Any, name: str) -> tuple[Any, Any]:
@@ -67,7 +69,8 @@ def bucket_kms_key(raw: Any) -> tuple[str | None, str | None]:
        iam=["s3:GetEncryptionConfiguration"],
        proves="The log bucket encrypts objects by default, with KMS when declared (the AWS managed aws/s3 key counts).",
        collect=collect_encryption,
-       applies=_has_bucket)
+       applies=_has_bucket,
+       reads="log_bucket")
 def judge_encryption(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["encryption"]
     kms = dep.aws.invocation_logging.kms_encrypted
@@ -107,7 +110,8 @@ def _lock(lock: Any) -> tuple[bool, dict[str, Any] | None]:
        proves="Overwritten or deleted log objects stay recoverable (versioning), or cannot be deleted during a default "
               "Object Lock retention; the finding says whether MFA delete is on.",
        collect=collect_integrity,
-       applies=_has_bucket)
+       applies=_has_bucket,
+       reads="log_bucket")
 def judge_integrity(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     ver, lock = data["versioning"], data.get("object_lock")
     v = v.at(None).declare("versioning or Object Lock with a default retention")
@@ -175,7 +179,8 @@ def collect_public(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, A
        iam=["s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicyStatus", "s3:GetAccountPublicAccessBlock"],
        proves="Every public access block setting is on for the log bucket or the whole account, and its bucket policy is not public.",
        collect=collect_public,
-       applies=_has_bucket)
+       applies=_has_bucket,
+       reads="log_bucket")
 def judge_public(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw, ps, acct = data["pab"], data.get("policy_status"), data.get("account_pab")
     v = v.at(None).declare("all blocked")
@@ -227,7 +232,8 @@ def _expiring(rule: dict[str, Any], days: int) -> str | None:
        iam=["s3:GetLifecycleConfiguration"],
        proves="No enabled S3 lifecycle rule of the log bucket expires log objects (or their prior versions) before the declared retention.",
        collect=collect_retention,
-       applies=lambda d, p: _has_bucket(d, p) and d.aws.invocation_logging.retention_days is not None)
+       applies=lambda d, p: _has_bucket(d, p) and d.aws.invocation_logging.retention_days is not None,
+       reads="log_bucket")
 def judge_retention(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     raw = data["lifecycle"]
     days = dep.aws.invocation_logging.retention_days

@@ -11,7 +11,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from questionnaire.documents.ooxml.calcchain import drop_entries, unlink_part
 from questionnaire.documents.ooxml.package import Workbook
@@ -32,9 +31,14 @@ class CellWrite:
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _escape(text: str) -> str:
+    """``xml.sax.saxutils.escape(text, {'"': "&quot;"})`` (without importing urllib with it)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
+
+
 def _inline_cell(prefix: str, ref: str, style: int | None, text: str) -> str:
     s = f' s="{style}"' if style else ""
-    body = escape(_XML_BAD.sub("", text), {'"': "&quot;"})
+    body = _escape(_XML_BAD.sub("", text))
     return f'<{prefix}c r="{ref}"{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">{body}</{prefix}t></{prefix}is></{prefix}c>'
 
 
@@ -150,22 +154,25 @@ def _write_cells(wb: Workbook, src: Path, dst: Path, writes: list[CellWrite]) ->
     styles = StylePatcher(wb.read(styles_part).decode("utf-8") if styles_part else None)
     per_part: dict[str, dict[tuple[int, int], tuple[str, int | None]]] = {}
     formulas: set[tuple[int, str]] = set()
+    sheets: dict[str, tuple] = {}
     for w in writes:
-        sheet = wb.sheet(w.sheet)
-        if sheet is None:
-            raise OutputError(f"sheet {w.sheet!r} not found in {src}")
+        if w.sheet not in sheets:
+            sheet = wb.sheet(w.sheet)
+            if sheet is None:
+                raise OutputError(f"sheet {w.sheet!r} not found in {src}")
+            sheets[w.sheet] = (sheet, wb.scan(sheet))
+        sheet, scan = sheets[w.sheet]
         r, c = parse_ref(w.ref)
-        old = wb.scan(sheet).cells.get((r, c))
+        old = scan.cells.get((r, c))
         if old is not None and old.formula:
             formulas.add((sheet.sheet_id, f"{idx_to_col(c)}{r}"))
         style = None
         if w.wrap:
-            scan = wb.scan(sheet)
             base = scan.style_of(r, c)
             if not wb.xf(base).wrap:
                 style = styles.wrap_style(base)
-        if style is None and (r, c) not in wb.scan(sheet).cells:
-            style = wb.scan(sheet).style_of(r, c) or None  # new cell: inherit row/column style
+        if style is None and old is None:
+            style = scan.style_of(r, c) or None  # new cell: inherit row/column style
         per_part.setdefault(sheet.part, {})[(r, c)] = (w.text, style)
     patched: dict[str, bytes] = {}
     for part, cells in per_part.items():
@@ -205,9 +212,9 @@ _T_TEXT = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>|<(?:[\w.-]+
 
 
 def _unescape(text: str) -> str:
-    from xml.sax.saxutils import unescape
-
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+    """``xml.sax.saxutils.unescape(text, {"&quot;": '"', "&apos;": "'"})``."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+    return text.replace("&amp;", "&")
 
 
 def check_patched_part(data: bytes, cells: dict[tuple[int, int], str], what: str) -> None:

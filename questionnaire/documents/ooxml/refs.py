@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
+
 @functools.lru_cache(maxsize=4096)
 def col_to_idx(col: str) -> int:
     n = 0
@@ -26,6 +27,7 @@ def idx_to_col(idx: int) -> str:
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_ref(ref: str) -> tuple[int, int]:
     m = _REF.match(ref.strip())
     if not m:
@@ -52,9 +54,20 @@ def parse_range(text: str) -> tuple[int, int, int, int] | None:
 
 
 
+@functools.lru_cache(maxsize=1024)
 def quote_sheet(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z_][\w.]*", name) else "'" + name.replace("'", "''") + "'"
+    return name if _PLAIN_NAME.fullmatch(name) else "'" + name.replace("'", "''") + "'"
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][\w.]*")
+_LOCAL: dict[str, str] = {}
 
 
 def local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    """'{namespace}c' -> 'c' (remembered: a sheet has a handful of distinct tags and many elements)."""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1]
+        if len(_LOCAL) < 4096:
+            _LOCAL[tag] = name
+    return name
