@@ -20,6 +20,46 @@ _LOADER = None
 _LOADER_LOCK = threading.Lock()
 
 
+# sessions made here -> {("model"|"class", service, api_version): ServiceModel / client class}
+_REUSE: Any = None
+
+
+def _reuse_per_session(core: Any) -> None:
+    """botocore builds a new ServiceModel and a new client class for every client; the sessions made here
+    build them once per service and reuse them for every region (a client class depends on the service model
+    and the session's handlers only, both fixed here). Other botocore sessions are untouched."""
+    global _REUSE
+    import weakref
+
+    import botocore.client
+
+    if _REUSE is None:
+        _REUSE = weakref.WeakKeyDictionary()
+        base = botocore.client.ClientCreator
+
+        class ReusingClientCreator(base):  # type: ignore[misc, valid-type]
+            def _load_service_model(self, service_name: str, api_version: Any = None) -> Any:
+                memo = _REUSE.get(self._event_emitter)
+                if memo is None:
+                    return super()._load_service_model(service_name, api_version)
+                key = ("model", service_name, api_version)
+                if key not in memo:
+                    memo[key] = super()._load_service_model(service_name, api_version)
+                return memo[key]
+
+            def _create_client_class(self, service_name: str, service_model: Any) -> Any:
+                memo = _REUSE.get(self._event_emitter)
+                if memo is None:
+                    return super()._create_client_class(service_name, service_model)
+                key = ("class", service_name, id(service_model))
+                if key not in memo:
+                    memo[key] = super()._create_client_class(service_name, service_model)
+                return memo[key]
+
+        botocore.client.ClientCreator = ReusingClientCreator
+    _REUSE[core.get_component("event_emitter")] = {}
+
+
 def new_session(credentials: Any = None) -> Any:
     """A new boto3 session (one per thread) sharing one botocore data loader, so that the
     service models are parsed once per process instead of once per thread.
@@ -38,6 +78,8 @@ def new_session(credentials: Any = None) -> Any:
             core.register_component("data_loader", _LOADER)
     if credentials is not None:
         _use_credentials(core, credentials)
+    with _LOADER_LOCK:
+        _reuse_per_session(core)
     return boto3.session.Session(botocore_session=core)
 
 
