@@ -60,6 +60,25 @@ def _reuse_per_session(core: Any) -> None:
     _REUSE[core.get_component("event_emitter")] = {}
 
 
+def _plain_json_loader() -> Any:
+    """botocore's JSON file loader with plain dicts (ordered since Python 3.7) instead of OrderedDict: the C
+    decoder without a Python hook parses the service models and endpoint data about twice as fast."""
+    import json
+
+    import botocore.loaders
+
+    class PlainJSONFileLoader(botocore.loaders.JSONFileLoader):
+        def _load_file(self, full_path: str, open_method: Any) -> Any:
+            import os
+
+            if not os.path.isfile(full_path):
+                return None
+            with open_method(full_path, "rb") as fp:
+                return json.loads(fp.read().decode("utf-8"))
+
+    return PlainJSONFileLoader()
+
+
 def new_session(credentials: Any = None) -> Any:
     """A new boto3 session (one per thread) sharing one botocore data loader, so that the
     service models are parsed once per process instead of once per thread.
@@ -74,6 +93,7 @@ def new_session(credentials: Any = None) -> Any:
     with _LOADER_LOCK:
         if _LOADER is None:
             _LOADER = core.get_component("data_loader")
+            _LOADER.file_loader = _plain_json_loader()
         else:
             core.register_component("data_loader", _LOADER)
     if credentials is not None:
