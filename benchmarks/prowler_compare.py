@@ -16,8 +16,11 @@ the declared region plus the residency scan of the enabled Bedrock regions); Pro
 services (bedrock, cloudtrail, cloudwatch (incl. logs), s3, kms, iam, vpc (endpoints), secretsmanager,
 organizations) in the declared region only (``-f``), which is less than check covers.
 
-Printed per tool: median wall time of N fresh processes, HTTP requests served (moto + stand-in),
-peak RSS of the process (``wait4``), exit code; then the ratio Prowler / check.
+Printed per tool: median wall and CPU time of N fresh processes (the two tools alternate, so that both see
+the same machine load), HTTP requests served (moto + stand-in), peak RSS of the process (``wait4``), exit
+code; then the ratios Prowler / check. Operations moto lacks answer 501 (moto's own server answers an HTML
+500, which both SDKs retry with back-off), and S3 Control (whose host the SDK prefixes with the account id)
+is reached through a forward proxy, so neither tool waits on an emulator artefact.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -168,38 +172,99 @@ def bedrock_only_profile(dest: Path, regions: list[str]) -> Path:
     return dest
 
 
-def timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, float, str]:
-    """(wall seconds, exit code, peak RSS MiB of the process tree's main process, tail of the output)."""
+def timed(argv: list[str], env: dict[str, str], cwd: Path) -> dict:
+    """One fresh process: wall seconds, CPU seconds (user + system), exit code, peak RSS (MiB), output tail."""
     t = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         tail = out.read().decode(errors="replace")[-1500:]
-    return wall, proc.returncode, usage.ru_maxrss / 1024, tail
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "code": os.waitstatus_to_exitcode(status),
+            "rss": usage.ru_maxrss / 1024, "tail": tail}
 
 
-def run_tool(name: str, argv: list[str], env: dict[str, str], cwd: Path, url: str, standin, repeat: int) -> dict:
-    runs = []
-    for _ in range(repeat):
-        http(f"{url}/__calls", "POST")
-        standin.served.clear()
-        wall, code, rss, tail = timed(argv, env, cwd)
-        moto_calls = json.loads(http(f"{url}/__calls"))
-        runs.append({"wall": wall, "code": code, "rss": rss, "tail": tail,
-                     "calls": sum(moto_calls.values()) + len(standin.served), "by_service": moto_calls,
-                     "standin": len(standin.served)})
+def one_run(argv: list[str], env: dict[str, str], cwd: Path, url: str, standin: Any) -> dict:
+    """A run with the requests it made: moto's counter (per service) plus what the stand-in served itself."""
+    http(f"{url}/__calls", "POST")
+    standin.served.clear()
+    run = timed(argv, env, cwd)
+    by_service = json.loads(http(f"{url}/__calls"))
+    return {**run, "by_service": by_service, "standin": len(standin.served), "calls": sum(by_service.values()) + len(standin.served)}
+
+
+def summary(name: str, runs: list[dict]) -> dict:
     med = statistics.median(r["wall"] for r in runs)
+    cpu = statistics.median(r["cpu"] for r in runs)
     last = runs[-1]
-    print(f"{name}: median {med:.2f} s over {repeat} (min {min(r['wall'] for r in runs):.2f}, "
-          f"max {max(r['wall'] for r in runs):.2f}); exit {last['code']}; HTTP requests {last['calls']} "
+    print(f"{name}: median {med:.2f} s over {len(runs)} (min {min(r['wall'] for r in runs):.2f}, max "
+          f"{max(r['wall'] for r in runs):.2f}); CPU {cpu:.2f} s; exit {last['code']}; HTTP requests {last['calls']} "
           f"(stand-in {last['standin']}); peak RSS {max(r['rss'] for r in runs):.0f} MiB")
     print("   per service: " + ", ".join(f"{k} {v}" for k, v in sorted(last["by_service"].items(), key=lambda kv: -kv[1])))
     if last["code"] not in (0, 1, 3):
         print("   output tail:\n" + "\n".join("     " + x for x in last["tail"].splitlines()[-15:]))
-    return {"median": med, **last}
+    return {"median": med, "cpu": cpu, "rss": max(r["rss"] for r in runs), **{k: last[k] for k in ("calls", "code")}}
+
+
+def print_findings(path: Path) -> None:
+    doc = json.loads(path.read_text())
+    counts: dict[str, int] = {}
+    for f in doc.get("findings", []):
+        counts[f["status"]] = counts.get(f["status"], 0) + 1
+    print(f"   check findings: {counts}")
+    for f in doc.get("findings", []):
+        if f["status"] == "UNKNOWN":
+            print(f"     UNKNOWN {f['check_id']}: {f['message'][:150]}")
+
+
+def profile_check(args: Any, check_argv: list[str], env: dict[str, str], work: Path) -> None:
+    if args.cprofile:
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", args.cprofile, *check_argv[1:]], env=env, cwd=work,
+                       capture_output=True)
+    if args.importtime:
+        with open(args.importtime, "wb") as fh:
+            subprocess.run([sys.executable, "-X", "importtime", *check_argv[1:]], env=env, cwd=work,
+                           stdout=subprocess.DEVNULL, stderr=fh)
+
+
+def compare(args: Any, prowler: str, regions: list[str], env: dict[str, str], work: Path, url: str, standin: Any,
+            profile: Path) -> None:
+    """The two tools alternately (check, Prowler, check, ...), so that both see the same machine load."""
+    check_argv = [sys.executable, "-m", "questionnaire", "check", str(profile), "--json", str(work / "findings.json")]
+    p_argv = [prowler, "aws", "--services", *PROWLER_SERVICES, "--output-formats", "csv",
+              "--output-directory", str(work / "prowler-out"), "--no-banner"]
+    if not args.prowler_all_regions:
+        p_argv += ["-f", *regions]
+    print(f"emulated account: moto {url}, stand-in {standin.url}; declared regions {regions}; "
+          f"Prowler regions: {'all enabled' if args.prowler_all_regions else ', '.join(regions)}")
+    ours, theirs = [], []
+    for _ in range(args.repeat):
+        ours.append(one_run(check_argv, env, work, url, standin))
+        if not args.skip_prowler:
+            theirs.append(one_run(p_argv, env, work, url, standin))
+    a = summary("questionnaire check", ours)
+    print_findings(work / "findings.json")
+    profile_check(args, check_argv, env, work)
+    if theirs:
+        b = summary("prowler 5.46", theirs)
+        print(f"ratio: Prowler / check = {b['median'] / a['median']:.1f}x wall time, {b['cpu'] / a['cpu']:.1f}x CPU time "
+              f"(targets >= 10x, >= 15x wall); HTTP requests {b['calls']} vs {a['calls']}; "
+              f"peak RSS {b['rss']:.0f} vs {a['rss']:.0f} MiB")
+
+
+def seeded_environment(url: str, regions: list[str]) -> tuple[dict[str, str], Any]:
+    """Seed moto with the benchmark account (check_bench's); the environment both tools get, and the extras."""
+    from questionnaire.testing.aws_fixture import fake_credentials_env, moto_enabled_regions, patched_environ, seed_account
+
+    base_env = {**fake_credentials_env(), "AWS_ENDPOINT_URL": url, "AWS_DEFAULT_REGION": regions[0],
+                "AWS_REGION": regions[0], "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true"}
+    with patched_environ(base_env, ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")):
+        http(f"{url}/moto-api/reset", "POST")
+        extras = seed_account("compliant", regions)
+        extras.enabled_regions = moto_enabled_regions()  # account:ListRegions, served by the stand-in
+    return base_env, extras
 
 
 def main() -> int:
@@ -207,7 +272,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--prowler", default="/tmp/prowler-venv/bin/prowler")
     ap.add_argument("--regions", default="eu-west-1", help="declared regions, comma-separated")
-    ap.add_argument("--prowler-all-regions", action="store_true", help="let Prowler scan every region too")
+    ap.add_argument("--prowler-all-regions", action="store_true", help="let Prowler scan every enabled region too")
     ap.add_argument("--skip-prowler", action="store_true")
     ap.add_argument("--serve", type=float, metavar="SECONDS",
                     help="only start the seeded servers, print the environment, keep them up this long")
@@ -216,11 +281,10 @@ def main() -> int:
     args = ap.parse_args()
     regions = args.regions.split(",")
     prowler = shutil.which(args.prowler) or args.prowler
-    if not args.skip_prowler and not Path(prowler).is_file():
+    if not args.skip_prowler and not args.serve and not Path(prowler).is_file():
         print(f"Prowler not found at {prowler}; install it: python3 -m venv /tmp/prowler-venv && "
               "/tmp/prowler-venv/bin/pip install prowler==5.46.0", file=sys.stderr)
         return 2
-
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
@@ -228,57 +292,21 @@ def main() -> int:
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         url = f"http://127.0.0.1:{port}"
-        from questionnaire.testing.aws_fixture import fake_credentials_env, moto_enabled_regions, patched_environ, seed_account
         from questionnaire.testing.bedrock_standin import BedrockStandIn
 
-        base_env = {**fake_credentials_env(), "AWS_ENDPOINT_URL": url, "AWS_DEFAULT_REGION": regions[0],
-                    "AWS_REGION": regions[0], "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-                    "AWS_EC2_METADATA_DISABLED": "true"}
-        with patched_environ(base_env, ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")):
-            http(f"{url}/moto-api/reset", "POST")
-            extras = seed_account("compliant", regions)
-            extras.enabled_regions = moto_enabled_regions()  # account:ListRegions, served by the stand-in
+        base_env, extras = seeded_environment(url, regions)
         with BedrockStandIn(extras, upstream=url) as standin:
             env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env.update(base_env)
-            env.update(standin.endpoint_env())
-            env.update(HostForwarder(port).env(port))
-            env["PYTHONPATH"] = str(ROOT)
+            env.update({**base_env, **standin.endpoint_env(), **HostForwarder(port).env(port), "PYTHONPATH": str(ROOT)})
             profile = bedrock_only_profile(work / "profile.yaml", regions)
             if args.serve:
                 (Path(tempfile.gettempdir()) / "prowler-compare.env").write_text(
-                    "".join(f"export {k}={v}\n" for k, v in env.items() if k.startswith(("AWS_", "HTTP_PROXY", "NO_PROXY"))) + f"# profile {profile}\n")
+                    "".join(f"export {k}={v}\n" for k, v in env.items() if k.startswith(("AWS_", "HTTP_PROXY", "NO_PROXY")))
+                    + f"# profile {profile}\n")
                 print(f"environment in {tempfile.gettempdir()}/prowler-compare.env; serving for {args.serve:.0f} s", flush=True)
                 time.sleep(args.serve)
                 return 0
-            check_argv = [sys.executable, "-m", "questionnaire", "check", str(profile), "--json", str(work / "findings.json")]
-            print(f"emulated account: moto {url}, Bedrock stand-in {standin.url}; declared regions {regions}")
-            ours = run_tool("questionnaire check", check_argv, env, work, url, standin, args.repeat)
-            if args.cprofile:
-                subprocess.run([sys.executable, "-m", "cProfile", "-o", args.cprofile, *check_argv[1:]], env=env, cwd=work,
-                               capture_output=True)
-            if args.importtime:
-                with open(args.importtime, "wb") as fh:
-                    subprocess.run([sys.executable, "-X", "importtime", *check_argv[1:]], env=env, cwd=work,
-                                   stdout=subprocess.DEVNULL, stderr=fh)
-            doc = json.loads((work / "findings.json").read_text())
-            counts: dict[str, int] = {}
-            for f in doc.get("findings", []):
-                counts[f["status"]] = counts.get(f["status"], 0) + 1
-            print(f"   findings: {counts}")
-            for f in doc.get("findings", []):
-                if f["status"] == "UNKNOWN":
-                    print(f"     UNKNOWN {f['check_id']}: {f['message'][:150]}")
-            if args.skip_prowler:
-                return 0
-            p_argv = [prowler, "aws", "--services", *PROWLER_SERVICES, "--output-formats", "csv",
-                      "--output-directory", str(work / "prowler-out"), "--no-banner"]
-            if not args.prowler_all_regions:
-                p_argv += ["-f", *regions]
-            theirs = run_tool("prowler 5.46", p_argv, env, work, url, standin, args.repeat)
-            print(f"ratio: Prowler / check = {theirs['median'] / ours['median']:.1f}x wall time "
-                  f"(targets >= 10x, >= 15x); HTTP requests {theirs['calls']} vs {ours['calls']}; "
-                  f"peak RSS {theirs['rss']:.0f} vs {ours['rss']:.0f} MiB")
+            compare(args, prowler, regions, env, work, url, standin, profile)
     finally:
         server.terminate()
         server.wait(5)
