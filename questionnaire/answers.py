@@ -401,7 +401,7 @@ class AnswerSet(Mapping):
             from questionnaire.checks.providers import idle_check_ids  # providers verifying no deployment here
 
             self._ctx = facts(self._profile, self.source)
-            self._idle = frozenset(idle_check_ids(self._profile))
+            self._idle = frozenset(idle_check_ids(self._profile)) - set(self._by_check or ())  # a check with findings is never idle
         return _answer(entry, self._ctx, self._by_check, self.source, self._idle)
 
     def get(self, entry_id: str, default: Any = None) -> Any:

@@ -40,15 +40,16 @@ from questionnaire.aws_guard import (
     is_read_only,
     operation_for_action,
 )
-from questionnaire.aws_session import MAX_ATTEMPTS, make_client, new_session, paginator_config
+from questionnaire.aws_session import MAX_ATTEMPTS, available_regions, make_client, new_session, paginator_config
 from questionnaire.errors import CredentialsError, EndpointError, ReadOnlyViolation
 from questionnaire.findings import RawResponse
 
 __all__ = [
     "ACCESS_DENIED_CODES", "ALWAYS_ALLOWED", "DENIED_OPERATIONS", "IAM_ACTION_OVERRIDES", "MAX_ATTEMPTS", "MAX_PAGES",
     "NEVER_ALLOWED", "REGION_DISABLED_CODES", "THROTTLE_CODES", "TRUNCATED_CODE", "UNREACHABLE_CODE", "UNSUPPORTED_CODE",
-    "AwsContext", "EmulatedError", "SharedClients", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "classify",
-    "emulators", "iam_action", "identity", "identity_error", "install_guard", "is_read_only", "json_safe", "make_client", "new_session",
+    "AwsContext", "EmulatedError", "SharedClients", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "available_regions",
+    "classify", "emulators", "iam_action", "identity", "identity_error", "install_guard", "is_read_only", "json_safe", "make_client",
+    "new_session",
     "now_iso", "operation_for_action",
 ]
 
@@ -146,7 +147,8 @@ class SharedClients:
 
 
 class AwsContext:
-    """One thread's view of AWS: its own boto3 session and clients, the run's shared recorder."""
+    """One thread's view of AWS: its own boto3 session and clients (or one account's, shared by the threads:
+    ``shared=``), the run's shared recorder."""
 
     def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, credentials: Any = None,
                  account: str | None = None, limiter: Any = None, router: Any = None, shared: SharedClients | None = None) -> None:

@@ -20,6 +20,65 @@ _LOADER = None
 _LOADER_LOCK = threading.Lock()
 
 
+# sessions made here -> {("model"|"class", service, api_version): ServiceModel / client class}
+_REUSE: Any = None
+
+
+def _reuse_per_session(core: Any) -> None:
+    """botocore builds a new ServiceModel and a new client class for every client; the sessions made here
+    build them once per service and reuse them for every region (a client class depends on the service model
+    and the session's handlers only, both fixed here). Other botocore sessions are untouched."""
+    global _REUSE
+    import weakref
+
+    import botocore.client
+
+    if _REUSE is None:
+        _REUSE = weakref.WeakKeyDictionary()
+        base = botocore.client.ClientCreator
+
+        class ReusingClientCreator(base):  # type: ignore[misc, valid-type]
+            def _load_service_model(self, service_name: str, api_version: Any = None) -> Any:
+                memo = _REUSE.get(self._event_emitter)
+                if memo is None:
+                    return super()._load_service_model(service_name, api_version)
+                key = ("model", service_name, api_version)
+                if key not in memo:
+                    memo[key] = super()._load_service_model(service_name, api_version)
+                return memo[key]
+
+            def _create_client_class(self, service_name: str, service_model: Any) -> Any:
+                memo = _REUSE.get(self._event_emitter)
+                if memo is None:
+                    return super()._create_client_class(service_name, service_model)
+                key = ("class", service_name, id(service_model))
+                if key not in memo:
+                    memo[key] = super()._create_client_class(service_name, service_model)
+                return memo[key]
+
+        botocore.client.ClientCreator = ReusingClientCreator
+    _REUSE[core.get_component("event_emitter")] = {}
+
+
+def _plain_json_loader() -> Any:
+    """botocore's JSON file loader with plain dicts (ordered since Python 3.7) instead of OrderedDict: the C
+    decoder without a Python hook parses the service models and endpoint data about twice as fast."""
+    import json
+
+    import botocore.loaders
+
+    class PlainJSONFileLoader(botocore.loaders.JSONFileLoader):
+        def _load_file(self, full_path: str, open_method: Any) -> Any:
+            import os
+
+            if not os.path.isfile(full_path):
+                return None
+            with open_method(full_path, "rb") as fp:
+                return json.loads(fp.read().decode("utf-8"))
+
+    return PlainJSONFileLoader()
+
+
 def new_session(credentials: Any = None) -> Any:
     """A new boto3 session (one per thread) sharing one botocore data loader, so that the
     service models are parsed once per process instead of once per thread.
@@ -34,10 +93,13 @@ def new_session(credentials: Any = None) -> Any:
     with _LOADER_LOCK:
         if _LOADER is None:
             _LOADER = core.get_component("data_loader")
+            _LOADER.file_loader = _plain_json_loader()
         else:
             core.register_component("data_loader", _LOADER)
     if credentials is not None:
         _use_credentials(core, credentials)
+    with _LOADER_LOCK:
+        _reuse_per_session(core)
     return boto3.session.Session(botocore_session=core)
 
 
@@ -90,6 +152,12 @@ def make_client(session: Any, service: str, region: str, recorder: Any = None, *
     client.meta.events.register("before-parameter-build.*.*", stash_params)
     client.meta.events.register("before-call.*.*", emulate)
     return client
+
+
+@functools.lru_cache(maxsize=1)
+def available_regions(service: str) -> tuple[str, ...]:
+    """The regions botocore's endpoint data lists for ``service`` (the shared loader: endpoints.json parsed once)."""
+    return tuple(sorted(new_session().get_available_regions(service)))
 
 
 @functools.lru_cache(maxsize=None)

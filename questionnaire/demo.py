@@ -4,7 +4,7 @@
 Bedrock stand-in (:mod:`questionnaire.testing.bedrock_standin`, for the operations moto
 does not emulate), seeds the account with :func:`questionnaire.testing.aws_fixture.seed_account`
 (the same code the tests use), points boto3 at them through the environment
-(``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_BEDROCK``, fake credentials, region) and then runs
+(``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>`` of the stand-in, fake credentials, region) and then runs
 the real CLI commands (the typer app, nothing special-cased): ``check --bundle``, ``verify``,
 ``answers`` to xlsx and docx, ``fill`` on the sample questionnaires with ``--report``.
 
@@ -97,7 +97,7 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
         raise OptionalDependencyMissing(
             f"the demo needs moto's server ({e.name or 'moto'} missing); install it with: pip install '.[demo]'"
         ) from None
-    from questionnaire.testing.aws_fixture import fake_credentials_env, patched_environ, seed_account
+    from questionnaire.testing.aws_fixture import fake_credentials_env, moto_enabled_regions, patched_environ, seed_account
     from questionnaire.testing.bedrock_standin import BedrockStandIn
 
     port = _free_port()
@@ -115,7 +115,8 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
         "AWS_SHARED_CREDENTIALS_FILE": devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    remove = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_BEDROCK", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+    remove = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+              *(k for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")))  # the user's per-service endpoints too
     started = False
     quiet = logging.getLogger("werkzeug")  # moto's server logs every request (and tracebacks) otherwise
     level = quiet.level
@@ -132,9 +133,10 @@ def emulated_aws(variant: str, regions: list[str]) -> Iterator[dict[str, Any]]:
                 raise
             except Exception as e:  # botocore errors from the emulator: the demo cannot run
                 raise DemoError(f"could not seed the emulated account: {type(e).__name__}: {str(e)[:200]}") from e
+            extras.enabled_regions = moto_enabled_regions()  # account:ListRegions, served by the stand-in
             standin = BedrockStandIn(extras, upstream=moto_url, host=HOST).start()
-            os.environ["AWS_ENDPOINT_URL_BEDROCK"] = standin.url
-            yield {"moto": moto_url, "bedrock": standin.url, "standin": standin}
+            with patched_environ(standin.endpoint_env()):  # Bedrock, Account, Organizations, IAM, CloudTrail, ...
+                yield {"moto": moto_url, "bedrock": standin.url, "standin": standin}
     finally:
         if standin is not None:
             standin.stop()
@@ -354,7 +356,7 @@ def tour_lines(r: DemoResult) -> list[str]:
     add("")
     add(f"== Demo: the example profile (evidence/examples/acme/profile.yaml) against an EMULATED {label} AWS account")
     add(f"   moto server {r.endpoints.get('moto')}; Bedrock stand-in {r.endpoints.get('bedrock')} "
-        f"(guardrails, models, inference profiles: {len(r.standin_served)} calls)")
+        f"(what moto lacks: guardrails, models, regions, policies, CloudTrail events: {len(r.standin_served)} calls)")
     add(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud, OpenAI admin API), recorded as such in the bundle manifest")
     add("")
     add(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "

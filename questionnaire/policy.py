@@ -31,61 +31,61 @@ def policy_title(profile: Profile) -> str:
     return f"{profile.organization.name}: AI-use policy"
 
 
-def policy_sections(profile: Profile) -> list[tuple[str, list[str]]]:
-    """[(heading, [bullet, ...]), ...]; every sentence comes from profile data."""
-    f = facts(profile, "profile")
-    deps = f["deps"]
-    cats: list[str] = []
-    for c in f["cats"]:
-        approved = [d["id"] for d in deps if c["category"] in d["data_categories"]]
-        if c["ai_use"] == "prohibited":
-            line = f"Category {c['category']}, {c['name']}: must not be used with any AI tool."
-        else:
-            line = f"Category {c['category']}, {c['name']}: may be used with {USE_TEXT.get(c['ai_use'], humanize(c['ai_use']))}."
-        if c["ai_use"] == "prohibited":
-            pass
-        elif approved and len(approved) == len(deps) > 2:
+def _category_line(c: dict, deps: list[dict]) -> str:
+    approved = [d["id"] for d in deps if c["category"] in d["data_categories"]]
+    if c["ai_use"] == "prohibited":
+        line = f"Category {c['category']}, {c['name']}: must not be used with any AI tool."
+    else:
+        line = f"Category {c['category']}, {c['name']}: may be used with {USE_TEXT.get(c['ai_use'], humanize(c['ai_use']))}."
+        if approved and len(approved) == len(deps) > 2:
             line += " Approved: every deployment listed below."
         elif approved:
             line += f" Approved: {join_and(approved)}."
         else:
             line += " No deployment is approved yet."
-        if c.get("description"):
-            line = f"{line} ({c['description'].strip().rstrip('.')}.)"
-        cats.append(line)
+    if c.get("description"):
+        line = f"{line} ({c['description'].strip().rstrip('.')}.)"
+    return line
 
-    approved_lines = [
+
+def _deployment_line(d: dict) -> str:
+    return (
         f"{d['id']}: {d['platform_text']} ({TIER_TEXT.get(d['tier'], d['tier'])} tier, {d['processor']}), "
         f"{d['regions_text']}; categories {join_and(str(n) for n in d['data_categories'])}"
         + ("; no training on inputs." if not d["training_on_customer_data"] else "; may train on inputs.")
-        for d in deps
-    ]
+    )
 
-    accounts = []
+
+def _account_lines(profile: Profile) -> list[str]:
     if profile.controls.consumer_accounts == "prohibited":
-        accounts.append(
+        first = (
             "Consumer (free or personal) AI accounts are prohibited for all company data: they may train on "
             "inputs, keep data longer and offer no data processing agreement."
         )
     else:
-        accounts.append("Consumer AI accounts may be used for category 1 data only, never for other categories.")
-    accounts.append("Use company accounts only; any new AI tool needs security approval before use.")
+        first = "Consumer AI accounts may be used for category 1 data only, never for other categories."
+    return [first, "Use company accounts only; any new AI tool needs security approval before use."]
 
-    coding = []
+
+def _coding_lines(profile: Profile) -> list[str]:
     ca = profile.controls.coding_agents
-    if ca is not None:
-        tools = join_and(ca.tools) or "approved tools"
-        coding.append(f"Approved: {tools}; {'company accounts only' if ca.accounts == 'company' else 'personal accounts permitted'}.")
-        if ca.secrets_excluded_from_context:
-            coding.append("Keep secrets out of the assistant's context: exclude .env files, keys and credentials.")
-        if ca.no_secrets_in_readable_files:
-            coding.append("Never store secrets in files the assistant can read; load them from the secrets manager.")
-        coding.append(
-            "Give access only to the repositories the task needs."
-            if ca.repository_access == "task_scoped"
-            else "Repository access is organisation-wide."
-        )
+    if ca is None:
+        return []
+    tools = join_and(ca.tools) or "approved tools"
+    coding = [f"Approved: {tools}; {'company accounts only' if ca.accounts == 'company' else 'personal accounts permitted'}."]
+    if ca.secrets_excluded_from_context:
+        coding.append("Keep secrets out of the assistant's context: exclude .env files, keys and credentials.")
+    if ca.no_secrets_in_readable_files:
+        coding.append("Never store secrets in files the assistant can read; load them from the secrets manager.")
+    coding.append(
+        "Give access only to the repositories the task needs."
+        if ca.repository_access == "task_scoped"
+        else "Repository access is organisation-wide."
+    )
+    return coding
 
+
+def _agent_lines(profile: Profile) -> list[str]:
     agents = []
     ag = profile.controls.agents
     if ag is not None:
@@ -109,15 +109,22 @@ def policy_sections(profile: Profile) -> list[tuple[str, list[str]]]:
     sec = profile.controls.secrets
     if sec is not None:
         agents.append(f"Secrets live in {humanize(sec.manager).replace('aws secrets manager', 'AWS Secrets Manager')} and rotate at least every {sec.rotation_days} days.")
+    return agents
 
+
+def policy_sections(profile: Profile) -> list[tuple[str, list[str]]]:
+    """[(heading, [bullet, ...]), ...]; every sentence comes from profile data."""
+    f = facts(profile, "profile")
+    deps = f["deps"]
     sections = [
-        ("Data categories", cats),
-        ("Approved AI deployments", approved_lines),
-        ("Accounts", accounts),
+        ("Data categories", [_category_line(c, deps) for c in f["cats"]]),
+        ("Approved AI deployments", [_deployment_line(d) for d in deps]),
+        ("Accounts", _account_lines(profile)),
     ]
+    coding = _coding_lines(profile)
     if coding:
         sections.append(("AI coding assistants", coding))
-    sections.append(("AI agents", agents))
+    sections.append(("AI agents", _agent_lines(profile)))
     contact = profile.organization.security_contact
     sections.append(("Questions", [f"Contact {contact}." if contact else "Contact the security team."]))
     return sections

@@ -29,15 +29,30 @@ def markup_safe(text: object) -> str:
 _STATUS_STYLE = {"PASS": "green", "FAIL": "bold red", "UNKNOWN": "yellow"}
 
 
-def print_findings_table(findings) -> None:
-    """Findings grouped by deployment, coloured by status (rich; plain text when not a terminal)."""
-    from rich.console import Console
-    from rich.table import Table
+def _print_plain(by_dep: dict) -> None:
+    """One line per finding, tab-separated, under a ``deployment: <id>`` line (CI logs, pipes, files)."""
+    out = []
+    for dep, items in by_dep.items():
+        out.append(f"deployment: {clean(dep)}")
+        for f in items:
+            check = f.check_id + (f" [{f.subject}]" if f.subject else "")
+            out.append("\t".join(clean(x).replace("\n", " ") for x in (f.status.value, check, f.region or "global", f.message)))
+    sys.stdout.write("\n".join(out) + ("\n" if out else ""))
+    sys.stdout.flush()
 
-    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+def print_findings_table(findings) -> None:
+    """Findings grouped by deployment, coloured by status (a rich table on a terminal; plain lines otherwise)."""
     by_dep: dict = {}
     for f in findings:
         by_dep.setdefault(f.deployment or "-", []).append(f)
+    if not sys.stdout.isatty():
+        _print_plain(by_dep)  # no table layout to compute (and rich not even imported) for output nobody sees as a table
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=False)
     for dep, items in by_dep.items():
         table = Table(title=f"deployment: {markup_safe(dep)}", title_justify="left", show_lines=False)
         table.add_column("status", no_wrap=True, min_width=7)

@@ -74,7 +74,9 @@ GOLDEN_COMPLIANT = {
     "coding.tools": (None, "declared", False, ["Claude Code on the company Team plan", "GitHub Copilot Business"]),
     "secrets.rotation": ("Yes", "verified", False, ["90 days"]),
     "agents.least_privilege": ("Yes", "verified", False, ["arn:aws:iam::123456789012:role/insights-assistant"]),
-    "agents.human_approval": ("Yes", "declared", True, ["payments, external communications, data deletion or permission changes"]),
+    # these synthetic findings include a PASS of the Bedrock Agents check; a real bundle of the example profile (no agent ids)
+    # has none and stays declared (tests/test_drift_matrix.py::test_human_approval_answer_rests_on_the_agents_check_...)
+    "agents.human_approval": ("Yes", "verified", False, ["payments, external communications, data deletion or permission changes"]),
     "guardrails.prompt_injection": ("Yes", "verified", False, ["insights-guardrail"]),
     "guardrails.pii_filtering": ("Yes", "declared", True, ["personal data", "no check of this covers ticket-summaries and support-copilot"]),
     # the example's Vertex deployment does not say whether it uses Private Service Connect: no Yes/No

@@ -113,7 +113,7 @@ def test_iam_policy_is_generated_from_the_checks():
     pol = json.loads(res.stdout)
     actions = set(pol["Statement"][0]["Action"])
     assert actions == {a for c in CHECKS.values() for a in c.iam_actions}
-    assert all(a.split(":")[1].startswith(("Get", "List", "Describe")) for a in actions)
+    assert all(a.split(":")[1].startswith(("Get", "List", "Describe", "Lookup")) for a in actions)
     assert "secretsmanager:GetSecretValue" not in actions
 
 

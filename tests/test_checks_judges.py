@@ -54,6 +54,14 @@ def guardrail_resp(filters=True, pa=None, pii=None) -> dict[str, Any]:
     return out
 
 
+def applied(*versions: str) -> dict[str, Any]:
+    arn = guardrail_resp()["guardrailArn"]
+    metrics = [{"Namespace": "AWS/Bedrock/Guardrails", "MetricName": "Invocations",
+                "Dimensions": [{"Name": "GuardrailArn", "Value": arn}, {"Name": "GuardrailVersion", "Value": v}]} for v in versions]
+    return {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp()),
+            "applied": R("cloudwatch", "ListMetrics", {"Metrics": metrics})}
+
+
 GLIST = {"guardrails": [{"id": "a1b2c3d4e5f6", "arn": f"arn:aws:bedrock:{REG}:{ACCT}:guardrail/a1b2c3d4e5f6", "status": "READY",
                          "name": "insights-guardrail", "version": "DRAFT", "createdAt": "x", "updatedAt": "x"}]}
 LOGCFG = {"loggingConfig": {"s3Config": {"bucketName": "acme-bedrock-invocation-logs"},
@@ -275,6 +283,11 @@ CASES: list[tuple[str, Any, dict[str, Any], Status]] = [
     ("bedrock.guardrail.exists", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp())}, Status.PASS),
     ("bedrock.guardrail.exists", DEP, {"list": R("bedrock", "ListGuardrails", {"guardrails": []})}, Status.FAIL),
     ("bedrock.guardrail.exists", DEP, {"list": R("bedrock", "ListGuardrails", error="UnsupportedOperation")}, Status.UNKNOWN),
+    # applied to calls (17.4): CloudWatch AWS/Bedrock/Guardrails by GuardrailVersion; none is "declared" (UNKNOWN)
+    ("bedrock.guardrail.applied_to_calls", DEP, applied("DRAFT", "1"), Status.PASS),
+    ("bedrock.guardrail.applied_to_calls", DEP, applied("1"), Status.FAIL),  # only v1 applied; the judged version is DRAFT
+    ("bedrock.guardrail.applied_to_calls", DEP, applied(), Status.UNKNOWN),
+    ("bedrock.guardrail.applied_to_calls", DEP, {**applied(), "applied": R("cloudwatch", "ListMetrics", error=DENIED)}, Status.UNKNOWN),
     ("bedrock.guardrail.prompt_attack_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp())}, Status.PASS),
     ("bedrock.guardrail.prompt_attack_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", guardrail_resp(False))}, Status.FAIL),
     ("bedrock.guardrail.prompt_attack_filter", DEP, {"list": R("bedrock", "ListGuardrails", GLIST), "guardrail": R("bedrock", "GetGuardrail", error=DENIED)}, Status.UNKNOWN),

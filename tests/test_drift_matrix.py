@@ -16,7 +16,7 @@ from questionnaire.aws import emulators
 from questionnaire.checks import CHECKS, run_checks
 from questionnaire.findings import Status
 from questionnaire.testing.aws_fixture import (ACCOUNT_ID, LOG_BUCKET, LOG_GROUP, MODEL_ID, ROLE, SECRET, TRAIL, emulated_account,
-                                               profile_for_regions, unreachable)
+                                               invocation_event, profile_for_regions, unreachable)
 
 REG = "eu-west-1"
 SCAN = ["eu-west-1", "us-east-1"]
@@ -114,6 +114,16 @@ def _xregion_profile(extras: Any) -> None:
                    for r in (REG, "eu-central-1")]})
 
 
+def _guardrail_applied_as_draft(extras: Any) -> None:
+    """Calls of the last two weeks applied the working DRAFT, not the published version whose filters are judged."""
+    def fn(params: dict[str, Any], region: str) -> Any:
+        if params.get("Namespace") != "AWS/Bedrock/Guardrails":
+            return None  # every other ListMetrics goes to moto
+        dims = [{"Name": "GuardrailArn", "Value": extras.guardrails[region][0]["arn"]}, {"Name": "GuardrailVersion", "Value": "DRAFT"}]
+        return {"Metrics": [{"Namespace": "AWS/Bedrock/Guardrails", "MetricName": "Invocations", "Dimensions": dims}]}
+    extras.overrides[("cloudwatch", "ListMetrics")] = fn
+
+
 def _guardrail_not_ready(extras: Any) -> None:
     extras.guardrails[REG][0]["status"] = "FAILED"
 
@@ -124,11 +134,39 @@ def _invoked(region: str, model_id: str = MODEL_ID) -> Callable[[Any], None]:
         {"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": model_id}], "Value": 1.0}])
 
 
+def _called(region: str, model_id: str, name: str) -> Callable[[Any], None]:
+    """A Bedrock runtime call in CloudTrail's event history only (older than the two weeks ListMetrics covers)."""
+    return lambda extras: extras.events.setdefault(region, []).insert(0, invocation_event(region, model_id, name=name, days_ago=40))
+
+
 def _timeouts(*regions: str) -> Callable[[Any], None]:
     def apply(extras: Any) -> None:
         for op in (("cloudwatch", "ListMetrics"), ("bedrock", "GetModelInvocationLoggingConfiguration"),
-                   ("bedrock", "ListInferenceProfiles")):
+                   ("bedrock", "ListInferenceProfiles"), ("cloudtrail", "LookupEvents")):
             extras.overrides[op] = unreachable(*regions, fallback=extras.table().get(op))
+    return apply
+
+
+def _region_scp(*, exempt_admins: bool = False, member: bool = True) -> Callable[[Any], None]:
+    """An SCP on the organization's root denying everything but IAM/STS outside eu-west-1 (AWS's region-deny
+    example), optionally with the usual exemption of an admin role; the account a member (SCPs never bind the
+    management account, which moto makes every account that creates an organization)."""
+    def apply(extras: Any) -> None:
+        org = _c("organizations", "us-east-1")
+        org.create_organization(FeatureSet="ALL")
+        cond: dict[str, Any] = {"StringNotEquals": {"aws:RequestedRegion": [REG]}}
+        if exempt_admins:
+            cond["ArnNotLike"] = {"aws:PrincipalARN": f"arn:aws:iam::{ACCOUNT_ID}:role/admin"}
+        doc = {"Version": "2012-10-17", "Statement": [{"Sid": "DenyOutsideEU", "Effect": "Deny", "NotAction": ["iam:*", "sts:*"],
+                                                        "Resource": "*", "Condition": cond}]}
+        pid = org.create_policy(Content=json.dumps(doc), Description="eu only", Name="eu-only",
+                                Type="SERVICE_CONTROL_POLICY")["Policy"]["PolicySummary"]["Id"]
+        org.attach_policy(PolicyId=pid, TargetId=org.list_roots()["Roots"][0]["Id"])
+        if member:
+            real = org.describe_organization()["Organization"]
+            extras.overrides[("organizations", "DescribeOrganization")] = lambda p, r: {"Organization": {
+                **real, "MasterAccountId": "210987654321", "MasterAccountArn": "arn:aws:organizations::210987654321:account"}}
+        _timeouts("us-east-1")(extras)
     return apply
 
 
@@ -303,7 +341,19 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     "undeclared_region_times_out": (_timeouts("us-east-1"), {"bedrock.invocation_logging.only_declared_regions": {U}}),
     "every_region_times_out": (_timeouts(*SCAN), {"bedrock.invocation_logging.only_declared_regions": {U},
                                                  "bedrock.invocation_logging.enabled": {U},
-                                                 "bedrock.cross_region_inference.matches_declaration": {U}}),
+                                                 "bedrock.cross_region_inference.matches_declaration": {U},
+                                                 "bedrock.guardrail.applied_to_calls": {U}}),
+    # where Bedrock is used, from CloudTrail's event history (17: LookupEvents): a call 40 days ago, no metric left
+    "converse_in_undeclared_region_per_cloudtrail": (_called("us-east-1", MODEL_ID, "Converse"),
+                                                     {"bedrock.invocation_logging.only_declared_regions": {F}}),
+    "global_profile_invoked_per_cloudtrail": (_called(REG, "global." + MODEL_ID, "ConverseStream"),
+                                              {"bedrock.cross_region_inference.matches_declaration": {F}}),
+    # region restriction by SCP (17): a region that cannot be read is blocked when an SCP denies Bedrock there
+    "undeclared_region_times_out_but_scp_denies_bedrock_there": (_region_scp(), {}),
+    "scp_with_an_exempted_role_blocks_nothing": (_region_scp(exempt_admins=True),
+                                                 {"bedrock.invocation_logging.only_declared_regions": {U}}),
+    "scp_does_not_bind_the_management_account": (_region_scp(member=False),
+                                                  {"bedrock.invocation_logging.only_declared_regions": {U}}),
     # cross-region inference (17.1): a system-defined profile invoked
     "system_defined_eu_profile_invoked": (_invoked(REG, "eu." + MODEL_ID), {"bedrock.cross_region_inference.matches_declaration": {F}}),
     # log group
@@ -396,6 +446,8 @@ DRIFTS: dict[str, tuple[Callable[[Any], None], dict[str, set[Status]]]] = {
     # guardrails / inference
     "guardrail_deleted": (lambda x: x.guardrails[REG].clear(), {"bedrock.guardrail.": {F}}),
     "guardrail_not_ready": (_guardrail_not_ready, {"bedrock.guardrail.exists": {F}}),
+    # guardrail applied to real calls (17.4): CloudWatch shows which version calls used
+    "guardrail_calls_apply_the_draft_not_the_published_version": (_guardrail_applied_as_draft, {"bedrock.guardrail.applied_to_calls": {F}}),
     # guardrails (17.4): the published version in use lacks the filters the DRAFT has; detect only; PII disabled both ways
     "guardrail_version_in_use_has_no_filters": (_guardrail_version("1", _strip_filters),
                                                 {"bedrock.guardrail.prompt_attack_filter": {F}, "bedrock.guardrail.pii_filter": {F}}),
@@ -476,7 +528,7 @@ AGENT_CHECKS = ("bedrock.agent.uses_declared_role_and_guardrail", "bedrock.agent
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/{ROLE}"
 
 
-def _agent_run(role: str = ROLE_ARN, guardrail: bool = True, groups: Any = None) -> dict[str, Any]:
+def _agent_run(role: str = ROLE_ARN, guardrail: bool = True, groups: Any = None, answers: bool = False) -> dict[str, Any]:
     from questionnaire.testing.aws_fixture import action_group
 
     if groups is None:
@@ -492,7 +544,27 @@ def _agent_run(role: str = ROLE_ARN, guardrail: bool = True, groups: Any = None)
         loaded = with_profile("private_endpoint: true", f"private_endpoint: true\n      agent_ids: [{agent}]")
         with emulators(extras.overrides):
             run = run_checks(loaded, scan_regions=SCAN)
+    if answers:
+        from questionnaire.answers import build_answers
+
+        return {a.id: a for a in build_answers(loaded.profile, run.findings)}
     return {f.check_id: f for f in run.findings if f.check_id in AGENT_CHECKS}
+
+
+def test_human_approval_answer_rests_on_the_agents_check_only_where_agents_are_declared():
+    """Cited where it applies: verified by the agents' confirmations, contradicted by a missing one, and for a
+    profile without Bedrock agents declared exactly as before (the check applies to no deployment there)."""
+    from questionnaire.answers import build_answers
+    from questionnaire.testing.aws_fixture import action_group
+
+    assert _agent_run(answers=True)["agents.human_approval"].status == "verified"
+    bad = [action_group("billing", [("refund_payment", "Refund a customer payment", False)])]
+    assert _agent_run(groups=bad, answers=True)["agents.human_approval"].status == "contradicted"
+    with emulated_account("compliant") as extras:
+        with emulators(extras.overrides):
+            run = run_checks(profile_for_regions(), scan_regions=SCAN)
+    a = {a.id: a for a in build_answers(profile_for_regions().profile, run.findings)}["agents.human_approval"]
+    assert a.status == "declared" and a.value == "Yes" and "no automated check covers this" in a.text, a.text
 
 
 def test_agent_with_declared_role_guardrail_and_confirmations_passes():

@@ -125,7 +125,7 @@ def test_member_role_templates():
     role = tpl["Resources"]["QuestionnaireReadOnlyRole"]["Properties"]
     assert role["Policies"][0]["PolicyDocument"] == iam_policy()
     actions = [a for s in iam_policy()["Statement"] for a in s["Action"]]
-    assert all(a.split(":")[1].startswith(("Get", "List", "Describe")) for a in actions)
+    assert all(a.split(":")[1].startswith(("Get", "List", "Describe", "Lookup")) for a in actions)
     assert tpl["Parameters"]["RoleName"]["Default"] == "QR" and tpl["Parameters"]["ExternalId"]["Default"] == "acme-ext"
     json.dumps(tpl)
     caller = caller_policy(iam_policy(), "QR")["Statement"]

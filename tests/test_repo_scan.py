@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from questionnaire import repo_scan as rs
+from questionnaire import repo_secrets
 from questionnaire.cli import app
 from questionnaire.errors import UserInputError
 from questionnaire.findings import Status
@@ -401,7 +402,8 @@ def test_cli_exit_codes_and_no_secret_in_output(tmp_path):
 def test_project_scans_itself_clean_of_repo_scan_files():
     """This module and its tests contain no literal secret-looking strings."""
     root = Path(__file__).resolve().parents[1]
-    for rel in ("questionnaire/repo_scan.py", "tests/test_repo_scan.py", "benchmarks/scan_bench.py"):
+    for rel in ("questionnaire/repo_scan.py", "questionnaire/repo_secrets.py", "questionnaire/ignore_rules.py",
+                "questionnaire/coding_tools.py", "tests/test_repo_scan.py", "benchmarks/scan_bench.py"):
         p = root / rel
         if p.exists():
             hits, _ = rs.scan_text(p.read_text(), rel)
@@ -471,7 +473,7 @@ def test_pathological_files_stay_linear_and_hits_are_capped():
                  "x" * 500_000 + " password = " + GENERIC + "\n"):
         rs.scan_text(text, "f")
     hits, _ = rs.scan_text(("\n" + f"api_secret: {GENERIC}") * 300, "f")
-    assert len(hits) == rs.MAX_PER_FILE and [h.line for h in hits[:3]] == [2, 3, 4]
+    assert len(hits) == repo_secrets.MAX_PER_FILE and [h.line for h in hits[:3]] == [2, 3, 4]
 
 
 def test_unicode_before_a_secret_keeps_positions_right():

@@ -57,8 +57,15 @@ def handled_by_provider(dep: Any) -> bool:
 
 
 def idle_check_ids(profile: Any) -> set[str]:
-    """Provider check ids that no deployment of ``profile`` can produce: answers do not wait for them."""
+    """Check ids that no deployment of ``profile`` can produce: answers do not wait for them. Provider checks
+    of providers handling no deployment, and AWS checks that apply to none of the AWS deployments (the Bedrock
+    Agents checks without declared agent ids, for example)."""
     out: set[str] = set()
+    aws_deps = profile.aws_deployments()
+    if aws_deps:
+        from questionnaire.checks.aws import CHECKS
+
+        out |= {cid for cid, c in CHECKS.items() if c.scope != "profile" and not any(c.applies(d, profile) for d in aws_deps)}
     for p in discover():
         if not any(p.handles(d) for d in profile.deployments):
             out |= set(p.checks)

@@ -58,9 +58,9 @@ FINDING_SOURCES: list[Callable[[Any], list[Finding]]] = []
 
 
 def bedrock_regions() -> list[str]:
-    import boto3
+    from questionnaire.aws import available_regions
 
-    return sorted(boto3.session.Session().get_available_regions("bedrock"))
+    return list(available_regions("bedrock"))
 
 
 def enabled_regions(ctx: Any) -> tuple[set[str] | None, list[RawResponse], str]:
@@ -107,6 +107,7 @@ class _Run:
         self.loaded, self.profile, self.regions, self.scan_regions = loaded, loaded.profile, regions, scan_regions
         self.progress = progress
         self.recorder = Recorder()
+        self.shared: Any = None  # the single account's session and clients, one per (service, region), shared by the workers
         self.local = threading.local()
         self.errors: list[str] = []
         self.lock = threading.Lock()
@@ -118,13 +119,16 @@ class _Run:
             accounts.bind(self.recorder)
 
     def ctx(self, check_id: str | None = None, account: str | None = None) -> Any:
-        from questionnaire.aws import AwsContext
+        from questionnaire.aws import AwsContext, SharedClients
 
         if self.accounts is not None:
             return self.accounts.router.ctx(account or self.accounts.plan.caller["account"], check_id)
         c = getattr(self.local, "ctx", None)
         if c is None:
-            c = self.local.ctx = AwsContext(self.recorder)
+            with self.lock:
+                if self.shared is None:
+                    self.shared = SharedClients()
+            c = self.local.ctx = AwsContext(self.recorder, shared=self.shared)
         c.check_id = check_id
         return c
 

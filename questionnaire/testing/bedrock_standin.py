@@ -1,16 +1,20 @@
-"""A local HTTP stand-in for the Bedrock control-plane operations moto does not emulate.
+"""A local HTTP stand-in for the AWS operations moto does not emulate (Bedrock and a few others).
 
-moto 5.x serves ``Get/PutModelInvocationLoggingConfiguration`` but not
-``ListFoundationModels``, ``ListGuardrails``, ``GetGuardrail`` or ``ListInferenceProfiles``.
-This server (stdlib ``http.server`` in a daemon thread on 127.0.0.1, a free port) answers
-those four over real HTTP, routed by the method and ``requestUri`` in botocore's service
-model (``botocore/data/bedrock/*/service-2.json``), with the data of
-:class:`questionnaire.testing.aws_fixture.BedrockExtras` (one source of truth for the
-emulated account). Every other Bedrock request is forwarded unchanged to the moto server.
+moto 5.x serves ``Get/PutModelInvocationLoggingConfiguration`` but not ``ListFoundationModels``,
+``ListGuardrails``, ``GetGuardrail``, ``ListInferenceProfiles``, ...; nor ``account:ListRegions``,
+``organizations:DescribeEffectivePolicy``, ``iam:ListServiceSpecificCredentials`` or
+``cloudtrail:LookupEvents``. This server (stdlib ``http.server`` in a daemon thread on 127.0.0.1, a
+free port) answers every operation of :meth:`questionnaire.testing.aws_fixture.BedrockExtras.table`
+over real HTTP, with the data of that object (one source of truth for the emulated account, shared
+with the in-process emulators). Requests are routed per botocore's service model: the request URI
+(rest-json), the ``X-Amz-Target`` header (json) or the ``Action`` form field (query); responses are
+serialised the same way (JSON, or XML for query services). A handler that returns ``None`` passes
+the call through, and every request it does not serve is forwarded unchanged to the moto server.
 
-Point boto3 at it with ``AWS_ENDPOINT_URL_BEDROCK``. Every response carries the header
-``x-questionnaire-emulated: bedrock-standin``; runs against a 127.0.0.1 endpoint are
-recorded as emulated by :mod:`questionnaire.aws` (and so in the bundle's manifest).
+Point boto3 at it with :meth:`BedrockStandIn.endpoint_env` (``AWS_ENDPOINT_URL_<SERVICE>`` for each
+service it serves). Every response carries the header ``x-questionnaire-emulated: bedrock-standin``;
+runs against a 127.0.0.1 endpoint are recorded as emulated by :mod:`questionnaire.aws` (and so in the
+bundle's manifest).
 """
 
 from __future__ import annotations
@@ -23,29 +27,45 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
 
 EMULATED_HEADER = "x-questionnaire-emulated"
 EMULATED_VALUE = "bedrock-standin"
-# The operations this stand-in serves itself (the rest goes to moto).
-OPERATIONS = ("ListFoundationModels", "ListGuardrails", "GetGuardrail", "ListInferenceProfiles", "GetInferenceProfile",
-              "GetFoundationModelAvailability", "GetProvisionedModelThroughput", "ListImportedModels")
 
-_CRED_RE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/bedrock/aws4_request")
+_CRED_RE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 
 
 class _Route:
-    def __init__(self, name: str, method: str, uri: str, members: dict[str, tuple[str, str]]) -> None:
-        self.name, self.method = name, method
-        path = uri.split("?", 1)[0]
+    """One operation: how a request for it is recognised and how its input members are read."""
+
+    def __init__(self, service: str, op: Any) -> None:
+        self.service, self.name, self.op = service, op.name, op
+        model = op.service_model
+        self.protocol, self.signing = model.protocol, model.signing_name
+        self.target = f"{model.metadata.get('targetPrefix')}.{op.name}" if self.protocol == "json" else None
+        self.method = op.http.get("method", "POST")
+        path = op.http.get("requestUri", "/").split("?", 1)[0]
         # /guardrails/{guardrailIdentifier} -> ^/guardrails/(?P<guardrailIdentifier>[^/]+)$
         self.pattern = re.compile("^" + re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", path) + "$")
-        self.members = members  # member name -> (location, wire name)
+        self.members: dict[str, tuple[str, str]] = {}  # member name -> (location, wire name)
+        if op.input_shape is not None:
+            for member, shape in op.input_shape.members.items():
+                self.members[member] = (shape.serialization.get("location") or "body", shape.serialization.get("name", member))
 
-    def params(self, path: str, query: dict[str, list[str]]) -> dict[str, Any] | None:
-        m = self.pattern.match(path)
-        if m is None:
+    def params(self, req: BaseHTTPRequestHandler, path: str, query: dict[str, list[str]], body: bytes) -> dict[str, Any] | None:
+        """The call's parameters when the request is this operation, else None."""
+        if self.protocol == "json":
+            if req.headers.get("X-Amz-Target") != self.target:
+                return None
+            return json.loads(body or b"{}")
+        if self.protocol == "query":
+            form = parse_qs(body.decode(), keep_blank_values=True)
+            if (form.get("Action") or [None])[0] != self.name:
+                return None
+            return {k: v[0] for k, v in form.items() if k not in ("Action", "Version")}
+        if req.command != self.method or (m := self.pattern.match(path)) is None:
             return None
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = json.loads(body) if body.strip().startswith(b"{") else {}
         for member, (loc, wire) in self.members.items():
             if loc == "uri" and wire in m.groupdict():
                 out[member] = unquote(m.group(wire))
@@ -54,27 +74,34 @@ class _Route:
         return out
 
 
-def _routes() -> list[_Route]:
+def _routes(services: set[str]) -> list[_Route]:
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model("bedrock")
-    routes = []
-    for name in OPERATIONS:
-        op = model.operation_model(name)
-        members = {}
-        if op.input_shape is not None:
-            for member, shape in op.input_shape.members.items():
-                loc = shape.serialization.get("location")
-                if loc in ("uri", "querystring"):
-                    members[member] = (loc, shape.serialization.get("name", member))
-        routes.append(_Route(name, op.http["method"], op.http["requestUri"], members))
-    return routes
+    session = botocore.session.get_session()
+    return [_Route(svc, session.get_service_model(svc).operation_model(op)) for svc, op in sorted(services)]
+
+
+def _iso(value: _dt.datetime) -> str:
+    return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, _dt.datetime):  # Bedrock timestamps are iso8601 on the wire
-        return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, _dt.datetime):  # timestamps are iso8601 on the wire (botocore parses both forms)
+        return _iso(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _xml(shape: Any, value: Any) -> str:
+    """A value as the query protocol's XML, per its botocore shape (lists as <member> elements)."""
+    if shape.type_name == "structure":
+        return "".join(f"<{n}>{_xml(shape.members[n], v)}</{n}>" for n, v in value.items() if n in shape.members and v is not None)
+    if shape.type_name == "list":
+        return "".join(f"<member>{_xml(shape.member, v)}</member>" for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _dt.datetime):
+        return _iso(value)
+    return escape(str(value))
 
 
 class BedrockStandIn:
@@ -84,13 +111,8 @@ class BedrockStandIn:
         self.extras = extras
         self.upstream = upstream
         self.host = host
-        self.routes = _routes()
-        self.handlers: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
-            op: fn for (svc, op), fn in extras.table().items() if svc == "bedrock"
-        }
-        missing = [r.name for r in self.routes if r.name not in self.handlers]
-        if missing:
-            raise ValueError(f"BedrockExtras has no handler for {', '.join(missing)}")
+        self.handlers: dict[tuple[str, str], Callable[[dict[str, Any], str], Any]] = dict(extras.table())
+        self.routes = _routes(set(self.handlers))
         self.served: list[str] = []  # operation names served here, in order (the demo reports them)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -102,6 +124,11 @@ class BedrockStandIn:
         if self._server is None:
             raise RuntimeError("stand-in not started")
         return f"http://{self.host}:{self._server.server_address[1]}"
+
+    def endpoint_env(self) -> dict[str, str]:
+        """``AWS_ENDPOINT_URL_<SERVICE>`` (botocore's service id, upper case, '_' for spaces) -> this server."""
+        return {f"AWS_ENDPOINT_URL_{r.op.service_model.service_id.replace(' ', '_').replace('-', '_').upper()}": self.url
+                for r in self.routes}
 
     def start(self) -> "BedrockStandIn":
         standin = self
@@ -147,25 +174,49 @@ class BedrockStandIn:
         parts = urlsplit(req.path)
         query = parse_qs(parts.query, keep_blank_values=True)
         m = _CRED_RE.search(req.headers.get("Authorization") or "")
-        region = m.group(1) if m else "us-east-1"
+        region, signing = (m.group(1), m.group(2)) if m else ("us-east-1", None)
         for route in self.routes:
-            if route.method != req.command:
+            if signing not in (None, route.signing):
                 continue
-            params = route.params(parts.path, query)
+            params = route.params(req, parts.path, query, body)
             if params is None:
                 continue
-            with self._lock:
-                self.served.append(route.name)
             try:
-                payload = self.handlers[route.name](params, region)
-                self._send(req, 200, json.dumps(payload, default=_json_default).encode())
+                payload = self.handlers[(route.service, route.name)](params, region)
             except Exception as e:  # EmulatedError from the fixture: an AWS-shaped error
-                code = getattr(e, "code", "InternalServerException")
-                status = getattr(e, "status", 500)
-                msg = getattr(e, "message", str(e))
-                self._send(req, status, json.dumps({"message": msg}).encode(), {"x-amzn-ErrorType": code})
+                self._note(route)
+                self._error(req, route, getattr(e, "code", "InternalServerException"), getattr(e, "status", 500),
+                            getattr(e, "message", str(e)))
+                return
+            if payload is None:  # the handler passes this call through
+                break
+            self._note(route)
+            self._reply(req, route, payload)
             return
         self._forward(req, body)
+
+    def _note(self, route: _Route) -> None:
+        with self._lock:
+            self.served.append(route.name)
+
+    def _reply(self, req: BaseHTTPRequestHandler, route: _Route, payload: dict[str, Any]) -> None:
+        if route.protocol != "query":
+            ctype = "application/x-amz-json-1.1" if route.protocol == "json" else "application/json"
+            self._send(req, 200, json.dumps(payload, default=_json_default).encode(), {"Content-Type": ctype})
+            return
+        wrapper = route.op.output_shape.serialization.get("resultWrapper", f"{route.name}Result")
+        xml = (f"<{route.name}Response><{wrapper}>{_xml(route.op.output_shape, payload)}</{wrapper}>"
+               f"<ResponseMetadata><RequestId>emulated-200</RequestId></ResponseMetadata></{route.name}Response>")
+        self._send(req, 200, xml.encode(), {"Content-Type": "text/xml"})
+
+    def _error(self, req: BaseHTTPRequestHandler, route: _Route, code: str, status: int, msg: str) -> None:
+        if route.protocol == "query":
+            xml = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{escape(code)}</Code><Message>{escape(msg)}</Message>"
+                   "</Error><RequestId>emulated-error</RequestId></ErrorResponse>")
+            self._send(req, status, xml.encode(), {"Content-Type": "text/xml"})
+            return
+        body = json.dumps({"__type": code, "message": msg}).encode()
+        self._send(req, status, body, {"x-amzn-ErrorType": code})
 
     def _forward(self, req: BaseHTTPRequestHandler, body: bytes) -> None:
         if not self.upstream:

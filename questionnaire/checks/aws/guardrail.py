@@ -4,6 +4,11 @@ The version judged is the one production calls use: the declared ``guardrail.ver
 highest published version (``GetGuardrail`` without a version returns the working DRAFT, which
 calls naming a version never use). A filter that only detects (``inputAction: NONE``) or is
 disabled both ways does not count. ``ListGuardrails`` is skipped when an id or ARN is declared.
+
+Whether the guardrail is applied to real calls is read where the API can tell: CloudWatch's
+``AWS/Bedrock/Guardrails`` ``Invocations`` metrics by ``GuardrailArn`` and ``GuardrailVersion`` (data points
+in the last 14 days), judged by ``bedrock.guardrail.applied_to_calls``: calls that used only other versions
+than the one judged fail (the filters judged are not the ones applied); no metric leaves it declared (UNKNOWN).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ ORDER = 80
 EXISTS = "bedrock.guardrail.exists"
 PROMPT = "bedrock.guardrail.prompt_attack_filter"
 PII = "bedrock.guardrail.pii_filter"
+APPLIED = "bedrock.guardrail.applied_to_calls"
 ACTIONS = ("bedrock:ListGuardrails", "bedrock:GetGuardrail")
 # botocore's GuardrailIdentifier: an id ([a-z0-9]+) or a guardrail ARN
 ID_OR_ARN = re.compile(r"^([a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+)$")
@@ -60,6 +66,28 @@ def collect(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     return out
 
 
+def collect_applied(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    """The guardrail (the same cached calls as the other guardrail checks) and its metrics by version."""
+    out = collect(ctx, dep, region, profile)
+    gr = out.get("guardrail")
+    arn = (gr.response or {}).get("guardrailArn") if gr is not None and ok(gr) else None
+    if arn:
+        out["applied"] = ctx.pages("cloudwatch", "list_metrics", region, Namespace="AWS/Bedrock/Guardrails",
+                                   MetricName="Invocations", Dimensions=[{"Name": "GuardrailArn", "Value": arn}])
+    return out
+
+
+def applied_versions(data: dict[str, Any]) -> list[str] | None:
+    """The guardrail versions calls used in the last 14 days (CloudWatch metrics); None when not read."""
+    raw = data.get("applied")
+    pages = raw if isinstance(raw, list) else [raw]
+    if raw is None or not all(ok(r) for r in pages):
+        return None
+    metrics = [m for r in pages for m in (r.response or {}).get("Metrics") or []]
+    return sorted({str(d.get("Value")) for m in metrics for d in m.get("Dimensions") or []
+                   if d.get("Name") == "GuardrailVersion" and d.get("Value")})
+
+
 def find(summaries: Any, ident: str) -> dict[str, Any] | None:
     if isinstance(summaries, dict):  # a ListGuardrails response
         summaries = summaries.get("guardrails") or []
@@ -70,7 +98,8 @@ def find(summaries: Any, ident: str) -> dict[str, Any] | None:
 
 
 def _evidence(data: dict[str, Any]) -> list[Any]:
-    return [x for k in ("list", "versions", "guardrail") if k in data for x in (data[k] if isinstance(data[k], list) else [data[k]])]
+    return [x for k in ("list", "versions", "guardrail", "applied") if k in data
+            for x in (data[k] if isinstance(data[k], list) else [data[k]])]
 
 
 def _has(dep: Any, profile: Any) -> bool:
@@ -113,6 +142,39 @@ def judge_exists(v: Verdict, profile: Any, dep: Any, region: str | None, data: d
     which = "only the working DRAFT exists (no published version)" if r.get("version") == "DRAFT" and not dep.aws.guardrail.version \
         else f"version {r.get('version')} judged"
     return [v.passed(obs, f"guardrail {r.get('name')} ({r.get('guardrailId')}) is ready; {which}", ev)]
+
+
+@check(id=APPLIED,
+       title="Declared guardrail is applied to calls",
+       topic="guardrails",
+       scope="region",
+       profile_field="deployments[].aws.guardrail.id, deployments[].aws.guardrail.version",
+       iam=[*ACTIONS, "cloudwatch:ListMetrics"],
+       proves="Calls of the last 14 days applied the declared guardrail in the version whose filters are judged "
+              "(CloudWatch AWS/Bedrock/Guardrails Invocations by GuardrailArn and GuardrailVersion); without such "
+              "metrics it stays declared (UNKNOWN).",
+       collect=collect_applied,
+       applies=_has)
+def judge_applied(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
+    v = v.declare(dep.aws.guardrail.version or "applied")
+    gr, out = _common(v, dep, region, data)
+    if out:
+        return out
+    version = str((gr.response or {}).get("version"))
+    ev = _evidence(data)
+    raw = data.get("applied")
+    if raw is not None and applied_versions(data) is None:
+        return [v.unknown(raw, extra=ev)]
+    used = applied_versions(data) or []
+    obs = {"judged_version": version, "applied_versions": used}
+    if not used:
+        return [v.undetermined(obs, "not verified (declared): no CloudWatch metric shows the guardrail applied to calls in the "
+                                    "last 14 days (AWS/Bedrock/Guardrails)", ev)]
+    if version not in used:
+        return [v.fail(obs, f"calls of the last 14 days applied guardrail version(s) {', '.join(used)}, not the version "
+                            f"{version} whose filters are judged (CloudWatch AWS/Bedrock/Guardrails)", ev)]
+    return [v.passed(obs, f"calls of the last 14 days applied version {version} (CloudWatch AWS/Bedrock/Guardrails: "
+                          f"{', '.join(used)})", ev)]
 
 
 def _acts(entry: dict[str, Any], side: str) -> bool:

@@ -17,11 +17,13 @@ from questionnaire.checks.registry import check, ok
 ORDER = 145
 ONLY_DECLARED = "org.bedrock.only_declared_accounts"
 LOGGING_WHERE_USED = "org.bedrock.invocation_logging_where_used"
-ACTIONS = ("bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "account:ListRegions", "ec2:DescribeRegions")
+ACTIONS = ("bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "cloudtrail:LookupEvents", "account:ListRegions",
+           "ec2:DescribeRegions")
 
 
 def _raws(data: dict[str, Any]) -> list[Any]:
-    return [x for v in data["regions"].values() for x in (v["logging"], v["metrics"])] + list(data.get("enabled") or [])
+    return [x for v in data["regions"].values() for x in (v["logging"], v["metrics"], v.get("events")) if x is not None] + \
+        list(data.get("enabled") or [])
 
 
 def _states(data: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:

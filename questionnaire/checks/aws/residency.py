@@ -1,18 +1,25 @@
 """Where Bedrock is actually used: residency over the enabled regions, and cross-region inference.
 
 Evidence of use is CloudWatch's ``AWS/Bedrock`` ``Invocations`` metrics by ``ModelId`` (ListMetrics
-lists metrics with data points in the last two weeks). An invocation logging configuration in a
-region is a sign of setup, not of use: it counts too, but its absence proves nothing. A network
+lists metrics with data points in the last two weeks) and CloudTrail's event history of the region
+(``LookupEvents`` by event source ``bedrock.amazonaws.com``: InvokeModel, Converse and their streaming
+forms are management events with ``requestParameters.modelId``, kept 90 days; one page of the newest 50
+is read, so it proves use when it shows a call and proves absence only when it is the whole history).
+An invocation logging configuration in a region is a sign of setup, not of use: it counts too, but
+its absence proves nothing. A network
 error, timeout, throttling or plain AccessDenied in a region is "cannot tell" (UNKNOWN), never
 "not in use"; an explicit deny (an SCP) is evidence that the region is blocked.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
 from typing import Any
 
 from questionnaire.aws_errors import classify
 from questionnaire.checks.aws.bedrock import CROSS_REGION_PREFIXES, is_cross_region_id, logging_observed
+from questionnaire.checks.aws.scp import collect_scp, scp_raws, scp_restriction
 from questionnaire.checks.registry import Verdict, check, first_bad, ok, reason
 
 ORDER = 30
@@ -20,15 +27,49 @@ ORDER = 30
 RESIDENCY = "bedrock.invocation_logging.only_declared_regions"
 XREGION = "bedrock.cross_region_inference.matches_declaration"
 METRICS_WINDOW = "the last 14 days (CloudWatch ListMetrics)"
+EVENTS_WINDOW = "90 days (CloudTrail event history)"
+EVENT_DAYS = 90
+INVOKE_EVENTS = frozenset({"InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream"})
 
 
 def collect_metrics(ctx: Any, region: str) -> Any:
     return ctx.pages("cloudwatch", "list_metrics", region, Namespace="AWS/Bedrock", MetricName="Invocations")
 
 
+def collect_events(ctx: Any, region: str) -> Any:
+    """The newest 50 Bedrock events of the region's CloudTrail event history (one page; the start is the day
+    90 days ago, so that every collector of a run makes the same, cached call)."""
+    today = _dt.datetime.now(_dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return ctx.call("cloudtrail", "lookup_events", region, MaxResults=50, StartTime=today - _dt.timedelta(days=EVENT_DAYS),
+                    LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": "bedrock.amazonaws.com"}])
+
+
 def collect_usage(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    """Evidence of use in one region (also the organization baseline's collector)."""
     return {"logging": ctx.call("bedrock", "get_model_invocation_logging_configuration", region),
-            "metrics": collect_metrics(ctx, region)}
+            "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region)}
+
+
+def collect_residency(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
+    # the SCPs of the deployment's account: the same cached Organizations calls for every region
+    return {**collect_usage(ctx, dep, region, profile), "scp": collect_scp(ctx, dep)}
+
+
+def invoked_in_events(raw: Any) -> tuple[list[str], bool]:
+    """(model ids of the runtime calls among the events read, whether that was the whole history)."""
+    if not ok(raw):
+        return [], False
+    out = set()
+    for e in (raw.response or {}).get("Events") or []:
+        if e.get("EventName") not in INVOKE_EVENTS:
+            continue
+        try:
+            record = json.loads(e.get("CloudTrailEvent") or "{}")
+        except ValueError:
+            record = {}
+        model = ((record.get("requestParameters") or {}).get("modelId")) if isinstance(record, dict) else None
+        out.add(str(model) if model else "(model not recorded)")
+    return sorted(out), not (raw.response or {}).get("NextToken")
 
 
 def models_in_use(metrics: Any) -> list[str]:
@@ -45,20 +86,29 @@ def _kind(raw: Any) -> str:
     return classify(first_bad(raw).error if raw is not None else None)
 
 
-def region_state(d: dict[str, Any]) -> tuple[str, list[str]]:
-    """(state, models): used | configured | blocked | disabled | unknown | idle."""
-    lg, mt = d["logging"], d["metrics"]
-    used = models_in_use(mt) if ok(mt) else []
+def region_state(d: dict[str, Any], scp_allowed: list[str] | None = None, region: str | None = None) -> tuple[str, list[str]]:
+    """(state, models): used | configured | blocked | disabled | unknown | idle. A region an SCP denies Bedrock
+    in is blocked unless it shows use or a logging configuration."""
+    state, models = _observed_state(d)
+    if state in ("unknown", "idle") and scp_allowed is not None and region is not None and region not in scp_allowed:
+        return "blocked", []
+    return state, models
+
+
+def _observed_state(d: dict[str, Any]) -> tuple[str, list[str]]:
+    lg, mt, ev = d["logging"], d["metrics"], d.get("events")
+    in_events, whole_history = invoked_in_events(ev)
+    used = sorted(set(models_in_use(mt) if ok(mt) else []) | set(in_events))
     if used:
         return "used", used
     if ok(lg) and logging_observed(lg.response)["enabled"]:
         return "configured", []
-    kinds = {_kind(mt), _kind(lg)}
+    kinds = {_kind(mt), _kind(lg)} | ({_kind(ev)} if ev is not None else set())
     if "explicit_deny" in kinds:
         return "blocked", []
     if kinds == {"region_disabled"}:
         return "disabled", []
-    if not ok(mt):
+    if not ok(mt) and not whole_history:
         return "unknown", []
     return "idle", []
 
@@ -69,20 +119,27 @@ def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
 
 @check(id=RESIDENCY, title="Bedrock is used only in declared regions", topic="residency", scope="scan",
        profile_field="deployments[].regions",
-       iam=["bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "account:ListRegions", "ec2:DescribeRegions"],
+       iam=["bedrock:GetModelInvocationLoggingConfiguration", "cloudwatch:ListMetrics", "cloudtrail:LookupEvents",
+            "account:ListRegions", "ec2:DescribeRegions", "organizations:DescribeOrganization", "organizations:ListParents",
+            "organizations:ListPoliciesForTarget", "organizations:DescribePolicy"],
        proves="No enabled region outside the declared ones has Bedrock invocations (CloudWatch AWS/Bedrock metrics, "
-              "last 14 days) or an invocation logging configuration; regions that cannot be read make it UNKNOWN.",
-       collect=collect_usage)
+              "last 14 days; InvokeModel/Converse events among the newest Bedrock events of CloudTrail's 90-day history) "
+              "or an invocation logging configuration; regions that cannot be read make it UNKNOWN unless a service control "
+              "policy denies Bedrock there.",
+       collect=collect_residency)
 def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     allowed = declared_regions_for_account(profile, dep.aws.account_id)
     v = v.at(None).declare(sorted(allowed))
-    states = {r: region_state(d) for r, d in sorted(data["regions"].items())}
-    raws = [x for d in data["regions"].values() for x in (d["logging"], d["metrics"])] + list(data.get("enabled") or [])
+    scp_data = next((d.get("scp") for d in data["regions"].values() if d.get("scp")), None)
+    scp = scp_restriction(scp_data)
+    states = {r: region_state(d, scp["allowed"], r) for r, d in sorted(data["regions"].items())}
+    raws = [x for d in data["regions"].values() for x in (d["logging"], d["metrics"], d.get("events")) if x is not None]
+    raws += list(data.get("enabled") or []) + scp_raws(scp_data)
     by = {s: [r for r, (st, _) in states.items() if st == s] for s in ("used", "configured", "blocked", "disabled", "unknown", "idle")}
     obs = {"regions_scanned": sorted(states), "used_in": {r: m for r, (st, m) in states.items() if st == "used"},
            "logging_configured_in": by["configured"], "blocked_by_explicit_deny": by["blocked"],
            "regions_not_enabled": by["disabled"], "could_not_tell": by["unknown"],
-           "region_list": data.get("region_source", "given")}
+           "region_list": data.get("region_source", "given"), "scp_region_restriction": scp}
     bad_used = [r for r in by["used"] if r not in allowed]
     bad_conf = [r for r in by["configured"] if r not in allowed]
     if bad_used or bad_conf:
@@ -97,8 +154,10 @@ def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data
         return [v.undetermined(obs, f"not verified in {len(where)} region(s) ({', '.join(where[:4])}): {reason(bad)}", [bad, *raws])]
     outside = [r for r in states if r not in allowed]
     extra = f"; blocked by an explicit deny (SCP): {', '.join(by['blocked'])}" if by["blocked"] else ""
+    if scp["allowed"] is not None:
+        extra += f"; SCP {', '.join(scp['policies'])} denies Bedrock outside {', '.join(scp['allowed'])}"
     return [v.passed(obs, f"no Bedrock invocations or logging configuration in {len(outside)} other enabled region(s) "
-                          f"over {METRICS_WINDOW}{extra}", raws)]
+                          f"over {METRICS_WINDOW} and the newest Bedrock events of {EVENTS_WINDOW}{extra}", raws)]
 
 
 # --------------------------------------------------------------------------- cross-region inference
@@ -106,7 +165,7 @@ def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data
 
 def collect_xregion(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
     return {"profiles": ctx.pages("bedrock", "list_inference_profiles", region, typeEquals="APPLICATION", maxResults=1000),
-            "metrics": collect_metrics(ctx, region)}
+            "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region)}
 
 
 def zone_of_region(region: str) -> str:
@@ -142,7 +201,7 @@ def _xregion_observed(dep: Any, region: str, data: dict[str, Any]) -> dict[str, 
         regs = _profile_regions(p)
         if len(regs) > 1 or (regs and regs != {region}):
             crossing[p.get("inferenceProfileName") or p.get("inferenceProfileId") or "?"] = sorted(regs)
-    used = [m for m in models_in_use(data["metrics"])] if ok(data["metrics"]) else []
+    used = sorted(set(models_in_use(data["metrics"]) if ok(data["metrics"]) else []) | set(invoked_in_events(data.get("events"))[0]))
     return {"configured": [m for m in dep.aws.models if is_cross_region_id(m)], "application_profiles": crossing,
             "invoked": [m for m in used if is_cross_region_id(m)]}
 
@@ -158,7 +217,7 @@ def _outside(dep: Any, obs: dict[str, Any]) -> list[str]:
 
 @check(id=XREGION, title="Cross-region inference matches the declaration", topic="residency", scope="region",
        profile_field="deployments[].cross_region_inference, deployments[].aws.inference_data_zones",
-       iam=["bedrock:ListInferenceProfiles", "cloudwatch:ListMetrics"],
+       iam=["bedrock:ListInferenceProfiles", "cloudwatch:ListMetrics", "cloudtrail:LookupEvents"],
        proves="No configured model, application inference profile or invoked model id (system-defined eu./us./apac./global. "
               "profiles) routes requests to other regions unless declared, and then only within the allowed data zones.",
        collect=collect_xregion)
@@ -166,7 +225,7 @@ def judge_xregion(v: Verdict, profile: Any, dep: Any, region: str | None, data: 
     declared = dep.cross_region_inference
     v = v.declare(declared)
     obs = _xregion_observed(dep, region, data)
-    raws = list(data["profiles"]) + list(data["metrics"])
+    raws = list(data["profiles"]) + list(data["metrics"]) + ([data["events"]] if data.get("events") is not None else [])
     if declared:
         outside = _outside(dep, obs)
         if outside:
@@ -182,6 +241,7 @@ def judge_xregion(v: Verdict, profile: Any, dep: Any, region: str | None, data: 
             return [v.unknown(data[key], extra=raws)]
     if declared:
         return [v.passed(obs, f"cross-region inference stays within the allowed data zone(s) {', '.join(sorted(allowed_zones(dep)))} "
-                              f"(configured models, application profiles and invocations over {METRICS_WINDOW})", raws)]
+                              f"(configured models, application profiles and invocations over {METRICS_WINDOW} and the newest "
+                              f"Bedrock events of {EVENTS_WINDOW})", raws)]
     return [v.passed(obs, "no cross-region inference profile among the configured models, the application profiles, "
-                          f"or the models invoked over {METRICS_WINDOW}", raws)]
+                          f"or the models invoked over {METRICS_WINDOW} and the newest Bedrock events of {EVENTS_WINDOW}", raws)]

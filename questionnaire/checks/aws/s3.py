@@ -27,6 +27,14 @@ def account_pab(ctx: Any, dep: Any) -> Any:
     return ctx.at(acct).call("s3control", "get_public_access_block", dep.regions[0], record_region=None, AccountId=acct)
 
 
+def bucket_and_account_pab(ctx: Any, dep: Any, name: str) -> tuple[Any, Any]:
+    """The bucket's public access block, and the account's only when the bucket's leaves a flag off
+    (the account level can only add blocks: with all four on at the bucket it changes nothing)."""
+    pab = s3_call(ctx, dep, "get_public_access_block", Bucket=name)
+    cfg = ((pab.response or {}).get("PublicAccessBlockConfiguration") or {}) if ok(pab) else {}
+    return pab, (None if all(cfg.get(f) for f in FLAGS) else account_pab(ctx, dep))
+
+
 def bucket(dep: Any) -> str:
     return dep.aws.invocation_logging.s3_bucket
 
@@ -132,8 +140,8 @@ def judge_integrity(v: Verdict, profile: Any, dep: Any, region: str | None, data
 
 def exposure_data(ctx: Any, dep: Any, name: str) -> dict[str, Any]:
     """Encryption and public access of a bucket, plus the account-level public access block."""
-    return {"encryption": s3_call(ctx, dep, "get_bucket_encryption", Bucket=name),
-            "pab": s3_call(ctx, dep, "get_public_access_block", Bucket=name), "account_pab": account_pab(ctx, dep)}
+    pab, acct = bucket_and_account_pab(ctx, dep, name)
+    return {"encryption": s3_call(ctx, dep, "get_bucket_encryption", Bucket=name), "pab": pab, "account_pab": acct}
 
 
 def blocked_flags(pab: Any, acct: Any) -> tuple[list[str], list[Any]]:
@@ -159,9 +167,8 @@ def exposure_problems(data: dict[str, Any]) -> tuple[list[str], list[Any]]:
 
 
 def collect_public(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    return {"pab": s3_call(ctx, dep, "get_public_access_block", Bucket=bucket(dep)),
-            "policy_status": s3_call(ctx, dep, "get_bucket_policy_status", Bucket=bucket(dep)),
-            "account_pab": account_pab(ctx, dep)}
+    pab, acct = bucket_and_account_pab(ctx, dep, bucket(dep))
+    return {"pab": pab, "policy_status": s3_call(ctx, dep, "get_bucket_policy_status", Bucket=bucket(dep)), "account_pab": acct}
 
 
 @check(id=PUBLIC,
