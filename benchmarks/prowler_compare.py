@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -285,6 +286,7 @@ def main() -> int:
         print(f"Prowler not found at {prowler}; install it: python3 -m venv /tmp/prowler-venv && "
               "/tmp/prowler-venv/bin/pip install prowler==5.46.0", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # `kill` of this script stops its moto server too
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
