@@ -359,7 +359,7 @@ def tour_lines(r: DemoResult) -> list[str]:
         f"(what moto lacks: guardrails, models, regions, policies, CloudTrail events: {len(r.standin_served)} calls)")
     add(f"   EMULATED: {len(r.emulated)} operation(s) answered by an emulator (AWS, Google Cloud, OpenAI admin API), recorded as such in the bundle manifest")
     add("")
-    add(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks, "
+    add(f"1. Checked ({' '.join(check.argv[:2])} ... --bundle): {r.check_ids} checks gave {sum(r.findings.values())} findings: "
         f"{r.findings.get('PASS', 0)} PASS, {r.findings.get('FAIL', 0)} FAIL, {r.findings.get('UNKNOWN', 0)} UNKNOWN; "
         f"check exit code {check.exit_code}" + (" (1 = drift found: a CI gate would fail here)" if check.exit_code == 1 else ""))
     for name, n in r.providers.items():
