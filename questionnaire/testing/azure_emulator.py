@@ -226,8 +226,13 @@ def emulated_azure(profile: Any, variant: str = "compliant", host: str = "127.0.
         raise OptionalDependencyMissing(f"the Azure emulator needs {e.name or 'pytest-httpserver'}; install it with: pip install '.[demo]'") from None
     from unittest import mock
 
+    class _QuickStop(HTTPServer):  # stop() waits for serve_forever's poll: 0.05 s instead of 0.5 s
+        def thread_target(self) -> None:
+            assert self.server is not None
+            self.server.serve_forever(poll_interval=0.05)
+
     ctx, ca = tls(host)
-    server = HTTPServer(host=host, port=0, ssl_context=ctx, threaded=True)
+    server = _QuickStop(host=host, port=0, ssl_context=ctx, threaded=True)
     with tempfile.TemporaryDirectory(prefix="questionnaire-azure-") as tmp:
         ca_path = Path(tmp) / "ca.pem"
         ca.cert_pem.write_to_path(str(ca_path))

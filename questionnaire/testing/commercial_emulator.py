@@ -221,7 +221,7 @@ def serve(emulator: AdminEmulator) -> Iterator[str]:
 
     server = ThreadingHTTPServer((HOST, 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="commercial-emulator", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="commercial-emulator", kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://{HOST}:{server.server_address[1]}"

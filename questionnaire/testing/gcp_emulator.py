@@ -151,7 +151,8 @@ class GcpEmulator:
         self._thread: threading.Thread | None = None
 
     def start(self) -> "GcpEmulator":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="gcp-emulator", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="gcp-emulator", kwargs={"poll_interval": 0.05},
+                                        daemon=True)
         self._thread.start()
         return self
 
