@@ -94,9 +94,11 @@ def _mappings_dir() -> Path:
 def _load_file(path: Path) -> Framework:
     import yaml
 
+    from questionnaire.knowledge_cache import yaml_load
+
     try:
         # libyaml's loader when present: the same documents, parsed several times faster (check loads every mapping)
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        doc = yaml_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise InputFileError(f"{path.name}: cannot read mapping: {str(e).splitlines()[0]}") from None
     if not isinstance(doc, dict):

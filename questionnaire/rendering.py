@@ -17,13 +17,10 @@ from typing import Any, Iterable
 
 def _vocabulary() -> dict[str, Any]:
     """templates/vocabulary.yaml: EEA regions and names, tier and platform words (data, not code)."""
-    import yaml
-
+    from questionnaire.knowledge_cache import yaml_load
     from questionnaire.resources import templates_dir
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(templates_dir() / "vocabulary.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml_load((templates_dir() / "vocabulary.yaml").read_text(encoding="utf-8"))
 
 
 _VOCABULARY = _vocabulary()

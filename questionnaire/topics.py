@@ -16,9 +16,11 @@ __all__ = ["SECTIONS", "TOPICS", "section_of"]
 def _vocabulary() -> dict[str, Any]:
     import yaml
 
+    from questionnaire.knowledge_cache import yaml_load
+
     path = templates_dir() / "topics.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise InputFileError(f"{path}: cannot read the topics vocabulary ({e})") from None
     sections, topics, aliases = (data or {}).get("sections"), (data or {}).get("topics"), (data or {}).get("aliases") or {}
