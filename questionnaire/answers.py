@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import astuple, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from questionnaire.errors import UserInputError
 from questionnaire.findings import Finding, Status
-from questionnaire.profile import Profile
+
+if TYPE_CHECKING:
+    from questionnaire.profile import Profile
 
 STATUSES = ("verified", "contradicted", "declared", "not_applicable")
 SOURCES = ("bundle", "profile")
@@ -400,8 +402,11 @@ class AnswerSet(Mapping):
         if self._ctx is None:
             from questionnaire.checks.providers import idle_check_ids  # providers verifying no deployment here
 
-            self._ctx = facts(self._profile, self.source)
-            self._idle = frozenset(idle_check_ids(self._profile)) - set(self._by_check or ())  # a check with findings is never idle
+            from questionnaire.profile_memo import unwrap  # a remembered profile is validated here, when first needed
+
+            profile = unwrap(self._profile)
+            self._ctx = facts(profile, self.source)
+            self._idle = frozenset(idle_check_ids(profile)) - set(self._by_check or ())  # a check with findings is never idle
         return _answer(entry, self._ctx, self._by_check, self.source, self._idle)
 
     def get(self, entry_id: str, default: Any = None) -> Any:

@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from questionnaire.errors import InputFileError
 
 KINDS = ("yes_no", "text")
@@ -71,6 +69,8 @@ class CatalogEntry:
 
 def _field_exists(dotted: str) -> bool:
     """Does ``deployments[].aws.models`` name a field of the Profile model?"""
+    from pydantic import BaseModel
+
     from questionnaire.profile import Profile, inner_model
 
     model: Any = Profile

@@ -162,7 +162,7 @@ def fill(
     from questionnaire.documents.excel import Overrides
     from questionnaire.fill import fill as run_fill
 
-    prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature)
+    prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature, recall=True)
     if report is not None:  # refuse an unwritable report BEFORE the filled file is written
         from questionnaire.atomic import check_target
 
@@ -203,11 +203,12 @@ def fill(
 # --------------------------------------------------------------------------- answers / policy
 
 
-def _answer_inputs(bundle: Optional[Path], profile: Optional[Path], key: Optional[Path] = None, require_signature: bool = False):
+def _answer_inputs(bundle: Optional[Path], profile: Optional[Path], key: Optional[Path] = None, require_signature: bool = False,
+                   recall: bool = False):
     """The one loader for "--bundle or --profile" (service.load_inputs); says what a bundle proves."""
     from questionnaire.service import load_inputs
 
-    src = load_inputs(bundle, profile, key=key, require_signature=require_signature)
+    src = load_inputs(bundle, profile, key=key, require_signature=require_signature, recall=recall)
     if src.trust:
         err(f"{bundle}: {src.trust}")
     return src.profile, src.findings, src.source, src.meta, src.inputs

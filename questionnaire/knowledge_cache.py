@@ -196,3 +196,29 @@ def yaml_load(text: str) -> Any:
         if loader is yaml.SafeLoader:
             raise
     return yaml.safe_load(text)  # the pure-Python loader's error, with its line and message
+
+
+class DataFileProblem(Exception):
+    """A data file that cannot be read or is not valid YAML (the message is the reader's own)."""
+
+
+def yaml_file(path: Path) -> Any:
+    """A shipped YAML data file's content: parsed once, then read back from the cache while its bytes
+    are unchanged (values marshal cannot hold, such as dates, are simply parsed every time).
+    Raises DataFileProblem (an unreadable file, a YAML error) with the reader's message."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise DataFileProblem(str(e)) from None
+    kind = "yaml-" + Path(path).stem
+
+    def parse() -> Any:
+        import yaml
+
+        try:
+            return yaml_load(raw.decode("utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as e:
+            raise DataFileProblem(str(e)) from None
+
+    return cached(kind, key(kind, raw), parse)
+

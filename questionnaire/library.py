@@ -20,9 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from questionnaire.errors import ProfileInvalid, UserInputError
 from questionnaire.textnorm import question_key  # noqa: F401  (library.question_key: where it always was)
 
-MAX_LIBRARY_BYTES = 20 * 1024 * 1024
-YES_NO = {"yes": "Yes", "y": "Yes", "no": "No", "n": "No", "na": "N/A", "n/a": "N/A", "n.a.": "N/A",
-          "not applicable": "N/A"}
+from questionnaire.library_entry import MAX_LIBRARY_BYTES, YES_NO, cache_key, yes_no  # noqa: F401  (library.yes_no etc.)
+from questionnaire import library_entry as _rules
 
 
 class LibraryInvalid(ProfileInvalid):
@@ -66,26 +65,16 @@ class Entry(_Strict):
         return yes_no(self.answer)
 
     def is_stale(self, today: dt.date | None = None) -> bool:
-        return self.review_after is not None and self.review_after < (today or dt.date.today())
+        return _rules.is_stale(self, today)
 
     def usable(self, today: dt.date | None = None) -> tuple[bool, str | None]:
         """(may be written as answered, why not)."""
-        if self.conflicts:
-            return False, f"library entry {self.id} has conflicting answers"
-        if not self.approved_by:
-            return False, f"library entry {self.id} is not approved"
-        if self.is_stale(today):
-            return False, f"library entry {self.id} is past its review date {self.review_after}"
-        return True, None
+        return _rules.usable(self, today)
 
 
 class Library(_Strict):
     version: int = 1
     entries: list[Entry] = Field(default_factory=list)
-
-
-def yes_no(answer: str | None) -> str | None:
-    return YES_NO.get(" ".join(str(answer or "").lower().split()))
 
 
 def json_schema() -> dict[str, Any]:
@@ -200,7 +189,7 @@ def check_library(path: str | Path) -> tuple[Library | None, list]:
 
     try:
         raw = path.read_bytes()
-        k = kc.key("library", raw)
+        k = cache_key(raw)
         known = kc.load("library", k)  # this content validated by an earlier run: its entries as data
         if isinstance(known, dict):
             return Library.model_validate(known), []

@@ -27,6 +27,7 @@ from questionnaire.textnorm import question_key
 
 if TYPE_CHECKING:  # the pydantic models are imported by whoever loads a library
     from questionnaire.library import Entry, Library
+    from questionnaire.library_entry import LibraryEntry
 
 SKIP, REVIEW = "skip", "review"
 UNAPPROVED_MODES = (SKIP, REVIEW)
@@ -146,16 +147,17 @@ class LibraryMatcher:
     entry generic and no keyword gates, computed from posting lists so 2,000 entries stay fast) and its
     calibration (``Matcher.calibrate``)."""
 
-    def __init__(self, library: Library, *, unapproved: str = REVIEW, today: dt.date | None = None,
+    def __init__(self, library: Library | list[LibraryEntry], *, unapproved: str = REVIEW, today: dt.date | None = None,
                  remember: bool = False):
         """``remember``: keep match results in the user cache for the next run (``match_memo``)."""
         from questionnaire import knowledge_cache as kc
 
         self.unapproved = unapproved
         self.today = today
-        self.entries = {e.id: e for e in library.entries}
+        entries = getattr(library, "entries", library)  # a Library, or its entries (library_entry.remembered)
+        self.entries = {e.id: e for e in entries}
         self._rules = load_rules()
-        rows = [(e.id, e.question, tuple(e.phrasings), e.answer) for e in library.entries]
+        rows = [(e.id, e.question, tuple(e.phrasings), e.answer) for e in entries]
         k = kc.key("library-index", repr(rows))
         ix = kc.cached("library-index", k, lambda: _build_index(rows))
         self._by_key: dict[str, str] = ix["by_key"]
@@ -322,10 +324,15 @@ def _build_index(rows: list[tuple]) -> dict:
 
 def open_library(path, unapproved: str = REVIEW) -> LibraryMatcher:
     """A matcher over a validated library.yaml (`fill --library`); its results are remembered for the
-    next run."""
+    next run. A file whose bytes an earlier run validated is read back from the user cache."""
     from questionnaire.errors import UserInputError
-    from questionnaire.library import load_library
+    from questionnaire.library_entry import remembered
 
     if unapproved not in UNAPPROVED_MODES:
         raise UserInputError(f"--library-unapproved must be one of {', '.join(UNAPPROVED_MODES)}, not {unapproved!r}")
-    return LibraryMatcher(load_library(path), unapproved=unapproved, remember=True)
+    entries = remembered(path)
+    if entries is None:
+        from questionnaire.library import load_library
+
+        entries = load_library(path)
+    return LibraryMatcher(entries, unapproved=unapproved, remember=True)

@@ -92,14 +92,12 @@ def _mappings_dir() -> Path:
 
 
 def _load_file(path: Path) -> Framework:
-    import yaml
-
-    from questionnaire.knowledge_cache import yaml_load
+    from questionnaire.knowledge_cache import DataFileProblem, yaml_file
 
     try:
-        # libyaml's loader when present: the same documents, parsed several times faster (check loads every mapping)
-        doc = yaml_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
+        # parsed once (libyaml's loader when present), then read back from the user cache while unchanged
+        doc = yaml_file(path)
+    except DataFileProblem as e:
         raise InputFileError(f"{path.name}: cannot read mapping: {str(e).splitlines()[0]}") from None
     if not isinstance(doc, dict):
         raise InputFileError(f"{path.name}: mapping is not a mapping")

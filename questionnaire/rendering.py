@@ -17,10 +17,10 @@ from typing import Any, Iterable
 
 def _vocabulary() -> dict[str, Any]:
     """templates/vocabulary.yaml: EEA regions and names, tier and platform words (data, not code)."""
-    from questionnaire.knowledge_cache import yaml_load
+    from questionnaire.knowledge_cache import yaml_file
     from questionnaire.resources import templates_dir
 
-    return yaml_load((templates_dir() / "vocabulary.yaml").read_text(encoding="utf-8"))
+    return yaml_file(templates_dir() / "vocabulary.yaml")
 
 
 _VOCABULARY = _vocabulary()

@@ -107,23 +107,33 @@ class Inputs:
 
 
 def load_inputs(bundle: Path | None, profile: Path | None, *, key: Path | None = None,
-                require_signature: bool = False) -> Inputs:
+                require_signature: bool = False, recall: bool = False) -> Inputs:
     """The one loader for "--bundle or --profile" of answers, fill and compliance.
 
     A bundle that does not verify is one UserInputError (exit 2) with the same message in every command.
+    ``recall`` (fill): a profile file validated by an earlier run, unchanged since, is not validated
+    again until something beyond its JSON is needed (``profile_memo.KnownProfile``).
     """
     from questionnaire.errors import BundleError, UserInputError
-    from questionnaire.redaction import redact_profile
 
     if (bundle is None) == (profile is None):
         raise UserInputError("give exactly one of --bundle B.zip (verified) or --profile P (declared)")
     if bundle is None:
         if key is not None or require_signature:
             raise UserInputError("--key and --require-signature apply to --bundle only")
+        from questionnaire import profile_memo
+
+        known = profile_memo.recall(profile) if recall else None
+        if known is not None:
+            return Inputs(known, None, "profile", {"profile_sha256": known.sha256}, (Path(profile),))
         from questionnaire.profile import load_profile
+        from questionnaire.redaction import redact_profile
 
         loaded = load_profile(profile)
-        return Inputs(redact_profile(loaded.profile), None, "profile", {"profile_sha256": loaded.sha256}, (Path(profile),))
+        redacted = redact_profile(loaded.profile)
+        profile_memo.remember(loaded, redacted)
+        return Inputs(redacted, None, "profile", {"profile_sha256": loaded.sha256}, (Path(profile),))
+    from questionnaire.redaction import redact_profile
     if require_signature and key is None:
         raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
     from questionnaire.bundle import load_bundle

@@ -14,14 +14,12 @@ __all__ = ["SECTIONS", "TOPICS", "section_of"]
 
 @lru_cache(maxsize=None)
 def _vocabulary() -> dict[str, Any]:
-    import yaml
-
-    from questionnaire.knowledge_cache import yaml_load
+    from questionnaire.knowledge_cache import DataFileProblem, yaml_file
 
     path = templates_dir() / "topics.yaml"
     try:
-        data = yaml_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
+        data = yaml_file(path)
+    except DataFileProblem as e:
         raise InputFileError(f"{path}: cannot read the topics vocabulary ({e})") from None
     sections, topics, aliases = (data or {}).get("sections"), (data or {}).get("topics"), (data or {}).get("aliases") or {}
     if not isinstance(sections, dict) or not isinstance(topics, dict) or not isinstance(aliases, dict):

@@ -24,10 +24,10 @@ class _Bucket:
 @lru_cache(maxsize=1)
 def default_rates() -> dict[str, tuple[float, float]]:
     """service -> (requests per second, burst); ``"*"`` is the default."""
-    from questionnaire.knowledge_cache import yaml_load
+    from questionnaire.knowledge_cache import yaml_file
     from questionnaire.resources import templates_dir
 
-    data = yaml_load((templates_dir() / "aws_rate_limits.yaml").read_text(encoding="utf-8"))
+    data = yaml_file(templates_dir() / "aws_rate_limits.yaml")
     out = {"*": (float(data["default"]["rate"]), float(data["default"]["burst"]))}
     for name, v in (data.get("services") or {}).items():
         out[name] = (float(v["rate"]), float(v.get("burst", v["rate"])))
