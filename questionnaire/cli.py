@@ -159,9 +159,13 @@ def fill(
 
     Exit 0 on success, 2 on error.
     """
-    from questionnaire.documents.excel import Overrides
+    import gc
+
+    from questionnaire.documents.question import Overrides
     from questionnaire.fill import fill as run_fill
 
+    if _ONE_PROCESS:  # the command is the whole process (main()): no cyclic collection while it fills, and none
+        gc.disable()  # over what is still alive at exit (gc.freeze below): it would only rescan knowledge and cells
     prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature, recall=True)
     if report is not None:  # refuse an unwritable report BEFORE the filled file is written
         from questionnaire.atomic import check_target
@@ -198,6 +202,8 @@ def fill(
     if empty:
         say("left empty (answer by hand): " + _locations(empty))
     say(f"wrote {output}" + (f" and review report {report}" if report else ""))
+    if _ONE_PROCESS:
+        gc.freeze()
 
 
 # --------------------------------------------------------------------------- answers / policy
@@ -478,8 +484,14 @@ app.add_typer(library_app, name="library")
 app.add_typer(bundle_app, name="bundle")
 
 
+_ONE_PROCESS = False  # True when main() runs: the command ends the process (not a test's CliRunner)
+
+
 def main() -> None:
     from questionnaire.atomic import Terminated, terminate_cleanly
+
+    global _ONE_PROCESS
+    _ONE_PROCESS = True
 
     terminate_cleanly()  # SIGTERM runs every finally: no temp file is left behind
     # the tool uses no pydantic plugin: skip their discovery (a scan of every installed package's metadata)

@@ -112,3 +112,64 @@ def test_header_table_with_merged_rows_keeps_its_columns(tmp_path):
     assert [q.location for q in qs] == ["table 1, row 4", "table 1, row 5"]
     assert qs[0].section == "If so, answer the questions below:"
     assert notes[0].layout == "question | answer header"
+
+
+# --------------------------------------------------------------------------- the package fill writes (DocxPackage)
+
+
+def test_fill_changes_only_the_main_part_and_python_docx_reads_it(tricky, filled):
+    """The main document part is the only one rewritten; every other part is copied byte for byte, in order."""
+    out, _result = filled
+    with zipfile.ZipFile(tricky) as a, zipfile.ZipFile(out) as b:
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
+        assert changed == ["word/document.xml"]
+        assert b.read("word/document.xml").startswith(b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>")
+    assert word.open_document(out).tables[1].rows[1].cells[1].text == "ACME"  # python-docx opens the result
+
+
+def test_clark_names_are_python_docx_s(tricky):
+    from docx.oxml.ns import qn as docx_qn
+
+    for tag in ("w:tc", "w:sdtContent", "w:gridSpan", "w:val", "w:showingPlcHdr"):
+        assert docx_xml.qn(tag) == docx_qn(tag)
+
+
+def _rewrite(src: Path, dst: Path, name: str, edit) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, edit(data) if info.filename == name else data)
+    return dst
+
+
+def test_a_template_or_macro_document_is_refused_like_python_docx_refuses_it(tricky, tmp_path):
+    from questionnaire.errors import InputFileError
+
+    template = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+    p = _rewrite(tricky, tmp_path / "t.docx", "[Content_Types].xml",
+                 lambda d: d.replace(docx_xml.WML_MAIN.encode(), template.encode()))
+    with pytest.raises(InputFileError, match="cannot open as a Word document .*template"):
+        word.DocxFile(p)
+    with pytest.raises(InputFileError, match="cannot open as a Word document \\(ValueError\\)"):
+        word.open_document(p)  # python-docx refuses the same file (its "not a Word file" ValueError)
+
+
+def test_a_main_part_declaring_entities_is_refused(tricky, tmp_path):
+    from questionnaire.errors import InputFileError
+
+    def bomb(data: bytes) -> bytes:
+        head, rest = data.split(b"?>", 1)
+        return head + b'?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + rest
+
+    p = _rewrite(tricky, tmp_path / "bomb.docx", "word/document.xml", bomb)
+    with pytest.raises(InputFileError, match="declares a DTD/entities"):
+        word.DocxFile(p)
+
+
+def test_a_broken_main_part_is_one_clear_error(tricky, tmp_path):
+    from questionnaire.errors import InputFileError
+
+    p = _rewrite(tricky, tmp_path / "broken.docx", "word/document.xml", lambda d: d[: len(d) // 2])
+    with pytest.raises(InputFileError, match="cannot open as a Word document \\(XMLSyntaxError\\)"):
+        word.DocxFile(p)

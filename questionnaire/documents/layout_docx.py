@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from questionnaire.documents import docx_slots as slots
-from questionnaire.documents.docx_xml import cell_at, grid, is_hmerge_continue, is_vmerge_continue, qn, tables, tc_text
+from questionnaire.documents.docx_xml import body_of, cell_at, grid, is_hmerge_continue, is_vmerge_continue, qn, tables, tc_text
 from questionnaire.documents.question import Detection, Question
 from questionnaire.documents.vocab import QID_VALUE, STRONG_ANSWER, header_role, is_text_question, norm
 from questionnaire.errors import InputFileError
@@ -422,7 +422,7 @@ def _table_notes(per_table: list[tuple[int, int, str | None]]) -> list[Detection
 
 
 def detect_document(doc, path: Path | str = "document") -> tuple[list[Question], list[Detection]]:
-    body = list(doc.element.body)
+    body = list(body_of(doc))
     tbls = tables(doc)
     index = {id(t): i for i, t in enumerate(body)}
     found: list[tuple[int, Question]] = []

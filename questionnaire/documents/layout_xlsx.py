@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from questionnaire.documents.ooxml.package import SheetInfo, Workbook
 from questionnaire.documents.ooxml.refs import col_to_idx, idx_to_col, quote_sheet
 from questionnaire.documents.ooxml.sheet import SheetScan
-from questionnaire.documents.question import Detection, Question
+from questionnaire.documents.question import Detection, Overrides, Question  # noqa: F401  (layout_xlsx.Overrides)
 from questionnaire.documents.vocab import (
     PLAIN_QUESTION,
     QID_VALUE,
@@ -28,18 +28,6 @@ from questionnaire.documents.vocab import (
     norm,
 )
 from questionnaire.errors import UserInputError
-
-
-@dataclass
-class Overrides:
-    sheet: str | None = None
-    question_col: str | None = None
-    answer_col: str | None = None
-    comment_col: str | None = None
-    header_row: int | None = None
-
-    def any_column(self) -> bool:
-        return bool(self.question_col or self.answer_col or self.comment_col or self.header_row)
 
 
 @dataclass

@@ -17,6 +17,20 @@ from typing import Any, Protocol
 
 
 @dataclass
+class Overrides:
+    """Where the user says the questions are (``fill --sheet/--question-col/...``)."""
+
+    sheet: str | None = None
+    question_col: str | None = None
+    answer_col: str | None = None
+    comment_col: str | None = None
+    header_row: int | None = None
+
+    def any_column(self) -> bool:
+        return bool(self.question_col or self.answer_col or self.comment_col or self.header_row)
+
+
+@dataclass
 class Question:
     text: str
     location: str

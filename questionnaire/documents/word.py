@@ -11,7 +11,7 @@ from pathlib import Path
 
 from questionnaire.documents import docx_slots as slots
 from questionnaire.documents.docx_slots import set_cell_text
-from questionnaire.documents.docx_xml import body_of, cell_at, grid, open_document, qn, saved_document, tables, tc_text
+from questionnaire.documents.docx_xml import DocxPackage, body_of, cell_at, grid, open_document, qn, saved_document, tables, tc_text
 from questionnaire.documents.layout_docx import BodyRegion, detect_document, detect_questions
 from questionnaire.documents.question import Detection, FileAdapter, Question, Write
 from questionnaire.errors import OutputError
@@ -21,17 +21,22 @@ __all__ = ["DocxFile", "detect_document", "detect_questions", "open_document", "
 
 def slot_elements(doc, target, comment: bool = False, rows: dict | None = None) -> list:
     """The elements of a question's answer slot (or comment cell) in `doc` (a python-docx Document or a
-    saved w:document element); ``rows``: a dict the caller keeps per document (table -> its w:tr), so
-    thousands of slots do not each search the table again."""
+    saved w:document element); ``rows``: a dict the caller keeps per document (table -> its w:tr, (table,
+    row) -> the row's grid), so thousands of slots do not each search the table again."""
     if isinstance(target, BodyRegion):
         body = list(body_of(doc))
         return body[target.start:target.end]
-    trs = rows.get(target.table) if rows is not None else None
-    if trs is None:
-        trs = tables(doc)[target.table - 1].findall(qn("w:tr"))
+    cells = rows.get((target.table, target.row)) if rows is not None else None
+    if cells is None:  # the row's grid, kept for the comment cell and the next question of the row
+        trs = rows.get(target.table) if rows is not None else None
+        if trs is None:
+            trs = tables(doc)[target.table - 1].findall(qn("w:tr"))
+            if rows is not None:
+                rows[target.table] = trs
+        cells = grid(trs[target.row - 1])
         if rows is not None:
-            rows[target.table] = trs
-    tc = cell_at(grid(trs[target.row - 1]), target.comment_col if comment else target.col)
+            rows[(target.table, target.row)] = cells
+    tc = cell_at(cells, target.comment_col if comment else target.col)
     if tc is None:
         return []
     return [tc]
@@ -69,7 +74,7 @@ class DocxFile(FileAdapter):
 
     def __init__(self, path: Path, overrides=None, kind: str = "docx"):
         self.path = Path(path)
-        self.doc = open_document(self.path)
+        self.doc = DocxPackage(self.path)  # the main part alone; python-docx is not needed to fill
         self.detections: list[Detection] = []
         self._plan: list[Write] = []
 
@@ -85,7 +90,7 @@ class DocxFile(FileAdapter):
         for w in plan:
             write_answer(self.doc, w.question, w.answer, w.comment, rows)
         self._plan = plan
-        self.doc.save(str(dst))
+        self.doc.save(Path(dst))
 
     def verify(self, path: Path) -> None:
         """Read every written slot back from the saved file's document part (parsed alone, not the package)."""

@@ -194,3 +194,17 @@ class Workbook:
             if r1 <= r <= r2 and c1 <= c <= c2 and cell.value not in (None, ""):
                 values.append(str(cell.value).strip())
         return values or None
+
+
+def copy_package(src: Path, dst: Path, replaced: dict[str, bytes], drop: str | None = None) -> None:
+    """Copy the zip package ``src`` to ``dst`` entry by entry (same names, order, dates and compression),
+    with the bytes of the parts in ``replaced`` swapped in and the part ``drop`` left out."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            if info.filename == drop:
+                continue
+            data = replaced.get(info.filename)
+            if data is None:
+                data = zin.read(info)
+            zout.writestr(info, data, compress_type=info.compress_type)
+

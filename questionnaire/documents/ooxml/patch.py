@@ -8,12 +8,11 @@ cell reads back as written, as text, in a well-formed part with rows and cells i
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from questionnaire.documents.ooxml.calcchain import drop_entries, unlink_part
-from questionnaire.documents.ooxml.package import Workbook
+from questionnaire.documents.ooxml.package import Workbook, copy_package
 from questionnaire.documents.ooxml.refs import idx_to_col, parse_ref
 from questionnaire.documents.ooxml.styles import StylePatcher
 from questionnaire.documents.ooxml.xmlsafe import DTD, parse_xml
@@ -181,14 +180,7 @@ def _write_cells(wb: Workbook, src: Path, dst: Path, writes: list[CellWrite]) ->
     if new_styles is not None and styles_part:
         patched[styles_part] = new_styles.encode("utf-8")
     dropped = _patch_calc_chain(wb, formulas, patched) if formulas else None
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for info in zin.infolist():
-            if info.filename == dropped:
-                continue
-            data = patched.get(info.filename)
-            if data is None:
-                data = zin.read(info)
-            zout.writestr(info, data, compress_type=info.compress_type)
+    copy_package(src, dst, patched, drop=dropped)
 
 
 def _patch_calc_chain(wb: Workbook, formulas: set[tuple[int, str]], patched: dict[str, bytes]) -> str | None:
