@@ -234,7 +234,7 @@ def is_choice(els: list) -> bool:
     return choice_options(els) is not None or form_dropdown_options(els) is not None
 
 
-def _blank(els: list) -> bool:
+def is_blank(els: list) -> bool:
     """No text, box, field, symbol or content control anywhere in the slot: ``read`` is '' (the common
     case of an empty answer cell, told without the full reading below)."""
     t, kinds = qn("w:t"), (qn("w:t"), qn("w:sdt"), qn("w:fldChar"), qn("w:sym"), qn("w:ddList"))
@@ -247,7 +247,7 @@ def _blank(els: list) -> bool:
 
 def read(els: list) -> str:
     """The answer already in a slot ('' when it is empty, a label, a prompt or an unticked box)."""
-    if _blank(els):
+    if is_blank(els):
         return ""
     bx = boxes(els)
     if bx:  # a box group: the ticked labels are the answer

@@ -47,6 +47,9 @@ class BodyRegion:
 
 def _fill_slot(q: Question, els: list) -> Question:
     """Options, choice and the answer already there, from the slot's content."""
+    if slots.is_blank(els):  # the usual empty answer cell: no answer, options, boxes or fields to find
+        q.existing, q.options, q.target.choice = None, None, False
+        return q
     q.existing = slots.read(els) or None
     q.options = slots.options(els)
     q.target.choice = slots.is_choice(els)

@@ -60,6 +60,8 @@ def is_placeholder(text: str | None) -> bool:
 
 @lru_cache(maxsize=16384)
 def header_role(text: str | None) -> str | None:
+    if text and text.rstrip().endswith("?"):
+        return None  # a question, not a label (norm keeps the final "?"): told without normalising
     t = norm(text)
     if not t or len(t) > 100 or t.endswith("?"):
         return None  # headers are labels, not questions
