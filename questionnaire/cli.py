@@ -181,26 +181,10 @@ def fill(
         questionnaire, output, profile=prof, findings=findings, source=source, overrides=overrides, report_path=report,
         library=lib,
     )
-    from questionnaire.service import fill_line
+    from questionnaire.service import fill_lines
 
-    c = result.counts()
-    say(fill_line(questionnaire, result))
-    for line in result.detection_lines():
-        say(line)
-    if c["found"] == 0:
-        err("no questions found; point at them with --sheet, --header-row, --question-col and --answer-col")
-    if source == "profile":
-        say("answers come from the profile only (declared, not verified): every written answer needs review")
-    review = [it for it in result.items if it.status == "needs_review"]
-    empty = [it for it in result.items if it.status == "unanswered" and not it.kept]
-    def _locations(items: list, limit: int = 40) -> str:
-        shown = ", ".join(it.location for it in items[:limit])
-        return shown + (f", ... and {len(items) - limit} more (see --report)" if len(items) > limit else "")
-
-    if review:
-        say("needs review: " + _locations(review))
-    if empty:
-        say("left empty (answer by hand): " + _locations(empty))
+    for stream, line in fill_lines(questionnaire, result, source):
+        (err if stream == "err" else say)(line)
     say(f"wrote {output}" + (f" and review report {report}" if report else ""))
     if _ONE_PROCESS:
         gc.freeze()

@@ -208,6 +208,28 @@ def answers_line(s: dict) -> str:
             f"{s['declared']} declared, {s['not_applicable']} not applicable; {s['needs_review']} need review")
 
 
+def fill_lines(questionnaire: Path, result: Any, source: str) -> list[tuple[str, str]]:
+    """What ``fill`` prints about a filled file, as ("out" | "err", line): the counts, what was found where,
+    and the locations to review and to answer by hand (the first 40 of each)."""
+
+    def locations(items: list, limit: int = 40) -> str:
+        shown = ", ".join(it.location for it in items[:limit])
+        return shown + (f", ... and {len(items) - limit} more (see --report)" if len(items) > limit else "")
+
+    out = [("out", fill_line(questionnaire, result))] + [("out", line) for line in result.detection_lines()]
+    if result.counts()["found"] == 0:
+        out.append(("err", "no questions found; point at them with --sheet, --header-row, --question-col and --answer-col"))
+    if source == "profile":
+        out.append(("out", "answers come from the profile only (declared, not verified): every written answer needs review"))
+    review = [it for it in result.items if it.status == "needs_review"]
+    empty = [it for it in result.items if it.status == "unanswered" and not it.kept]
+    if review:
+        out.append(("out", "needs review: " + locations(review)))
+    if empty:
+        out.append(("out", "left empty (answer by hand): " + locations(empty)))
+    return out
+
+
 def fill_line(questionnaire: Path, result: Any) -> str:
     c = result.counts()
     return (f"{questionnaire}: {c['found']} questions found, {c['answered']} answered, "
