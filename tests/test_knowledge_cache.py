@@ -55,12 +55,12 @@ def profile():
     return load_profile(EXAMPLE_PROFILE).profile
 
 
-def _questionnaire(path: Path) -> Path:
+def _questionnaire(path: Path, questions: list[str] = QUESTIONS) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Security"
     ws.append(["ID", "Question", "Answer", "Comments"])
-    for i, q in enumerate(QUESTIONS, 1):
+    for i, q in enumerate(questions, 1):
         ws.append([f"Q-{i}", q, None, None])
     wb.save(path)
     return path

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -20,6 +19,7 @@ from questionnaire import knowledge_cache as kc, profile_memo
 from questionnaire.cli import app
 from questionnaire.library_entry import LibraryEntry, remembered
 from tests.conftest import EXAMPLE_PROFILE
+from tests.test_knowledge_cache import _cells, _questionnaire as write_questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -53,19 +53,7 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 
 def _questionnaire(path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Security"
-    ws.append(["ID", "Question", "Answer", "Comments"])
-    for i, q in enumerate(QUESTIONS, 1):
-        ws.append([f"Q-{i}", q, None, None])
-    wb.save(path)
-    return path
-
-
-def _cells(path: Path) -> list[tuple]:
-    ws = openpyxl.load_workbook(path)["Security"]
-    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+    return write_questionnaire(path, QUESTIONS)
 
 
 def _profile_copy(tmp_path: Path, text: str | None = None) -> Path:
