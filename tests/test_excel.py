@@ -247,6 +247,45 @@ def test_written_part_check_catches_patcher_faults():
         excel.check_patched_part(rows.encode(), {(1, 1): "a & b"}, "s")
 
 
+def test_row_and_cell_patterns_match_what_the_plain_lazy_patterns_match():
+    """The unrolled row/cell patterns take exactly what ``(.*?)</\\1row>`` with re.S takes, on awkward XML."""
+    import random
+    import re
+
+    from questionnaire.documents.ooxml import patch
+
+    lazy_row = re.compile(r"<((?:[\w.-]+:)?)row\b([^>]*?)(/>|>(.*?)</\1row>)", re.S)
+    lazy_cell = re.compile(r"<((?:[\w.-]+:)?)c\b([^>]*?)(/>|>(.*?)</\1c>)", re.S)
+    pieces = ['<row r="1">', '<x:row r="2" spans="1:3">', "<row/>", '<row r="4"/>', "</row>", "</x:row>",
+              '<c r="A1">', '<x:c r="B2" t="s">', "<c/>", "</c>", "</x:c>", "<v>1</v>", "<is><t>a &lt; b</t></is>",
+              "<rowBreaks/>", "<cols/>", "text\nwith lines", "<", ">", "</ro", "w>", " ", "<f>A1&lt;2</f>"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        assert [m.groups() for m in patch._ROW_RE.finditer(text)] == [m.groups() for m in lazy_row.finditer(text)], text
+        assert [m.groups() for m in patch._CELL_RE.finditer(text)] == [m.groups() for m in lazy_cell.finditer(text)], text
+
+
+def test_a_copied_part_that_does_not_read_back_fails_the_check(tricky, filled, tmp_path):
+    """verify_cells decompresses every part of the written file: a damaged copy is caught, not shipped."""
+    from questionnaire.documents.ooxml.patch import verify_cells
+    from questionnaire.errors import OutputError
+
+    out, result = filled
+    writes = [CellWrite(it.location.split("!")[0], it.location.split("!")[1], it.answer)
+              for it in result.items if it.answer is not None and "!" in it.location]
+    verify_cells(out, writes)  # the file as written passes
+    damaged = tmp_path / "damaged.xlsx"
+    data = bytearray(out.read_bytes())
+    with zipfile.ZipFile(out) as zf:
+        info = zf.getinfo("docProps/app.xml")
+    at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 5  # inside the compressed bytes
+    data[at] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(OutputError, match="does not read back|reopen"):
+        verify_cells(damaged, writes)
+
+
 def _with_calc_chain(src: Path, dst: Path, entries: str) -> None:
     """Add an xl/calcChain.xml (as Excel writes it) to an openpyxl-made package."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -18,7 +18,8 @@ _SPACED_SLASH = re.compile(r" ?/ ?")
 
 @lru_cache(maxsize=16384)
 def norm(text: str | None) -> str:
-    t = _WS.sub(" ", _NOT_HEADER_CHAR.sub(" ", (text or "").lower())).strip()
+    # every run of whitespace is inside a run of _NOT_HEADER_CHAR: one pass leaves single spaces
+    t = _NOT_HEADER_CHAR.sub(" ", (text or "").lower()).strip()
     return _SPACED_SLASH.sub("/", t)  # "Yes / No / N/A" is "yes/no/n/a"
 
 

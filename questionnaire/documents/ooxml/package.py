@@ -10,6 +10,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from questionnaire.documents.ooxml.refs import local, parse_range
@@ -50,8 +51,6 @@ class Workbook:
         self._scans: dict[str, SheetScan] = {}
         self._options: dict[tuple[int, str], list[str] | None] = {}
         self._load_workbook()
-        self.shared_strings = self._load_shared_strings()
-        self.xfs = self._load_styles()
 
     def close(self) -> None:
         self._zip.close()
@@ -96,6 +95,23 @@ class Workbook:
             elif tag == "definedName":
                 sheet_id = el.get("localSheetId")
                 self.defined_names[(el.get("name", "").lower(), int(sheet_id) if sheet_id is not None else None)] = (el.text or "").strip()
+
+    @cached_property
+    def shared_strings(self) -> list[str]:
+        """The shared strings, parsed when first needed (a read-back check of inline cells never needs them)."""
+        return self._load_shared_strings()
+
+    @cached_property
+    def xfs(self) -> list[XfInfo]:
+        """The cell formats (locked, wrapped), parsed when first needed."""
+        return self._load_styles()
+
+    def bad_member(self) -> str | None:
+        """The first part whose bytes fail their CRC (every part is decompressed), or None."""
+        try:
+            return self._zip.testzip()
+        except Exception as e:  # noqa: BLE001 - zlib.error, BadZipFile, EOFError...: a part that does not decompress
+            return f"(one part does not decompress: {type(e).__name__})"
 
     def _load_shared_strings(self) -> list[str]:
         part = next((n for n in self.names if n.lower().endswith("sharedstrings.xml")), None)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from questionnaire.documents.ooxml.refs import local, parse_range, parse_ref
+from questionnaire.documents.ooxml.refs import _LOCAL, local, parse_range, parse_ref
 from questionnaire.documents.ooxml.xmlsafe import iterparse, text_of
 from questionnaire.errors import InputFileError
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: str | None  # the cached value for formula cells
     style: int
@@ -72,15 +72,16 @@ def scan_sheet_xml(data: bytes, shared: list[str], what: str = "sheet") -> Sheet
     row_counter = 0
     pending: list[tuple[str | None, Cell]] = []  # cells of the current row (row number known at its end)
     try:
+        known = _LOCAL  # tag -> local name, read inline: tens of thousands of elements, a handful of tags
         for _event, el in iterparse(data):
-            tag = local(el.tag)
+            tag = known.get(el.tag) or local(el.tag)
             if tag == "c":
                 t = el.get("t", "n")
                 value = None
                 formula = False
                 ftext = None
                 for ch in el:
-                    ctag = local(ch.tag)
+                    ctag = known.get(ch.tag) or local(ch.tag)
                     if ctag == "v":
                         value = ch.text
                     elif ctag == "f":

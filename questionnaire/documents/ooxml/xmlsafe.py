@@ -49,6 +49,8 @@ def text_of(el) -> str:
 
     if local(el.tag) == "t":
         return el.text or ""
+    if len(el) == 1 and local(el[0].tag) == "t":  # the usual <is><t>text</t></is>
+        return el[0].text or ""
     walk(el)
     return "".join(parts)
 
