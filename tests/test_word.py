@@ -173,3 +173,20 @@ def test_a_broken_main_part_is_one_clear_error(tricky, tmp_path):
     p = _rewrite(tricky, tmp_path / "broken.docx", "word/document.xml", lambda d: d[: len(d) // 2])
     with pytest.raises(InputFileError, match="cannot open as a Word document \\(XMLSyntaxError\\)"):
         word.DocxFile(p)
+
+
+def test_a_copied_part_that_does_not_read_back_fails_the_fill_check(filled, tmp_path):
+    from questionnaire.errors import OutputError
+
+    out, _result = filled
+    data = bytearray(out.read_bytes())
+    with zipfile.ZipFile(out) as zf:
+        info = zf.getinfo("word/styles.xml")
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 5] ^= 0xFF
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(bytes(data))
+    adapter = word.DocxFile(out)
+    adapter._plan = []
+    adapter.verify(out)  # intact
+    with pytest.raises(OutputError, match="does not reopen cleanly"):
+        adapter.verify(damaged)

@@ -168,8 +168,13 @@ def saved_document(path: Path):
     what a read-back check needs, without loading the whole package again."""
     import zipfile
 
+    from questionnaire.documents.ooxml.package import bad_member
+
     with zipfile.ZipFile(path) as zf:
         data = zf.read(main_part_name(zf))
+        bad = bad_member(zf)  # the parts copied unchanged: decompressed, CRC checked
+    if bad is not None:
+        raise InputFileError(f"{path}: part {bad} does not read back")
     return _parse_part(data, str(path))
 
 

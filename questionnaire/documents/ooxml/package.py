@@ -108,10 +108,7 @@ class Workbook:
 
     def bad_member(self) -> str | None:
         """The first part whose bytes fail their CRC (every part is decompressed), or None."""
-        try:
-            return self._zip.testzip()
-        except Exception as e:  # noqa: BLE001 - zlib.error, BadZipFile, EOFError...: a part that does not decompress
-            return f"(one part does not decompress: {type(e).__name__})"
+        return bad_member(self._zip)
 
     def _load_shared_strings(self) -> list[str]:
         part = next((n for n in self.names if n.lower().endswith("sharedstrings.xml")), None)
@@ -224,3 +221,10 @@ def copy_package(src: Path, dst: Path, replaced: dict[str, bytes], drop: str | N
                 data = zin.read(info)
             zout.writestr(info, data, compress_type=info.compress_type)
 
+
+def bad_member(zf: zipfile.ZipFile) -> str | None:
+    """The first part of an open package whose bytes fail their CRC (every part is decompressed), or None."""
+    try:
+        return zf.testzip()
+    except Exception as e:  # noqa: BLE001 - zlib.error, BadZipFile, EOFError...: a part that does not decompress
+        return f"(one part does not decompress: {type(e).__name__})"
