@@ -211,7 +211,9 @@ def fill(
         _check_report_path(input_path, output_path, Path(report_path))
     # find the questions first: a file problem is reported before the catalog and answers are built
     with _no_cycle_collection(), open_questionnaire(input_path, kind, overrides) as qfile:
-        questions = qfile.questions()
+        from questionnaire.documents.remembered import questions as remembered_questions
+
+        questions = remembered_questions(qfile, input_path, overrides)  # found by an earlier run on these bytes, or now
         matcher = _load_matcher(matcher, version=qfile.version() if matcher is None else None)
         by_id = _load_answers(answers, profile, findings, source)
         items, plan = _decide_all(questions, matcher, by_id, source, library)

@@ -37,6 +37,9 @@ class XlsxFile(FileAdapter):
         self.workbook = Workbook(self.path)
         self.detections: list[Detection] = []
         self._writes: list[CellWrite] = []
+        self._version: tuple[str | None] | None = None
+
+    TARGETS = (CellTarget,)
 
     def close(self) -> None:
         self.workbook.close()
@@ -46,9 +49,17 @@ class XlsxFile(FileAdapter):
         return found
 
     def version(self) -> str | None:
-        from questionnaire.mapping import detect_workbook_version
+        if self._version is None:
+            from questionnaire.mapping import detect_workbook_version
 
-        return detect_workbook_version(self.workbook)
+            self._version = (detect_workbook_version(self.workbook),)
+        return self._version[0]
+
+    def extra(self):
+        return self.version()
+
+    def restore_extra(self, extra) -> None:
+        self._version = (extra,)
 
     def write(self, plan: list[Write], dst: Path) -> None:
         writes: list[CellWrite] = []
@@ -56,9 +67,11 @@ class XlsxFile(FileAdapter):
             t: CellTarget = w.question.target
             if w.answer is not None:
                 writes.append(CellWrite(t.sheet, t.answer_ref, w.answer,
-                                        wrap=len(w.answer) > WRAP_LONGER_THAN or "\n" in w.answer))
+                                        wrap=len(w.answer) > WRAP_LONGER_THAN or "\n" in w.answer,
+                                        cell=(*t.answer_cell, t.answer_style)))
             if w.comment is not None and t.comment_ref:
-                writes.append(CellWrite(t.sheet, t.comment_ref, w.comment, wrap=True))
+                writes.append(CellWrite(t.sheet, t.comment_ref, w.comment, wrap=True,
+                                        cell=(*t.comment_cell, t.comment_style)))
         self._writes = writes
         write_cells(self.path, dst, writes, workbook=self.workbook)
 

@@ -40,6 +40,9 @@ class CellTarget:
     comment_col: int | None
     answer_style: int = 0
     comment_style: int = 0
+    # what writing needs of the cells as they are: (a cell is there, it holds a formula), beside their styles
+    answer_cell: tuple[bool, bool] = (False, False)
+    comment_cell: tuple[bool, bool] = (False, False)
 
     @property
     def answer_ref(self) -> str:
@@ -413,8 +416,11 @@ def _make_question(wb, sheet, scan, r, spec: _Block, text, qid, section, acell, 
         elif ccell is not None and ccell.value not in (None, "") and not is_placeholder(ccell.value):
             q.comment_writable, q.existing_comment = False, ccell.value
     t.answer_style = scan.style_of(r, spec.acol)
+    t.answer_cell = (acell is not None, bool(acell is not None and acell.formula))
     if t.comment_col is not None:
         t.comment_style = scan.style_of(r, t.comment_col)
+        ccell = scan.cells.get((r, t.comment_col))
+        t.comment_cell = (ccell is not None, bool(ccell is not None and ccell.formula))
     if scan.protected:
         if wb.xf(t.answer_style).locked:
             q.writable, q.note = False, "answer cell is locked on a protected sheet"

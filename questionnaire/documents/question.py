@@ -11,7 +11,7 @@ the layout has none. ``target`` is the adapter's own address of the cells (opaqu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -97,7 +97,11 @@ class QuestionnaireFile(Protocol):
 
 
 class FileAdapter:
-    """Context-manager plumbing shared by the adapters (``with open_questionnaire(...) as f``)."""
+    """Context-manager plumbing shared by the adapters (``with open_questionnaire(...) as f``), and the
+    questions found as plain data (``snapshot`` / ``restore``: what ``documents.remembered`` keeps)."""
+
+    TARGETS: tuple[type, ...] = ()  # the classes of this kind's Question.target
+    detections: list[Detection]
 
     def __enter__(self):
         return self
@@ -106,4 +110,31 @@ class FileAdapter:
         self.close()
 
     def close(self) -> None:
+        pass
+
+    def snapshot(self, questions: list[Question]) -> tuple:
+        """The questions found, this file's detections and ``extra()`` as tuples, lists and strings."""
+        names = [f.name for f in fields(Question) if f.name != "target"]
+        qs = tuple((tuple(getattr(q, n) for n in names), type(q.target).__name__, astuple(q.target)) for q in questions)
+        return qs, tuple(astuple(d) for d in self.detections), self.extra()
+
+    def restore(self, data: tuple) -> list[Question]:
+        """The questions of a ``snapshot`` (this file's detections and extra restored with them)."""
+        qs, detections, extra = data
+        targets = {cls.__name__: cls for cls in self.TARGETS}
+        names = [f.name for f in fields(Question) if f.name != "target"]
+        out = []
+        for values, kind, target in qs:
+            q = Question(**dict(zip(names, values, strict=True)))
+            q.target = targets[kind](*target)
+            out.append(q)
+        self.detections = [Detection(*d) for d in detections]
+        self.restore_extra(extra)
+        return out
+
+    def extra(self):
+        """What else a later run needs without detecting again (plain data)."""
+        return None
+
+    def restore_extra(self, extra) -> None:
         pass

@@ -12,7 +12,7 @@ from pathlib import Path
 from questionnaire.documents import docx_slots as slots
 from questionnaire.documents.docx_slots import set_cell_text
 from questionnaire.documents.docx_xml import DocxPackage, body_of, cell_at, grid, open_document, qn, saved_document, tables, tc_text
-from questionnaire.documents.layout_docx import BodyRegion, detect_document, detect_questions
+from questionnaire.documents.layout_docx import BodyRegion, TableCell, detect_document, detect_questions
 from questionnaire.documents.question import Detection, FileAdapter, Question, Write
 from questionnaire.errors import OutputError
 
@@ -71,6 +71,7 @@ class DocxFile(FileAdapter):
     """A .docx questionnaire: questions found by layout_docx, answers written into runs."""
 
     kind = "docx"
+    TARGETS = (TableCell, BodyRegion)
 
     def __init__(self, path: Path, overrides=None, kind: str = "docx"):
         self.path = Path(path)

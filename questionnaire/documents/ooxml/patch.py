@@ -25,6 +25,8 @@ class CellWrite:
     ref: str  # "C12"
     text: str
     wrap: bool = False
+    # (a cell is there, it holds a formula, its style) when the caller knows them; None: read from the sheet
+    cell: tuple[bool, bool, int] | None = None
 
 
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -161,19 +163,24 @@ def _write_cells(wb: Workbook, src: Path, dst: Path, writes: list[CellWrite]) ->
             sheet = wb.sheet(w.sheet)
             if sheet is None:
                 raise OutputError(f"sheet {w.sheet!r} not found in {src}")
-            sheets[w.sheet] = (sheet, wb.scan(sheet))
+            sheets[w.sheet] = (sheet, None)
         sheet, scan = sheets[w.sheet]
         r, c = parse_ref(w.ref)
-        old = scan.cells.get((r, c))
-        if old is not None and old.formula:
+        if w.cell is not None:
+            exists, formula, base = w.cell
+        else:
+            if scan is None:  # the sheet is read only when a write does not say what is in its cell
+                scan = wb.scan(sheet)
+                sheets[w.sheet] = (sheet, scan)
+            old = scan.cells.get((r, c))
+            exists, formula, base = old is not None, bool(old is not None and old.formula), scan.style_of(r, c)
+        if formula:
             formulas.add((sheet.sheet_id, f"{idx_to_col(c)}{r}"))
         style = None
-        if w.wrap:
-            base = scan.style_of(r, c)
-            if not wb.xf(base).wrap:
-                style = styles.wrap_style(base)
-        if style is None and old is None:
-            style = scan.style_of(r, c) or None  # new cell: inherit row/column style
+        if w.wrap and not wb.xf(base).wrap:
+            style = styles.wrap_style(base)
+        if style is None and not exists:
+            style = base or None  # new cell: inherit row/column style
         per_part.setdefault(sheet.part, {})[(r, c)] = (w.text, style)
     patched: dict[str, bytes] = {}
     for part, cells in per_part.items():
