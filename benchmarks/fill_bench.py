@@ -15,7 +15,9 @@ fill and floor runs alternate (fill, floor, fill, floor, ...) and the median of 
 is reported, so a busy machine slows both alike; "cpu ratio" compares user + system CPU
 seconds, which a busy machine disturbs less. Peak memory is the child's own peak RSS (GNU time's
 %M; ``os.wait4``'s ru_maxrss without it). The user cache (the matcher index) is warm, as it is from
-a user's second run on; one cold-cache run (empty XDG_CACHE_HOME) is printed as well.
+a user's second run on; one cold-cache run (empty XDG_CACHE_HOME) is printed as well, and "new file":
+the same questions in a file of other bytes (the questions are found again: ``documents.remembered``
+keys them by the file's SHA-256; matches and answers are still remembered, as for a re-sent form).
 
 ``--library 2000x5000``: 2,000 generated library entries (a realistic mix: yes/no answers
 with explanations and text answers, approved, stale and unapproved ones, phrasings) on a
@@ -258,6 +260,20 @@ def written_cells(report: Path) -> list[list[str]]:
     return out
 
 
+def variant(src: Path, dst: Path, i: int) -> Path:
+    """A copy of ``src`` with other bytes but the same questions (a comment added to docProps/core.xml):
+    a questionnaire this user cache has never seen, for the "new file" column."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "docProps/core.xml":
+                data += f"<!-- variant {i} -->".encode()
+            zout.writestr(info, data)
+    return dst
+
+
 def bench(src: Path, tmp: Path, repeat: int, env: dict[str, str], library: Path | None = None,
           root: Path = ROOT) -> dict:
     fill_cmd = [sys.executable, "-m", "questionnaire", "fill", str(src), "--profile", str(PROFILE)]
@@ -269,17 +285,21 @@ def bench(src: Path, tmp: Path, repeat: int, env: dict[str, str], library: Path 
     writes = written_cells(report)
     cells.write_text(json.dumps(writes))
     floor_cmd = [sys.executable, "-c", _FLOOR_XLSX if src.suffix == ".xlsx" else _FLOOR_DOCX, str(src)]
-    fills, floors = [], []
+    fills, floors, news = [], [], []
+    new_cmd = [sys.executable, "-m", "questionnaire", "fill"]
     for i in range(repeat):
         out = tmp / f"out-{i}{src.suffix}"
         fills.append(run_timed(fill_cmd + ["-o", str(out)], env, root))  # `-m` imports from the working folder
         floors.append(run_timed(floor_cmd + [str(tmp / f"floor-{i}{src.suffix}"), str(cells)], env))
+        other = variant(src, tmp / f"{src.stem}-new{i}{src.suffix}", i)  # knowledge warm, the file never seen
+        news.append(run_timed(new_cmd + [str(other)] + fill_cmd[5:] + ["-o", str(tmp / f"new-{i}{src.suffix}")], env, root))
     cold_env = dict(env, XDG_CACHE_HOME=str(tempfile.mkdtemp(dir=tmp)))
     cold = run_timed(fill_cmd + ["-o", str(tmp / f"cold{src.suffix}")], cold_env, root)
     f, fl = statistics.median(r[0] for r in fills), statistics.median(r[0] for r in floors)
     fc, flc = statistics.median(r[2] for r in fills), statistics.median(r[2] for r in floors)
     return {"written": len(writes), "fill": f, "floor": fl, "ratio": f / fl, "fill_mb": max(r[1] for r in fills),
-            "floor_mb": max(r[1] for r in floors), "cold": cold[0], "cpu_ratio": fc / flc}
+            "floor_mb": max(r[1] for r in floors), "cold": cold[0], "cpu_ratio": fc / flc,
+            "new": statistics.median(r[0] for r in news)}
 
 
 def main() -> None:
@@ -295,7 +315,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"whole process, fresh subprocesses, fill and floor alternating, median of {a.repeat}; warm user cache")
     print(f"{'document':<26}{'written':>8}{'fill s':>8}{'floor s':>8}{'ratio':>7}{'fill MB':>9}{'floor MB':>9}"
-          f"{'cold s':>8}{'cpu ratio':>10}")
+          f"{'cold s':>8}{'cpu ratio':>10}{'new file s':>11}{'new ratio':>10}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         env["XDG_CACHE_HOME"] = str(tmp / "cache")
@@ -316,7 +336,8 @@ def main() -> None:
         for name, src, lib in jobs:
             r = bench(src, tmp, a.repeat, env, lib, a.root)
             print(f"{name:<26}{r['written']:>8}{r['fill']:>8.2f}{r['floor']:>8.2f}{r['ratio']:>7.2f}"
-                  f"{r['fill_mb']:>9.0f}{r['floor_mb']:>9.0f}{r['cold']:>8.2f}{r['cpu_ratio']:>10.2f}", flush=True)
+                  f"{r['fill_mb']:>9.0f}{r['floor_mb']:>9.0f}{r['cold']:>8.2f}{r['cpu_ratio']:>10.2f}"
+                  f"{r['new']:>11.2f}{r['new'] / r['floor']:>10.2f}", flush=True)
 
 
 if __name__ == "__main__":
