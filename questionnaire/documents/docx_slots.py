@@ -20,7 +20,7 @@ import copy
 import re
 from dataclasses import dataclass
 
-from questionnaire.documents.docx_xml import XML_SPACE, qn
+from questionnaire.documents.docx_xml import XML_SPACE, child, qn
 from questionnaire.documents.vocab import is_placeholder, pick_option
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -355,8 +355,9 @@ def _form_text_field(els: list):
 
 
 def _set_run_text(run, text: str) -> None:
+    texts = (qn("w:t"), qn("w:br"), qn("w:tab"))
     for el in list(run):
-        if el.tag in (qn("w:t"), qn("w:br"), qn("w:tab")):
+        if el.tag in texts:
             run.remove(el)
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -391,8 +392,9 @@ def _write_field(field, text: str) -> None:
 def _append_run(p, text: str, sep: str = "") -> None:
     runs = p.findall(qn("w:r"))
     run = p.makeelement(qn("w:r"), {})
-    if runs and runs[-1].find(qn("w:rPr")) is not None:
-        run.append(copy.deepcopy(runs[-1].find(qn("w:rPr"))))
+    rpr = child(runs[-1], qn("w:rPr")) if runs else None
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
     _set_run_text(run, sep + text)
     p.append(run)
 
@@ -435,13 +437,14 @@ def set_sdt_text(sdt, text: str) -> bool:
 
 def set_cell_text(tc, text: str) -> None:
     """Put `text` into a table cell, keeping its paragraphs' style, run formatting and content controls."""
-    sdt = tc.find(".//" + qn("w:sdt"))
+    sdt = next(tc.iter(qn("w:sdt")), None)  # the first content control in the cell
     if sdt is not None and _box_of_sdt(sdt) is None and set_sdt_text(sdt, text):
         return
-    if is_prompt(_text(tc)) and not LABEL_ONLY.fullmatch(_text(tc)):  # "[Insert response]", "Yes / No": replace
+    now = _text(tc)
+    if is_prompt(now) and not LABEL_ONLY.fullmatch(now):  # "[Insert response]", "Yes / No": replace
         for r in list(tc.iter(qn("w:r"))):
             r.getparent().remove(r)
-    p = tc.find(qn("w:p"))
+    p = child(tc, qn("w:p"))
     if p is None:
         p = tc.makeelement(qn("w:p"), {})
         tc.append(p)

@@ -199,8 +199,8 @@ def _with_header(ti, all_rows) -> list[Question] | None:
             if text:
                 section = text  # a row merged across: section title
             continue
-        if header_role(text) == "question" and header_role(tc_text(atc)) == "answer":
-            continue  # repeated header row
+        if header_role(tc_text(atc)) == "answer" and header_role(text) == "question":
+            continue  # repeated header row (the answer cell first: it is usually empty, told at once)
         if not is_text_question(text):
             if text and not tc_text(atc):
                 section = text
