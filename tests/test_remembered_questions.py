@@ -137,3 +137,35 @@ def test_what_detection_read_of_a_cell_writes_the_same_bytes_as_reading_the_shee
     write_cells(src, tmp_path / "unknown.xlsx", unknown)
     with zipfile.ZipFile(tmp_path / "known.xlsx") as a, zipfile.ZipFile(tmp_path / "unknown.xlsx") as b:
         assert all(a.read(n) == b.read(n) for n in a.namelist())
+
+
+REAL = ["csa-caiq-v4.0.3-blank.xlsx", "csa-ai-caiq-v1.1.0-stop-guessing.xlsx",
+        "educause-hecvat-4.1.4-full-blank-metaredacted.xlsx", "owasp-samm-2.0-assessment-toolbox.xlsx"]
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_questionnaires_fill_the_same_with_the_cache_off_and_on_a_re_run(name, tmp_path, monkeypatch):
+    """The real forms of ../shared (skipped where absent): no cache, then a first and a second warm run, give the
+    same report and byte-identical parts."""
+    from benchmarks.real_recall import QDIR
+    from tests.conftest import EXAMPLE_PROFILE
+    from questionnaire.profile import load_profile
+
+    src = QDIR / name
+    if not src.is_file():
+        pytest.skip(f"{src} not available")
+    prof = load_profile(EXAMPLE_PROFILE).profile
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    results = []
+    for i, cache in enumerate(("off", "on", "on")):
+        if cache == "off":
+            monkeypatch.setenv("QUESTIONNAIRE_CACHE", "off")
+        else:
+            monkeypatch.delenv("QUESTIONNAIRE_CACHE", raising=False)
+        out = tmp_path / f"out{i}.xlsx"
+        r = fill(src, out, profile=prof, source="profile")
+        results.append((out, [(it.location, it.status, it.answer, it.comment, it.note) for it in r.items]))
+    assert results[0][1] == results[1][1] == results[2][1]
+    assert results[0][1]  # questions were found
+    with zipfile.ZipFile(results[0][0]) as a, zipfile.ZipFile(results[2][0]) as b:
+        assert a.namelist() == b.namelist() and all(a.read(n) == b.read(n) for n in a.namelist())
