@@ -182,7 +182,7 @@ def _parse_sums(data: bytes) -> tuple[dict[str, str], list[str]]:
     return sums, problems
 
 
-def _inspect(path: str | Path, key: Any = None) -> tuple[list[str], Bundle | None]:
+def _inspect(path: str | Path, key: Any = None, recall: bool = False) -> tuple[list[str], Bundle | None]:
     path = Path(path)
     pub = _load_public_key(key) if key is not None else None
     members, problems = _read_members(path)
@@ -204,7 +204,7 @@ def _inspect(path: str | Path, key: Any = None) -> tuple[list[str], Bundle | Non
     pred = manifest.get("predicate") if isinstance(manifest.get("predicate"), dict) else {}
     _predicate_part(manifest, pred, members, actual, subject, problems)
     signed, checked = _signature_part(pred, members, pub, problems)
-    profile, findings = _content_part(members, problems)
+    profile, findings = _content_part(members, problems, recall)
     if problems:
         return problems, None
     return [], Bundle(
@@ -357,10 +357,15 @@ def _signature_part(pred: dict[str, Any], members: dict[str, bytes], pub: Any, p
     return signed, checked
 
 
-def _content_part(members: dict[str, bytes], problems: list[str]) -> tuple[Any, list[Finding]]:
-    """The profile and findings, parsed only when their shapes are right."""
+def _content_part(members: dict[str, bytes], problems: list[str], recall: bool = False) -> tuple[Any, list[Finding]]:
+    """The profile and findings, parsed only when their shapes are right. ``recall``: a profile.yaml whose
+    bytes an earlier run parsed is a ``profile_memo.KnownProfile`` (redacted), parsed when first needed."""
     profile = None
-    if "profile.yaml" in members:
+    if recall and "profile.yaml" in members:
+        from questionnaire.profile_memo import recall_bytes
+
+        profile = recall_bytes(members["profile.yaml"])
+    if profile is None and "profile.yaml" in members:
         from questionnaire.profile import profile_from_bytes
 
         try:
@@ -388,9 +393,12 @@ def verify(path: str | Path, key: Any = None) -> list[str]:
     return problems
 
 
-def load_bundle(path: str | Path, key: Any = None) -> Bundle:
-    """Verify the bundle and return its content; raise BundleError listing every problem."""
-    problems, bundle = _inspect(path, key)
+def load_bundle(path: str | Path, key: Any = None, *, recall: bool = False) -> Bundle:
+    """Verify the bundle and return its content; raise BundleError listing every problem.
+
+    ``recall`` (fill): the bundle is verified all the same, but a profile.yaml parsed by an earlier run
+    is given as a redacted ``profile_memo.KnownProfile`` (see ``_content_part``)."""
+    problems, bundle = _inspect(path, key, recall)
     if problems or bundle is None:
         first = problems[0] if problems else "invalid bundle"
         msg = first if len(problems) == 1 else f"{path}: {len(problems)} problems, the bundle is not intact"

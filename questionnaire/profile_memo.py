@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 KIND = "profile"
+BYTES_KIND = "profile-bytes"
 
 
 def _key(path: Path, raw: bytes) -> str:
@@ -78,19 +79,61 @@ def recall(path: str | Path) -> KnownProfile | None:
     try:
         if _dependencies(resolved.parent, value["documents"], value["repositories"]) != value["deps"]:
             return None
-        return KnownProfile(Path(path), raw, value["json"])
+        return KnownProfile(raw, value["json"], lambda: _validated_file(Path(path)))
     except (KeyError, TypeError, OSError):
         return None
+
+
+def _validated_file(path: Path) -> Any:
+    from questionnaire.profile import load_profile
+    from questionnaire.redaction import redact_profile
+
+    return redact_profile(load_profile(path).profile)
+
+
+def _validated_bytes(raw: bytes) -> Any:
+    from questionnaire.profile import profile_from_bytes
+    from questionnaire.redaction import redact_profile
+
+    return redact_profile(profile_from_bytes(raw))
+
+
+def _bytes_key(raw: bytes) -> str:
+    from questionnaire import knowledge_cache as kc
+
+    return kc.key(BYTES_KIND, raw, kc.version_file("botocore"), kc.version_file("pydantic"), kc.data_fingerprint())
+
+
+def remember_bytes(raw: bytes, redacted: Any) -> None:
+    """Keep that these profile bytes (a verified bundle's profile.yaml) parse into ``redacted`` (its JSON)."""
+    from questionnaire import knowledge_cache as kc
+
+    if kc.cache_dir() is not None:
+        kc.store(BYTES_KIND, _bytes_key(raw), {"json": redacted.model_dump_json()})
+
+
+def recall_bytes(raw: bytes) -> KnownProfile | None:
+    """The profile these bytes parsed into on an earlier run (a KnownProfile), or None. Only the parse is
+    remembered: the bundle that holds the bytes is verified (checksums, manifest, signature) every time."""
+    from questionnaire import knowledge_cache as kc
+
+    if kc.cache_dir() is None:
+        return None
+    value = kc.load(BYTES_KIND, _bytes_key(raw))
+    if not isinstance(value, dict) or not isinstance(value.get("json"), str):
+        return None
+    return KnownProfile(raw, value["json"], lambda: _validated_bytes(raw))
 
 
 class KnownProfile:
     """A profile remembered as valid: its redacted JSON at once, the validated Profile when first needed.
 
-    Attribute access other than ``model_dump_json``/``sha256`` validates the file for real (the same
-    ``load_profile`` + ``redact_profile`` as an unremembered run) and answers from that Profile."""
+    Attribute access other than ``model_dump_json``/``sha256`` validates for real (``load``: the same
+    ``load_profile`` or ``profile_from_bytes`` + ``redact_profile`` as an unremembered run) and answers
+    from that Profile."""
 
-    def __init__(self, path: Path, raw: bytes, dump_json: str):
-        self._path, self._raw, self._json = path, raw, dump_json
+    def __init__(self, raw: bytes, dump_json: str, load: Callable[[], Any]):
+        self._raw, self._json, self._load = raw, dump_json, load
         self._profile: Any = None
 
     @property
@@ -104,10 +147,7 @@ class KnownProfile:
     def value(self) -> Any:
         """The validated, redacted Profile (validated on first use)."""
         if self._profile is None:
-            from questionnaire.profile import load_profile
-            from questionnaire.redaction import redact_profile
-
-            self._profile = redact_profile(load_profile(self._path).profile)
+            self._profile = self._load()
         return self._profile
 
     def __getattr__(self, name: str) -> Any:

@@ -111,8 +111,9 @@ def load_inputs(bundle: Path | None, profile: Path | None, *, key: Path | None =
     """The one loader for "--bundle or --profile" of answers, fill and compliance.
 
     A bundle that does not verify is one UserInputError (exit 2) with the same message in every command.
-    ``recall`` (fill): a profile file validated by an earlier run, unchanged since, is not validated
-    again until something beyond its JSON is needed (``profile_memo.KnownProfile``).
+    ``recall`` (fill): a profile file validated by an earlier run, unchanged since (or a bundle's profile.yaml
+    parsed by one), is not validated again until something beyond its JSON is needed
+    (``profile_memo.KnownProfile``); a bundle's checksums, manifest and signature are checked every time.
     """
     from questionnaire.errors import BundleError, UserInputError
 
@@ -133,18 +134,24 @@ def load_inputs(bundle: Path | None, profile: Path | None, *, key: Path | None =
         redacted = redact_profile(loaded.profile)
         profile_memo.remember(loaded, redacted)
         return Inputs(redacted, None, "profile", {"profile_sha256": loaded.sha256}, (Path(profile),))
-    from questionnaire.redaction import redact_profile
     if require_signature and key is None:
         raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
     from questionnaire.bundle import load_bundle
+    from questionnaire.profile_memo import KnownProfile, remember_bytes
 
     try:
-        b = load_bundle(bundle, key=key)
+        b = load_bundle(bundle, key=key, recall=recall)  # verified every time; with recall, the profile parse is remembered
     except BundleError as e:
         detail = "; ".join(e.problems[:3]) + (f"; and {len(e.problems) - 3} more" if len(e.problems) > 3 else "")
         raise UserInputError(f"bundle does not verify ({detail}); run `questionnaire verify {bundle}`") from None
-    return Inputs(redact_profile(b.profile), b.findings, "bundle", {"bundle_digest": b.digest}, (Path(bundle),),
-                  trust=authenticity(b))
+    prof = b.profile
+    if not isinstance(prof, KnownProfile):
+        from questionnaire.redaction import redact_profile
+
+        prof = redact_profile(prof)
+        if recall:
+            remember_bytes(b.profile_bytes, prof)
+    return Inputs(prof, b.findings, "bundle", {"bundle_digest": b.digest}, (Path(bundle),), trust=authenticity(b))
 
 
 def authenticity(b: Any) -> str:

@@ -198,3 +198,67 @@ def test_a_warm_fill_does_not_import_the_validators(tmp_path):
     assert "questionnaire.profile_model" in json.loads(runs[0].stdout.splitlines()[-1])  # the first run validates
     assert json.loads(runs[1].stdout.splitlines()[-1]) == []
     assert _cells(tmp_path / "out0.xlsx") == _cells(tmp_path / "out1.xlsx")
+
+
+# --------------------------------------------------------------------------- a verified bundle's profile
+
+
+def _bundle(tmp_path: Path) -> Path:
+    from questionnaire.bundle import write_bundle
+    from questionnaire.profile import load_profile
+    from tests.test_bundle_fixtures import make_run
+
+    return write_bundle(tmp_path / "evidence.zip", load_profile(EXAMPLE_PROFILE), make_run())
+
+
+def _fill_bundle(src: Path, out: Path, bundle: Path):
+    return CliRunner().invoke(app, ["fill", str(src), "--bundle", str(bundle), "-o", str(out)])
+
+
+def test_a_bundle_is_verified_every_time_and_only_its_profile_parse_is_remembered(cache, tmp_path):
+    import zipfile
+
+    from questionnaire.bundle import load_bundle
+    from questionnaire.profile_memo import KnownProfile
+
+    src, bundle = _questionnaire(tmp_path / "q.xlsx"), _bundle(tmp_path)
+    first = _fill_bundle(src, tmp_path / "a.xlsx", bundle)
+    assert first.exit_code == 0, first.output
+    b = load_bundle(bundle, recall=True)
+    assert isinstance(b.profile, KnownProfile)  # the parse is remembered by the profile bytes
+    from questionnaire.redaction import redact_profile
+
+    assert b.profile.model_dump_json() == redact_profile(load_bundle(bundle).profile).model_dump_json()
+    second = _fill_bundle(src, tmp_path / "b.xlsx", bundle)
+    assert second.exit_code == 0, second.output
+    assert _cells(tmp_path / "a.xlsx") == _cells(tmp_path / "b.xlsx")
+    # tampering after a warm run is still caught: findings.json edited, nothing re-hashed
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(tampered, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "findings.json":
+                data = data.replace(b'"FAIL"', b'"PASS"').replace(b"declared", b"Declared", 1)
+            zout.writestr(info, data)
+    r = _fill_bundle(src, tmp_path / "c.xlsx", tampered)
+    assert r.exit_code == 2 and "bundle does not verify" in r.output
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_a_warm_fill_from_a_bundle_does_not_import_the_profile_models(tmp_path):
+    src, bundle = _questionnaire(tmp_path / "q.xlsx"), _bundle(tmp_path)
+    code = (
+        "import sys\nfrom questionnaire.cli import main\n"
+        f"sys.argv = ['questionnaire', 'fill', {str(src)!r}, '--bundle', {str(bundle)!r}, '-o', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(__import__('json').dumps([m for m in ('questionnaire.profile_model', 'yaml') if m in sys.modules]))\n"
+    )
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(ROOT))
+    env.pop("QUESTIONNAIRE_CACHE", None)
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / f"out{i}.xlsx")], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120) for i in range(2)]
+    for r in runs:
+        assert r.returncode == 0, r.stderr
+    assert "questionnaire.profile_model" in json.loads(runs[0].stdout.splitlines()[-1])
+    assert json.loads(runs[1].stdout.splitlines()[-1]) == []
+    assert _cells(tmp_path / "out0.xlsx") == _cells(tmp_path / "out1.xlsx")
