@@ -132,7 +132,8 @@ def load_inputs(bundle: Path | None, profile: Path | None, *, key: Path | None =
 
         loaded = load_profile(profile)
         redacted = redact_profile(loaded.profile)
-        profile_memo.remember(loaded, redacted)
+        if recall:
+            profile_memo.remember(loaded, redacted)
         return Inputs(redacted, None, "profile", {"profile_sha256": loaded.sha256}, (Path(profile),))
     if require_signature and key is None:
         raise UserInputError("--require-signature needs --key PUBLIC.pem (the team's Ed25519 public key)")
