@@ -101,6 +101,15 @@ class Unit:
         return getattr(self.dep, "id", None) or f"account {self.account}"
 
 
+def _in_threads(max_workers: int, tasks: list[tuple]) -> None:
+    """``fn(*args)`` for every ``(fn, *args)`` in a pool of threads; the first exception is raised (CredentialsError etc.)."""
+    if not tasks:
+        return
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
+        for f in [pool.submit(*t) for t in tasks]:
+            f.result()
+
+
 class _Run:
     def __init__(self, loaded: Any, regions: list[str] | None, scan_regions: list[str] | None,
                  progress: Callable[[str], None] | None, accounts: Any = None) -> None:
@@ -188,10 +197,12 @@ class _Run:
             units += self.accounts.baseline_units(self, checks, Unit)
         return units
 
-    def collect_one(self, u: Unit, region: str) -> Any:
+    def collect_one(self, u: Unit, region: str, once: bool = False) -> Any:
+        """One collector in one region (``once``: the scan check's ``collect_once``); a bug is a CollectError."""
         c, d = u.check, u.dep
         try:
-            return c.collect(self.ctx(c.id, u.account), d, region, self.profile)
+            ctx = self.ctx(c.id, u.account)
+            return c.collect_once(ctx, d, self.profile) if once else c.collect(ctx, d, region, self.profile)
         except QuestionnaireError:
             raise
         except Exception as e:  # a collector bug must not turn into a PASS
@@ -200,38 +211,50 @@ class _Run:
             return CollectError(f"{type(e).__name__}: {e}")
 
     def collect(self, units: list[Unit], max_workers: int) -> None:
-        """Region units grouped per (account, deployment, region): one worker walks one region's checks in order."""
+        """Every unit is a task of the pool (a region's progress line when its last unit ends); a scan check's
+        collector runs in every scanned region, its ``collect_once`` once (in the unit's region)."""
         groups: dict[tuple[str | None, str, str | None, str], list[Unit]] = {}
         for u in units:
             if not u.scan:
                 groups.setdefault((u.account, u.label, u.region, u.col_region), []).append(u)
-        per_scan: dict[tuple[int, str], Any] = {}
+        scans = [(i, r) for i, u in enumerate(units) for r in u.scan]
+        got: dict[tuple[int, str | None], Any] = {}  # (unit, region) or (unit, None): its collect_once
         done = self.accounts.tracker(groups, units) if self.accounts is not None else (lambda account: None)
+        left = {k: len(m) for k, m in groups.items()}
 
-        def run_group(key: tuple, members: list[Unit]) -> None:
-            for u in members:
-                u.data = self.collect_one(u, u.col_region)
-            done(key[0])
+        def run_unit(key: tuple, u: Unit) -> None:
+            u.data = self.collect_one(u, u.col_region)
+            with self.lock:
+                left[key] -= 1
+                if left[key]:
+                    return
+            done(key[0])  # the group's last unit
             if self.progress is not None and key[2] is not None:
                 n = self.recorder.calls_by_region().get(key[2], 0)
-                self.progress(f"{key[2]}: {len(members)} checks collected for {key[1]} ({n} API calls so far)")
+                self.progress(f"{key[2]}: {len(groups[key])} checks collected for {key[1]} ({n} API calls so far)")
 
-        def run_scan(i: int, u: Unit, r: str) -> None:
-            per_scan[(i, r)] = self.collect_one(u, r)
+        def run_scan(i: int, r: str | None) -> None:
+            u = units[i]
+            got[(i, r)] = self.collect_one(u, r) if r is not None else self.collect_one(u, u.col_region, once=True)
             done(u.account)
 
-        with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
-            futs = [pool.submit(run_group, k, m) for k, m in groups.items()]
-            futs += [pool.submit(run_scan, i, u, r) for i, u in enumerate(units) for r in u.scan]
-            for f in futs:
-                f.result()  # re-raises CredentialsError etc.
+        here = scans + [(i, None) for i, u in enumerate(units) if u.scan and u.check.collect_once is not None]
+        _in_threads(max_workers, [(run_unit, k, u) for k, m in groups.items() for u in m] + [(run_scan, i, r) for i, r in here])
         for i, u in enumerate(units):
             if u.scan:
-                got = {r: per_scan[(i, r)] for r in u.scan}
-                bad = next((v for v in got.values() if isinstance(v, CollectError)), None)
-                info = self.scan_info.get(u.account, {})
-                u.data = bad or {"regions": got, "enabled": info.get("enabled", []),
-                                 "region_source": info.get("region_source", "given"), "account": u.account}
+                u.data = self.scan_data(i, u, got)
+
+    def scan_data(self, i: int, u: Unit, got: dict[tuple[int, str | None], Any]) -> Any:
+        """A scan unit's data: ``{"regions": {region: collected}, "once": ..., "enabled": ...}``, or its CollectError."""
+        regions = {r: got[(i, r)] for r in u.scan}
+        once = got.get((i, None))
+        bad = next((v for v in [*regions.values(), once] if isinstance(v, CollectError)), None)
+        info = self.scan_info.get(u.account, {})
+        data = {"regions": regions, "enabled": info.get("enabled", []), "region_source": info.get("region_source", "given"),
+                "account": u.account}
+        if u.check.collect_once is not None:
+            data["once"] = once
+        return bad or data
 
     def judge(self, units: list[Unit], checks: list[Any]) -> list[Finding]:
         findings: list[Finding] = []
