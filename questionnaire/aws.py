@@ -138,6 +138,10 @@ class SharedClients:
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Make new clients from now on (a forked process: the old ones hold the parent's connections)."""
+        self._clients, self._lock = {}, threading.Lock()
+
     def client(self, service: str, region: str, make: Any) -> Any:
         with self._lock:
             c = self._clients.get((service, region))

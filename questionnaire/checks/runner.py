@@ -210,9 +210,18 @@ class _Run:
                 self.errors.append(f"{c.id} ({u.label}, {region}): collector error: {type(e).__name__}: {e}")
             return CollectError(f"{type(e).__name__}: {e}")
 
+    def forget_clients(self) -> None:
+        """In a forked helper process: make clients of its own, never use the parent's pooled connections."""
+        self.local = threading.local()
+        if self.shared is not None:
+            self.shared.forget()
+
     def collect(self, units: list[Unit], max_workers: int) -> None:
         """Every unit is a task of the pool (a region's progress line when its last unit ends); a scan check's
-        collector runs in every scanned region, its ``collect_once`` once (in the unit's region)."""
+        collector runs in every scanned region, its ``collect_once`` once (in the unit's region). The scanned regions
+        nothing else reads may be collected meanwhile by a helper process (``questionnaire.checks.helper``)."""
+        from questionnaire.checks import helper as helpers
+
         groups: dict[tuple[str | None, str, str | None, str], list[Unit]] = {}
         for u in units:
             if not u.scan:
@@ -238,8 +247,19 @@ class _Run:
             got[(i, r)] = self.collect_one(u, r) if r is not None else self.collect_one(u, u.col_region, once=True)
             done(u.account)
 
-        here = scans + [(i, None) for i, u in enumerate(units) if u.scan and u.check.collect_once is not None]
-        _in_threads(max_workers, [(run_unit, k, u) for k, m in groups.items() for u in m] + [(run_scan, i, r) for i, r in here])
+        helper = helpers.start(self, units, scans, max_workers)  # None: every scanned region is collected here
+        try:
+            here = helper.others(scans) if helper is not None else scans
+            here += [(i, None) for i, u in enumerate(units) if u.scan and u.check.collect_once is not None]
+            _in_threads(max_workers, [(run_unit, k, u) for k, m in groups.items() for u in m] + [(run_scan, i, r) for i, r in here])
+        except BaseException:
+            if helper is not None:
+                helper.abandon()
+            raise
+        if helper is not None:
+            from_helper, missing = helper.join(self)
+            got.update(from_helper)
+            _in_threads(max_workers, [(run_scan, i, r) for i, r in missing])  # the helper failed: collected here
         for i, u in enumerate(units):
             if u.scan:
                 u.data = self.scan_data(i, u, got)
