@@ -179,3 +179,23 @@ def test_merge_keeps_the_runs_response_for_a_call_both_made():
     assert isinstance(data["pages"], Pages) and run.recorder.raw == [mine, new]
     assert run.recorder.calls == {"us-east-1/bedrock.ListGuardrails": 1} and run.errors == ["c (d, us-east-1): collector error: X"]
     assert run.recorder.operations_by_check == {"c": {"bedrock.ListGuardrails"}}
+
+
+def test_check_makes_its_clients_without_importing_boto3():
+    """Clients come from a guarded botocore session; boto3 (resources, transfer managers) is imported only when a
+    caller asks for ``ctx.session``, which is the boto3 session over the same guarded botocore session."""
+    code = ("import sys; import questionnaire.checks; from questionnaire.aws import AwsContext; ctx = AwsContext(); "
+            "c = ctx.client('bedrock', 'eu-west-1'); print('boto3' in sys.modules, type(ctx.core).__module__)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout.split()
+    assert out == ["False", "botocore.session"]
+
+
+def test_the_boto3_session_of_a_context_is_guarded():
+    from questionnaire.aws import AwsContext
+    from questionnaire.errors import ReadOnlyViolation
+
+    ctx = AwsContext()
+    assert ctx.session._session is ctx.core  # one botocore session, one guard
+    with pytest.raises(ReadOnlyViolation):
+        ctx.session.client("bedrock", region_name="eu-west-1").delete_guardrail(guardrailIdentifier="g")
