@@ -1,9 +1,11 @@
-"""run_checks: preflight, plan, collect concurrently (threads, one boto3 session per worker), judge (pure).
+"""run_checks: preflight, plan, collect concurrently (threads sharing one session's clients), judge (pure).
 
 1. ``preflight``: sts:GetCallerIdentity (stops the run on wrong account / no credentials / unreachable;
    the identity.account_matches check judges the same, cached response as a finding);
 2. ``plan``: units for every (deployment, region), global and scan check (scan: enabled regions);
-3. ``collect``: collectors concurrently; a collector bug is a typed ``CollectError``, never a PASS;
+3. ``collect``: collectors concurrently, a task per unit and per scanned region (on Linux the scanned regions
+   no other unit reads go to a forked helper process: ``questionnaire.checks.helper``); a collector bug is a
+   typed ``CollectError``, never a PASS;
 4. bundle paths assigned deterministically; 5. ``judge``; 6. other finding sources (repo scan, providers).
 
 Over several accounts (``scope``: the profile names roles or other accounts, or --org / --accounts / --shard),
