@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/check_bench.py [--repeat 5] [--scan all|declared]
 
 The moto server runs in a child process (ThreadedMotoServer on 127.0.0.1), so the peak RSS
-reported is the checker's own (plus the seeding clients). For 1 and 3 declared regions:
+reported is the checker's own (plus the seeding clients), and that of the helper processes it forked for
+the residency scan (``questionnaire.checks.helper``; waited for, unlike the server). For 1 and 3 declared regions:
 wall time of run_checks (median of N), API calls (counted by the botocore before-call hook),
 split into calls in declared regions, global calls (IAM, S3, STS), and the residency scan
 of undeclared regions. Targets (issue 4): <= 25 API calls per region; 3 regions < 2x 1 region.
@@ -99,8 +100,9 @@ def main() -> int:
                   f"+ {glob} global + {scanned} residency-scan calls to other regions; "
                   f"{total / n:.1f} per declared region overall")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the server still runs: not counted
         print(f"ratio 3 regions / 1 region: {medians[3] / medians[1]:.2f}x (target < 2x)")
-        print(f"peak RSS of the checker process: {rss:.0f} MiB")
+        print(f"peak RSS of the checker process: {rss:.0f} MiB (of its largest helper process: {helpers:.0f} MiB)")
     finally:
         proc.terminate()
         proc.wait(5)

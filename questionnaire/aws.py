@@ -40,7 +40,15 @@ from questionnaire.aws_guard import (
     is_read_only,
     operation_for_action,
 )
-from questionnaire.aws_session import MAX_ATTEMPTS, available_regions, make_client, new_session, paginator_config
+from questionnaire.aws_session import (
+    MAX_ATTEMPTS,
+    available_regions,
+    boto3_session,
+    make_client,
+    new_core_session,
+    new_session,
+    paginator_config,
+)
 from questionnaire.errors import CredentialsError, EndpointError, ReadOnlyViolation
 from questionnaire.findings import RawResponse
 
@@ -49,7 +57,7 @@ __all__ = [
     "NEVER_ALLOWED", "REGION_DISABLED_CODES", "THROTTLE_CODES", "TRUNCATED_CODE", "UNREACHABLE_CODE", "UNSUPPORTED_CODE",
     "AwsContext", "EmulatedError", "SharedClients", "Pages", "Recorder", "allow_declared_actions", "allowed_operations", "available_regions",
     "classify", "emulators", "iam_action", "identity", "identity_error", "install_guard", "is_read_only", "json_safe", "make_client",
-    "new_session",
+    "new_core_session", "new_session",
     "now_iso", "operation_for_action",
 ]
 
@@ -129,32 +137,51 @@ def _op_name(client: Any, method: str) -> str:
     return client.meta.method_to_api_mapping.get(method) or "".join(p.title() for p in method.split("_"))
 
 
-class SharedClients:
-    """One account's guarded boto3 session and clients, shared by every thread of a run over many accounts.
+class _Sessions:
+    """A guarded botocore session (``core``, what clients are made from) and, when asked for, the boto3 session
+    over it (``session``: ``client`` / ``resource``, guarded by the same hook)."""
+
+    core: Any
+    _boto3: Any = None
+
+    @property
+    def session(self) -> Any:
+        owner = getattr(self, "shared", None) or self  # a context of shared clients: their one boto3 session
+        if owner._boto3 is None:
+            owner._boto3 = boto3_session(owner.core)
+        return owner._boto3
+
+
+class SharedClients(_Sessions):
+    """One account's guarded session and clients, shared by every thread of a run.
     botocore clients are thread-safe, sessions are not: clients are made under a lock, once each."""
 
     def __init__(self, credentials: Any = None) -> None:
-        self.session = install_guard(new_session(credentials))
+        self.core = install_guard(new_core_session(credentials))
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+
+    def forget(self) -> None:
+        """Make new clients from now on (a forked process: the old ones hold the parent's connections)."""
+        self._clients, self._lock = {}, threading.Lock()
 
     def client(self, service: str, region: str, make: Any) -> Any:
         with self._lock:
             c = self._clients.get((service, region))
             if c is None:
-                c = self._clients[(service, region)] = make(self.session)
+                c = self._clients[(service, region)] = make(self.core)
             return c
 
 
-class AwsContext:
-    """One thread's view of AWS: its own boto3 session and clients (or one account's, shared by the threads:
+class AwsContext(_Sessions):
+    """One thread's view of AWS: its own session and clients (or one account's, shared by the threads:
     ``shared=``), the run's shared recorder."""
 
     def __init__(self, recorder: Recorder | None = None, *, max_attempts: int = MAX_ATTEMPTS, credentials: Any = None,
                  account: str | None = None, limiter: Any = None, router: Any = None, shared: SharedClients | None = None) -> None:
         self.recorder = recorder or Recorder()
         self.shared = shared  # one account's clients, shared by the threads (else this context's own session)
-        self.session = shared.session if shared is not None else install_guard(new_session(credentials))
+        self.core = shared.core if shared is not None else install_guard(new_core_session(credentials))
         self._clients: dict[tuple[str, str], Any] = {}
         self.max_attempts = max_attempts
         self.check_id: str | None = None  # set by the runner while a collector runs
@@ -176,7 +203,7 @@ class AwsContext:
                 return make_client(session, service, region, self.recorder, max_attempts=self.max_attempts,
                                    limiter=self.limiter, account=self.account)
 
-            c = self.shared.client(service, region, make) if self.shared is not None else make(self.session)
+            c = self.shared.client(service, region, make) if self.shared is not None else make(self.core)
             self._clients[key] = c
         return c
 

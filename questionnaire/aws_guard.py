@@ -140,9 +140,15 @@ def guard(model: Any = None, **_: Any) -> None:
         )
 
 
+def _events(session: Any) -> Any:
+    """The event emitter of a boto3 session (``events``) or of a botocore session (its component)."""
+    return session.events if hasattr(session, "events") else session.get_component("event_emitter")
+
+
 def install_guard(session: Any) -> Any:
-    """Put the guard on a boto3 session: every client AND every ``session.resource(...)`` made from it."""
-    session.events.register_first("before-parameter-build.*.*", guard)
+    """Put the guard on a boto3 or botocore session: every client AND every ``session.resource(...)`` made from it
+    (or from a boto3 session over it)."""
+    _events(session).register_first("before-parameter-build.*.*", guard)
     return session
 
 
@@ -156,5 +162,5 @@ def access_guard(model: Any = None, **_: Any) -> None:
 
 def install_access_guard(session: Any) -> Any:
     """The guard of the session that opens the others (sts:AssumeRole) and lists the organization."""
-    session.events.register_first("before-parameter-build.*.*", access_guard)
+    _events(session).register_first("before-parameter-build.*.*", access_guard)
     return session

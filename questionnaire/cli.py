@@ -20,7 +20,7 @@ from questionnaire import TOOL_NAME, __version__
 
 from questionnaire.service import check_regions as _check_regions
 from questionnaire.service import prepare_bundle as _bundle_prepare
-from questionnaire.cli_edge import edge, err, fail, say  # noqa: F401  (the one error edge)
+from questionnaire.cli_edge import edge, err, fail, say, skip_last_collection  # noqa: F401  (the one error edge)
 
 app = typer.Typer(
     name=TOOL_NAME,
@@ -334,6 +334,7 @@ def check(
     from questionnaire.redaction import redact_lines
     from questionnaire.service import run_check
 
+    skip_last_collection()
     loaded = load_profile(profile)
     _check_regions(region)
     from questionnaire.org.plan import scope_from_options

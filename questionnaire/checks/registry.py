@@ -17,7 +17,8 @@ region, data)`` builds it. Judges never call AWS.
 
 Scopes: ``region`` (once per declared region), ``global`` (once per deployment, findings have region
 None), ``scan`` (collector runs in every scanned region, judge once with ``data = {"regions": {region:
-collected}}``), ``account`` (runs over several accounts with --org / --accounts: once per account, like a scan,
+collected}}``; ``collect_once(ctx, dep, profile)``, when given, is collected once for the deployment and judged
+as ``data["once"]``), ``account`` (runs over several accounts with --org / --accounts: once per account, like a scan,
 ``dep`` None and ``data["account"]`` the account), ``profile`` (no AWS calls), ``repo`` (repository checks,
 judged outside the runner). ``reads``: the account a collector reads for a deployment (``deployment``, or the
 ``aws.accounts`` entry where the resource lives: ``trail``, ``log_bucket``, ``kms_key``, ``network``).
@@ -182,6 +183,7 @@ class Check:
     applies: Callable[[Any, Any], bool] = _always
     module: str = ""
     reads: str = "deployment"
+    collect_once: Callable[..., Any] | None = None  # scan checks: what is read once, not per region
 
     def judge(self, profile: Any, dep: Any, region: str | None, data: Any) -> list[Finding]:
         return self.judge_fn(Verdict(self.id, getattr(dep, "id", dep), region), profile, dep, region, data)
@@ -196,19 +198,22 @@ _DEFINED: dict[str, Check] = {}  # every decorated check, in definition order
 
 def check(*, id: str, title: str, topic: str, scope: str, proves: str, profile_field: str, iam: Iterable[str] = (),
           collect: Callable[..., dict[str, Any]] | None = None, applies: Callable[[Any, Any], bool] = _always,
-          reads: str = "deployment") -> Callable[[Callable[..., list[Finding]]], Callable[..., list[Finding]]]:
+          reads: str = "deployment", collect_once: Callable[..., Any] | None = None,
+          ) -> Callable[[Callable[..., list[Finding]]], Callable[..., list[Finding]]]:
     """Register the decorated judge ``(v, profile, dep, region, data) -> list[Finding]`` with its collector."""
     if topic not in TOPICS or scope not in SCOPES or reads not in READS:
         raise ValueError(f"check {id}: topic {topic!r}, scope {scope!r} or reads {reads!r} is not in the vocabulary")
     if (collect is None) != (scope == "profile"):
         raise ValueError(f"check {id}: a collector is needed exactly when the scope is not 'profile'")
+    if collect_once is not None and scope != "scan":
+        raise ValueError(f"check {id}: collect_once is for scan checks")
 
     def register(fn: Callable[..., list[Finding]]) -> Callable[..., list[Finding]]:
         if id in _DEFINED:
             raise ValueError(f"duplicate check id {id}")
         _DEFINED[id] = Check(id=id, title=title, topic=topic, profile_field=profile_field, iam_actions=tuple(iam),
                              proves=proves, scope=scope, collect=collect, judge_fn=fn, applies=applies, module=fn.__module__,
-                             reads=reads)
+                             reads=reads, collect_once=collect_once)
         return fn
 
     return register

@@ -1,9 +1,11 @@
-"""run_checks: preflight, plan, collect concurrently (threads, one boto3 session per worker), judge (pure).
+"""run_checks: preflight, plan, collect concurrently (threads sharing one session's clients), judge (pure).
 
 1. ``preflight``: sts:GetCallerIdentity (stops the run on wrong account / no credentials / unreachable;
    the identity.account_matches check judges the same, cached response as a finding);
 2. ``plan``: units for every (deployment, region), global and scan check (scan: enabled regions);
-3. ``collect``: collectors concurrently; a collector bug is a typed ``CollectError``, never a PASS;
+3. ``collect``: collectors concurrently, a task per unit and per scanned region (on Linux the scanned regions
+   no other unit reads go to a forked helper process: ``questionnaire.checks.helper``); a collector bug is a
+   typed ``CollectError``, never a PASS;
 4. bundle paths assigned deterministically; 5. ``judge``; 6. other finding sources (repo scan, providers).
 
 Over several accounts (``scope``: the profile names roles or other accounts, or --org / --accounts / --shard),
@@ -15,10 +17,12 @@ reason, and a shard other than 1 leaves out what is not per account (profile-onl
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from questionnaire.checks.aws import CHECKS
 from questionnaire.checks.paths import assign_paths, number_paths
@@ -97,6 +101,15 @@ class Unit:
     @property
     def label(self) -> str:
         return getattr(self.dep, "id", None) or f"account {self.account}"
+
+
+def _in_threads(max_workers: int, tasks: list[tuple]) -> None:
+    """``fn(*args)`` for every ``(fn, *args)`` in a pool of threads; the first exception is raised (CredentialsError etc.)."""
+    if not tasks:
+        return
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
+        for f in [pool.submit(*t) for t in tasks]:
+            f.result()
 
 
 class _Run:
@@ -186,10 +199,12 @@ class _Run:
             units += self.accounts.baseline_units(self, checks, Unit)
         return units
 
-    def collect_one(self, u: Unit, region: str) -> Any:
+    def collect_one(self, u: Unit, region: str, once: bool = False) -> Any:
+        """One collector in one region (``once``: the scan check's ``collect_once``); a bug is a CollectError."""
         c, d = u.check, u.dep
         try:
-            return c.collect(self.ctx(c.id, u.account), d, region, self.profile)
+            ctx = self.ctx(c.id, u.account)
+            return c.collect_once(ctx, d, self.profile) if once else c.collect(ctx, d, region, self.profile)
         except QuestionnaireError:
             raise
         except Exception as e:  # a collector bug must not turn into a PASS
@@ -197,39 +212,71 @@ class _Run:
                 self.errors.append(f"{c.id} ({u.label}, {region}): collector error: {type(e).__name__}: {e}")
             return CollectError(f"{type(e).__name__}: {e}")
 
+    def forget_clients(self) -> None:
+        """In a forked helper process: make clients of its own, never use the parent's pooled connections."""
+        self.local = threading.local()
+        if self.shared is not None:
+            self.shared.forget()
+
     def collect(self, units: list[Unit], max_workers: int) -> None:
-        """Region units grouped per (account, deployment, region): one worker walks one region's checks in order."""
+        """Every unit is a task of the pool (a region's progress line when its last unit ends); a scan check's
+        collector runs in every scanned region, its ``collect_once`` once (in the unit's region). The scanned regions
+        nothing else reads may be collected meanwhile by a helper process (``questionnaire.checks.helper``)."""
+        from questionnaire.checks import helper as helpers
+
         groups: dict[tuple[str | None, str, str | None, str], list[Unit]] = {}
         for u in units:
             if not u.scan:
                 groups.setdefault((u.account, u.label, u.region, u.col_region), []).append(u)
-        per_scan: dict[tuple[int, str], Any] = {}
+        scans = [(i, r) for i, u in enumerate(units) for r in u.scan]
+        got: dict[tuple[int, str | None], Any] = {}  # (unit, region) or (unit, None): its collect_once
         done = self.accounts.tracker(groups, units) if self.accounts is not None else (lambda account: None)
+        left = {k: len(m) for k, m in groups.items()}
 
-        def run_group(key: tuple, members: list[Unit]) -> None:
-            for u in members:
-                u.data = self.collect_one(u, u.col_region)
-            done(key[0])
+        def run_unit(key: tuple, u: Unit) -> None:
+            u.data = self.collect_one(u, u.col_region)
+            with self.lock:
+                left[key] -= 1
+                if left[key]:
+                    return
+            done(key[0])  # the group's last unit
             if self.progress is not None and key[2] is not None:
                 n = self.recorder.calls_by_region().get(key[2], 0)
-                self.progress(f"{key[2]}: {len(members)} checks collected for {key[1]} ({n} API calls so far)")
+                self.progress(f"{key[2]}: {len(groups[key])} checks collected for {key[1]} ({n} API calls so far)")
 
-        def run_scan(i: int, u: Unit, r: str) -> None:
-            per_scan[(i, r)] = self.collect_one(u, r)
+        def run_scan(i: int, r: str | None) -> None:
+            u = units[i]
+            got[(i, r)] = self.collect_one(u, r) if r is not None else self.collect_one(u, u.col_region, once=True)
             done(u.account)
 
-        with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="check") as pool:
-            futs = [pool.submit(run_group, k, m) for k, m in groups.items()]
-            futs += [pool.submit(run_scan, i, u, r) for i, u in enumerate(units) for r in u.scan]
-            for f in futs:
-                f.result()  # re-raises CredentialsError etc.
+        helper = helpers.start(self, units, scans, max_workers)  # None: every scanned region is collected here
+        try:
+            here = helper.others(scans) if helper is not None else scans
+            here += [(i, None) for i, u in enumerate(units) if u.scan and u.check.collect_once is not None]
+            _in_threads(max_workers, [(run_unit, k, u) for k, m in groups.items() for u in m] + [(run_scan, i, r) for i, r in here])
+        except BaseException:
+            if helper is not None:
+                helper.abandon()
+            raise
+        if helper is not None:
+            from_helper, missing = helper.join(self)
+            got.update(from_helper)
+            _in_threads(max_workers, [(run_scan, i, r) for i, r in missing])  # the helper failed: collected here
         for i, u in enumerate(units):
             if u.scan:
-                got = {r: per_scan[(i, r)] for r in u.scan}
-                bad = next((v for v in got.values() if isinstance(v, CollectError)), None)
-                info = self.scan_info.get(u.account, {})
-                u.data = bad or {"regions": got, "enabled": info.get("enabled", []),
-                                 "region_source": info.get("region_source", "given"), "account": u.account}
+                u.data = self.scan_data(i, u, got)
+
+    def scan_data(self, i: int, u: Unit, got: dict[tuple[int, str | None], Any]) -> Any:
+        """A scan unit's data: ``{"regions": {region: collected}, "once": ..., "enabled": ...}``, or its CollectError."""
+        regions = {r: got[(i, r)] for r in u.scan}
+        once = got.get((i, None))
+        bad = next((v for v in [*regions.values(), once] if isinstance(v, CollectError)), None)
+        info = self.scan_info.get(u.account, {})
+        data = {"regions": regions, "enabled": info.get("enabled", []), "region_source": info.get("region_source", "given"),
+                "account": u.account}
+        if u.check.collect_once is not None:
+            data["once"] = once
+        return bad or data
 
     def judge(self, units: list[Unit], checks: list[Any]) -> list[Finding]:
         findings: list[Finding] = []
@@ -271,6 +318,23 @@ class _Run:
         return findings, raws + provider_raw
 
 
+@contextmanager
+def settled_heap() -> Iterator[Callable[[], None]]:
+    """Keep what is alive now out of the cycle collector's passes until the block ends (``gc.freeze``); the block
+    gets ``settle`` to set aside what it has made since. While a run collects, what was alive when the calls
+    started (imported modules, the profile, the session and its parsed service models, ~1M objects) lives on,
+    and the collector's passes over it while boto3 clients and responses are made were ~15% of a run's CPU
+    time. At the end everything is given back (``gc.unfreeze``), so a long-lived caller's garbage is still
+    collected; unless the caller had frozen objects itself: then freezing is its business."""
+    caller_froze = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        if not caller_froze:
+            gc.unfreeze()
+
+
 def run_checks(
     loaded: Any,
     regions: list[str] | None = None,
@@ -300,9 +364,11 @@ def run_checks(
     accounts = multi_account(loaded.profile, scope, status, rate_scale)
     run = _Run(loaded, regions, scan_regions, progress, accounts)
     checks = list(CHECKS.values())
-    identity = run.preflight()
-    units = run.plan(checks)
-    run.collect(units, max_workers)
+    with settled_heap() as settle:
+        identity = run.preflight()
+        units = run.plan(checks)
+        settle()  # the session, its service models and the plan too
+        run.collect(units, max_workers)
     if accounts is not None:
         accounts.finish(run.recorder)
     assign_paths(run.recorder.raw, accounts.raw_base if accounts is not None else None)

@@ -152,8 +152,8 @@ class MultiAccount:
         left: dict[str | None, int] = {}
         for key in groups:
             left[key[0]] = left.get(key[0], 0) + 1
-        for u in units:
-            left[u.account] = left.get(u.account, 0) + len(u.scan)
+        for u in units:  # a scan's regions, and its collect_once
+            left[u.account] = left.get(u.account, 0) + len(u.scan) + bool(u.scan and u.check.collect_once is not None)
         self.progress.total = len([a for a in left if a])
         lock = threading.Lock()
 

@@ -273,16 +273,17 @@ def profile_for_regions(regions: list[str] | tuple[str, ...] | None = None):
 MOTO_INTERCEPTED_PROVIDERS = ("gcp",)
 
 
-def aws_part(loaded: Any) -> Any:
+def aws_part(loaded: Any, aws_only: bool = False) -> Any:
     """The profile without the deployments of providers whose HTTP client moto's in-process mock
     intercepts (Vertex goes through ``requests``): their own tests run them against their own emulators.
-    Providers on httpx (OpenAI, Anthropic) stay: their emulators answer them next to moto."""
+    Providers on httpx (OpenAI, Anthropic) stay: their emulators answer them next to moto. ``aws_only``:
+    without any other provider's deployment (``emulated_account(aws_only=True)`` serves no other provider)."""
     import yaml
 
     from questionnaire.checks.providers import discover
     from questionnaire.profile import LoadedProfile, profile_from_bytes
 
-    intercepted = [p for p in discover() if p.name in MOTO_INTERCEPTED_PROVIDERS]
+    intercepted = [p for p in discover() if aws_only or p.name in MOTO_INTERCEPTED_PROVIDERS]
     keep = [i for i, d in enumerate(loaded.profile.deployments) if not any(p.handles(d) for p in intercepted)]
     if len(keep) == len(loaded.profile.deployments):
         return loaded
@@ -301,16 +302,21 @@ def aws_part(loaded: Any) -> Any:
 
 
 @contextmanager
-def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",)) -> Iterator[BedrockExtras]:
-    """In-process: moto's mock_aws + the seeded account + Bedrock extras. Use ``seed_account`` for a server."""
+def emulated_account(variant: str = "compliant", regions: list[str] | tuple[str, ...] = ("eu-west-1",),
+                     aws_only: bool = False) -> Iterator[BedrockExtras]:
+    """In-process: moto's mock_aws + the seeded account + Bedrock extras. Use ``seed_account`` for a server.
+    The Azure and OpenAI emulators of the example profile's other deployments are served in threads, unless
+    ``aws_only`` (for a profile of ``aws_part(..., aws_only=True)``; no thread is started then)."""
+    from contextlib import nullcontext
+
     from moto import mock_aws
 
     from questionnaire.aws import emulators
     from questionnaire.testing.azure_emulator import emulated_azure  # the example profile's Azure deployment
     from questionnaire.testing.commercial_emulator import emulated_commercial  # its OpenAI deployment (stays compliant)
 
-    with patched_environ(fake_credentials_env()), mock_aws(), emulated_azure(profile_for_regions().profile, variant), \
-            emulated_commercial("compliant"):
+    azure = nullcontext() if aws_only else emulated_azure(profile_for_regions().profile, variant)
+    with patched_environ(fake_credentials_env()), mock_aws(), azure, nullcontext() if aws_only else emulated_commercial("compliant"):
         extras = seed_account(variant, regions)
         with emulators(extras.table()):
             yield extras

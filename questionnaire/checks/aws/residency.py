@@ -50,9 +50,9 @@ def collect_usage(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, An
             "metrics": collect_metrics(ctx, region), "events": collect_events(ctx, region)}
 
 
-def collect_residency(ctx: Any, dep: Any, region: str, profile: Any) -> dict[str, Any]:
-    # the SCPs of the deployment's account: the same cached Organizations calls for every region
-    return {**collect_usage(ctx, dep, region, profile), "scp": collect_scp(ctx, dep)}
+def collect_account_scp(ctx: Any, dep: Any, profile: Any) -> dict[str, Any]:
+    """The SCPs of the deployment's account (read once, not per region)."""
+    return collect_scp(ctx, dep)
 
 
 def invoked_in_events(raw: Any) -> tuple[list[str], bool]:
@@ -126,11 +126,11 @@ def declared_regions_for_account(profile: Any, account_id: str) -> set[str]:
               "last 14 days; InvokeModel/Converse events among the newest Bedrock events of CloudTrail's 90-day history) "
               "or an invocation logging configuration; regions that cannot be read make it UNKNOWN unless a service control "
               "policy denies Bedrock there.",
-       collect=collect_residency)
+       collect=collect_usage, collect_once=collect_account_scp)
 def judge_residency(v: Verdict, profile: Any, dep: Any, region: str | None, data: dict[str, Any]) -> list:
     allowed = declared_regions_for_account(profile, dep.aws.account_id)
     v = v.at(None).declare(sorted(allowed))
-    scp_data = next((d.get("scp") for d in data["regions"].values() if d.get("scp")), None)
+    scp_data = data.get("once")
     scp = scp_restriction(scp_data)
     states = {r: region_state(d, scp["allowed"], r) for r, d in sorted(data["regions"].items())}
     raws = [x for d in data["regions"].values() for x in (d["logging"], d["metrics"], d.get("events")) if x is not None]
