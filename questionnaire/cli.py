@@ -164,8 +164,8 @@ def fill(
     from questionnaire.documents.question import Overrides
     from questionnaire.fill import fill as run_fill
 
-    if _ONE_PROCESS:  # the command is the whole process (main()): no cyclic collection while it fills, and none
-        gc.disable()  # over what is still alive at exit (gc.freeze below): it would only rescan knowledge and cells
+    if _ONE_PROCESS:  # the command is the whole process (main()): no cyclic collection while it fills (and none
+        gc.disable()  # at exit: skip_last_collection below); it would only rescan the knowledge and every cell
     prof, findings, source, _extra, _inputs = _answer_inputs(bundle, profile, key, require_signature, recall=True)
     if report is not None:  # refuse an unwritable report BEFORE the filled file is written
         from questionnaire.atomic import check_target
@@ -186,8 +186,7 @@ def fill(
     for stream, line in fill_lines(questionnaire, result, source):
         (err if stream == "err" else say)(line)
     say(f"wrote {output}" + (f" and review report {report}" if report else ""))
-    if _ONE_PROCESS:
-        gc.freeze()
+    skip_last_collection()
 
 
 # --------------------------------------------------------------------------- answers / policy
