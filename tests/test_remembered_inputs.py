@@ -181,13 +181,18 @@ def test_a_warm_fill_does_not_import_the_validators(tmp_path):
     src, prof = _questionnaire(tmp_path / "q.xlsx"), _profile_copy(tmp_path)
     lib = tmp_path / "library.yaml"
     lib.write_text(LIBRARY, encoding="utf-8")
+    _two_fresh_fills(tmp_path, [str(src), "--profile", str(prof), "--library", str(lib)],
+                     ("questionnaire.profile_model", "questionnaire.library", "yaml"))
+
+
+def _two_fresh_fills(tmp_path: Path, args: list[str], modules: tuple[str, ...]) -> None:
+    """Two fresh processes ``fill ARGS -o outN.xlsx`` on one user cache: the first imports the profile models,
+    the second none of ``modules``, and both write the same cells."""
     code = (
-        "import sys\nfrom questionnaire.cli import main\n"
-        f"sys.argv = ['questionnaire', 'fill', {str(src)!r}, '--profile', {str(prof)!r}, '--library', {str(lib)!r},"
-        " '-o', sys.argv[1]]\n"
+        "import json, sys\nfrom questionnaire.cli import main\n"
+        f"sys.argv = ['questionnaire', 'fill', *{args!r}, '-o', sys.argv[1]]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(__import__('json').dumps([m for m in ('questionnaire.profile_model', 'questionnaire.library', 'yaml')"
-        " if m in sys.modules]))\n"
+        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))\n"
     )
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(ROOT))
     env.pop("QUESTIONNAIRE_CACHE", None)
@@ -247,18 +252,4 @@ def test_a_bundle_is_verified_every_time_and_only_its_profile_parse_is_remembere
 
 def test_a_warm_fill_from_a_bundle_does_not_import_the_profile_models(tmp_path):
     src, bundle = _questionnaire(tmp_path / "q.xlsx"), _bundle(tmp_path)
-    code = (
-        "import sys\nfrom questionnaire.cli import main\n"
-        f"sys.argv = ['questionnaire', 'fill', {str(src)!r}, '--bundle', {str(bundle)!r}, '-o', sys.argv[1]]\n"
-        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(__import__('json').dumps([m for m in ('questionnaire.profile_model', 'yaml') if m in sys.modules]))\n"
-    )
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(ROOT))
-    env.pop("QUESTIONNAIRE_CACHE", None)
-    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / f"out{i}.xlsx")], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, timeout=120) for i in range(2)]
-    for r in runs:
-        assert r.returncode == 0, r.stderr
-    assert "questionnaire.profile_model" in json.loads(runs[0].stdout.splitlines()[-1])
-    assert json.loads(runs[1].stdout.splitlines()[-1]) == []
-    assert _cells(tmp_path / "out0.xlsx") == _cells(tmp_path / "out1.xlsx")
+    _two_fresh_fills(tmp_path, [str(src), "--bundle", str(bundle)], ("questionnaire.profile_model", "yaml"))
