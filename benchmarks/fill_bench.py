@@ -13,8 +13,8 @@ start-up, imports, loading the catalog, reading, matching, writing, verifying):
 
 fill and floor runs alternate (fill, floor, fill, floor, ...) and the median of ``--repeat``
 is reported, so a busy machine slows both alike; "cpu ratio" compares user + system CPU
-seconds, which a busy machine disturbs less. Peak memory is the child's own peak RSS (GNU time's
-%M; ``os.wait4``'s ru_maxrss without it). The user cache (the matcher index) is warm, as it is from
+seconds, which a busy machine disturbs less. Peak memory is the child's own peak RSS
+(``benchmarks/peak_rss.py``: GNU time's, not the forked benchmark's). The user cache (the matcher index) is warm, as it is from
 a user's second run on; one cold-cache run (empty XDG_CACHE_HOME) is printed as well, and "new file":
 the same questions in a file of other bytes (the questions are found again: ``documents.remembered``
 keys them by the file's SHA-256; matches and answers are still remembered, as for a re-sent form).
@@ -223,30 +223,26 @@ doc.save(out)
 """
 
 
-GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-
-
 def run_timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS MB, CPU seconds: user + system) of one fresh process.
+    """(wall seconds, peak RSS MB, CPU seconds: user + system) of one fresh process (peak RSS: ``peak_rss``)."""
+    try:
+        from benchmarks import peak_rss
+    except ImportError:  # run as a script: benchmarks/ is on sys.path
+        import peak_rss
 
-    The peak RSS is read by GNU time when it is installed: ``wait4``'s ru_maxrss of a child forked
-    from this (60 MB) benchmark process counts the forked image, so it never reads below this process."""
-    t0 = time.perf_counter()
-    full = [GNU_TIME, "-f", "QN-MAXRSS-KB %M", *cmd] if GNU_TIME else cmd
-    proc = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    rss_mb = usage.ru_maxrss / 1024
-    for line in err.splitlines():
-        if line.startswith("QN-MAXRSS-KB "):
-            rss_mb = int(line.split()[1]) / 1024
-    return elapsed, rss_mb, usage.ru_utime + usage.ru_stime
+    with tempfile.NamedTemporaryFile(suffix=".rss") as rss:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(peak_rss.wrap(cmd, Path(rss.name)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env=env, cwd=cwd)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+        return elapsed, peak_rss.read(Path(rss.name), usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
 def written_cells(report: Path) -> list[list[str]]:

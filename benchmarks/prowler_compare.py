@@ -17,7 +17,7 @@ services (bedrock, cloudtrail, cloudwatch (incl. logs), s3, kms, iam, vpc (endpo
 organizations) in the declared region only (``-f``), which is less than check covers.
 
 Printed per tool: median wall and CPU time of N fresh processes (the two tools alternate, so that both see
-the same machine load), HTTP requests served (moto + stand-in), peak RSS of the process (``wait4``), exit
+the same machine load), HTTP requests served (moto + stand-in), peak RSS of the process (``benchmarks/peak_rss.py``), exit
 code; then the ratios Prowler / check. Operations moto lacks answer 501 (moto's own server answers an HTML
 500, which both SDKs retry with back-off), and S3 Control (whose host the SDK prefixes with the account id)
 is reached through a forward proxy, so neither tool waits on an emulator artefact.
@@ -175,15 +175,21 @@ def bedrock_only_profile(dest: Path, regions: list[str]) -> Path:
 
 def timed(argv: list[str], env: dict[str, str], cwd: Path) -> dict:
     """One fresh process: wall seconds, CPU seconds (user + system), exit code, peak RSS (MiB), output tail."""
-    t = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        from benchmarks import peak_rss
+    except ImportError:  # run as a script: benchmarks/ is on sys.path
+        import peak_rss
+
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile(suffix=".rss") as rss:
+        t = time.perf_counter()
+        proc = subprocess.Popen(peak_rss.wrap(argv, Path(rss.name)), env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
         out.seek(0)
         tail = out.read().decode(errors="replace")[-1500:]
+        peak = peak_rss.read(Path(rss.name), usage.ru_maxrss)
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "code": os.waitstatus_to_exitcode(status),
-            "rss": usage.ru_maxrss / 1024, "tail": tail}
+            "rss": peak, "tail": tail}
 
 
 def one_run(argv: list[str], env: dict[str, str], cwd: Path, url: str, standin: Any) -> dict:
