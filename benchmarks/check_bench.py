@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 REGION_SETS = {1: ["eu-west-1"], 3: ["eu-west-1", "eu-central-1", "eu-west-3"]}
 
@@ -43,6 +44,38 @@ def free_port() -> int:
     return p
 
 
+def add_latency(ms: float) -> None:
+    """Every HTTP request of every client made from now on waits ``ms`` first (a model of real AWS round trips)."""
+    if not ms:
+        return
+    import questionnaire.aws as qaws
+
+    real_make_client = qaws.make_client
+
+    def slow_make_client(*a, **kw):
+        client = real_make_client(*a, **kw)
+        client.meta.events.register("before-send.*.*", lambda **_: time.sleep(ms / 1000))
+        return client
+
+    qaws.make_client = slow_make_client
+
+
+@contextmanager
+def moto_server(**env: str):
+    """A ThreadedMotoServer in a child process on a free port; yields its URL, with AWS_ENDPOINT_URL, fake
+    credentials and ``env`` set in this process; the server is stopped on the way out."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        url = f"http://127.0.0.1:{port}"
+        os.environ.update({"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", **env})
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -51,24 +84,8 @@ def main() -> int:
     ap.add_argument("--latency-ms", type=float, default=0.0,
                     help="add this much simulated network round-trip time to every HTTP request (models real AWS; default 0)")
     args = ap.parse_args()
-    if args.latency_ms:
-        import questionnaire.aws as qaws
-
-        real_make_client = qaws.make_client
-
-        def slow_make_client(*a, **kw):
-            client = real_make_client(*a, **kw)
-            client.meta.events.register("before-send.*.*", lambda **_: time.sleep(args.latency_ms / 1000))
-            return client
-
-        qaws.make_client = slow_make_client
-
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        url = f"http://127.0.0.1:{port}"
-        os.environ.update({"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
+    add_latency(args.latency_ms)
+    with moto_server() as url:
         from questionnaire.aws import emulators
         from questionnaire.checks import run_checks
         from questionnaire.findings import summarize
@@ -103,9 +120,6 @@ def main() -> int:
         helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the server still runs: not counted
         print(f"ratio 3 regions / 1 region: {medians[3] / medians[1]:.2f}x (target < 2x)")
         print(f"peak RSS of the checker process: {rss:.0f} MiB (of its largest helper process: {helpers:.0f} MiB)")
-    finally:
-        proc.terminate()
-        proc.wait(5)
     return 0
 
 

@@ -19,9 +19,7 @@ regions from the measured cost of one more member account (its calls, the client
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.check_bench import SERVER, free_port  # noqa: E402
+from benchmarks.check_bench import add_latency, moto_server  # noqa: E402
 
 REGIONS = ["eu-west-1", "eu-central-1", "eu-west-3", "eu-north-1"]
 
@@ -100,24 +98,8 @@ def main() -> int:
     ap.add_argument("--regions-model", action="store_true",
                     help="also run the first two sizes with 4 regions: cost per region for the 5,000 x 17 estimate")
     args = ap.parse_args()
-    if args.latency_ms:
-        import questionnaire.aws as qaws
-
-        real = qaws.make_client
-
-        def slow(*a, **kw):
-            client = real(*a, **kw)
-            client.meta.events.register("before-send.*.*", lambda **_: time.sleep(args.latency_ms / 1000))
-            return client
-
-        qaws.make_client = slow
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        url = f"http://127.0.0.1:{port}"
-        os.environ.update({"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                           "AWS_DEFAULT_REGION": "us-east-1"})
+    add_latency(args.latency_ms)
+    with moto_server(AWS_DEFAULT_REGION="us-east-1") as url:
         rows = []
         print(f"{'accounts':>8} {'regions':>7} {'wall s':>7} {'CPU s':>6} {'calls':>6} {'calls/acct':>10} {'s/acct':>7} "
               f"{'waited s':>8} {'RSS MB':>6}  findings")
@@ -143,9 +125,6 @@ def main() -> int:
         if len(member) == 2:
             for line in on_paper(member):
                 print(line)
-    finally:
-        proc.terminate()
-        proc.wait()
     return 0
 
 
