@@ -222,7 +222,7 @@ class _Run:
         """Every unit is a task of the pool (a region's progress line when its last unit ends); a scan check's
         collector runs in every scanned region, its ``collect_once`` once (in the unit's region). The scanned regions
         nothing else reads may be collected meanwhile by a helper process (``questionnaire.checks.helper``)."""
-        from questionnaire.checks import helper as helpers
+        import questionnaire.checks.helper as helpers
 
         groups: dict[tuple[str | None, str, str | None, str], list[Unit]] = {}
         for u in units:
