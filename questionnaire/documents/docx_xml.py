@@ -210,15 +210,9 @@ class DocxPackage:
                 self.part = main_part_name(zf)
                 ctype = _content_type(zf, self.part)
                 data = zf.read(self.part)
-        except InputFileError:
-            raise
-        except Exception as e:
-            raise InputFileError(f"{path}: cannot open as a Word document ({type(e).__name__}); "
-                                 "re-save it from Word as .docx") from e
-        if ctype != WML_MAIN:
-            raise InputFileError(f"{path}: cannot open as a Word document (its main part is {ctype or 'untyped'}); "
-                                 "re-save it from Word as .docx")
-        try:
+            if ctype != WML_MAIN:
+                raise InputFileError(f"{path}: cannot open as a Word document (its main part is {ctype or 'untyped'}); "
+                                     "re-save it from Word as .docx")
             self.element = _parse_part(data, str(path))
         except InputFileError:
             raise

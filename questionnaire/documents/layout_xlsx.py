@@ -419,7 +419,6 @@ def _make_question(wb, sheet, scan, r, spec: _Block, text, qid, section, acell, 
     t.answer_cell = (acell is not None, bool(acell is not None and acell.formula))
     if t.comment_col is not None:
         t.comment_style = scan.style_of(r, t.comment_col)
-        ccell = scan.cells.get((r, t.comment_col))
         t.comment_cell = (ccell is not None, bool(ccell is not None and ccell.formula))
     if scan.protected:
         if wb.xf(t.answer_style).locked:

@@ -237,7 +237,6 @@ def check_patched_part(data: bytes, cells: dict[tuple[int, int], str], what: str
     seen: dict[tuple[int, int], str] = {}
     last_row = 0
     counter = 0
-    col_of: dict[str, int] = {}  # column letters -> number, each worked out once
     for rm in _ROW_RE.finditer(text):
         ra = _R_ATTR.search(rm.group(2))
         counter = int(ra.group(1)) if ra else counter + 1
@@ -250,12 +249,7 @@ def check_patched_part(data: bytes, cells: dict[tuple[int, int], str], what: str
         for cm in _CELL_RE.finditer(rm.group(4) or ""):
             attrs = cm.group(2)
             ca = _R_ATTR.search(attrs)
-            if ca:
-                ref = ca.group(1)
-                letters = ref.rstrip("0123456789")
-                col = col_of.get(letters) or col_of.setdefault(letters, parse_ref(ref)[1])
-            else:
-                col += 1
+            col = parse_ref(ca.group(1))[1] if ca else col + 1
             if col <= last_col:
                 raise OutputError(f"{what}: cells out of order or repeated in row {counter}; nothing was written")
             last_col = col
